@@ -1,0 +1,185 @@
+"""Performance harness: python benchmarks/bench.py [--quick]
+
+Each figure is printed beside the same work on bare Python and bare SQLite (same file system, WAL,
+synchronous=NORMAL, three committed writes per item), so that the ratios hold on a noisy machine. Every
+workload runs in a fresh process on a fresh database; console logging stays on (written to /dev/null),
+as a user would have it. Not part of the test run: no test asserts a speed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+WORKLOADS = {
+    "seq": """
+        @task
+        def inc(x):
+            return x + 1
+
+        @flow
+        def seq(n):
+            for i in range(n):
+                inc(i)
+
+        seq(20)
+        t0 = time.perf_counter(); seq(N); result = time.perf_counter() - t0
+    """,
+    "map": """
+        @task
+        def inc(x):
+            return x + 1
+
+        @flow
+        def mapped(n):
+            return sum(inc.map(range(n)).result())
+
+        mapped(20)
+        t0 = time.perf_counter(); assert mapped(N) == sum(range(1, N + 1)); result = time.perf_counter() - t0
+    """,
+    "subflow": """
+        @flow
+        def child():
+            return 1
+
+        @flow
+        def parent(n):
+            return sum(child() for _ in range(n))
+
+        parent(5)
+        t0 = time.perf_counter(); parent(N); result = time.perf_counter() - t0
+    """,
+    "bare_python": """
+        def inc(x):
+            return x + 1
+
+        t0 = time.perf_counter()
+        for i in range(N):
+            inc(i)
+        result = time.perf_counter() - t0
+    """,
+    "bare_threads": """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def inc(x):
+            return x + 1
+
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(256) as ex:
+            assert sum(ex.map(inc, range(N))) == sum(range(1, N + 1))
+        result = time.perf_counter() - t0
+    """,
+    "bare_sqlite": """
+        import apsw, uuid
+        conn = apsw.Connection(os.environ["ORCHESTRATOR_DB"] + ".bare")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("CREATE TABLE runs (id TEXT PRIMARY KEY, state TEXT, ts REAL)")
+        t0 = time.perf_counter()
+        for i in range(N):
+            key = str(uuid.uuid4())
+            for state in ("PENDING", "RUNNING", "COMPLETED"):
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?)", (key, state, time.time()))
+                conn.execute("COMMIT")
+        result = time.perf_counter() - t0
+    """,
+}
+
+
+def run_workload(name: str, n: int) -> float:
+    code = "import os, sys, time\nfrom orchestrator import flow, task\nN = %d\n" % n
+    code += textwrap.dedent(WORKLOADS[name]) + "\nprint(result)\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "ORCHESTRATOR_DB": os.path.join(tmp, "bench.db"), "PYTHONPATH": ROOT}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                             stdin=subprocess.DEVNULL, timeout=600)
+        if out.returncode != 0:
+            raise SystemExit(f"workload {name} failed:\n{out.stderr[-2000:]}")
+        return float(out.stdout.strip().splitlines()[-1])
+
+
+def best_of(name: str, n: int, repeat: int) -> float:
+    return min(run_workload(name, n) for _ in range(repeat))
+
+
+def import_ms(repeat: int) -> tuple:
+    """(median ms of `import orchestrator`, median ms of an empty interpreter, heavy modules loaded)."""
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's interpreter caches bytecode
+    subprocess.run([sys.executable, "-c", "import orchestrator"], env=env, check=True, cwd=ROOT)
+    probe = ("import time; t = time.perf_counter(); import orchestrator; d = time.perf_counter() - t; "
+             "import sys; print(d, ' '.join(m for m in ('click', 'tabulate', 'platformdirs') if m in sys.modules))")
+    times, heavy = [], ""
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT)
+        value, _, heavy = out.stdout.strip().partition(" ")
+        times.append(float(value) * 1000)
+    return statistics.median(times), heavy
+
+
+def process_ms(args: list, repeat: int) -> float:
+    """Median wall time of a fresh process, in ms."""
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "ORCHESTRATOR_DB": os.path.join(tmp, "q.db"), "PYTHONPATH": ROOT}
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            t0 = time.perf_counter()
+            subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args()
+    n, repeat = (2000, 1) if args.quick else (10_000, 3)
+    figures = {}
+
+    seq = best_of("seq", n, repeat) / n * 1e6
+    bare_py = best_of("bare_python", n, repeat) / n * 1e6
+    bare_sql = best_of("bare_sqlite", n, repeat) / n * 1e6
+    figures["task_us"] = seq
+    figures["bare_sqlite_3commit_us"] = bare_sql
+    print(f"sequential tracked task call : {seq:8.1f} us/task   (goal <= 60 us and <= 1.5x bare SQLite)")
+    print(f"  bare Python function call  : {bare_py:8.3f} us/call")
+    print(f"  bare SQLite, 3 commits/item: {bare_sql:8.1f} us/item   ratio {seq / bare_sql:.2f}x")
+
+    mapped = best_of("map", n, repeat)
+    bare_map = best_of("bare_threads", n, repeat)
+    figures["map_s"] = mapped
+    print(f"{n}-item .map()             : {mapped:8.3f} s         (goal <= 1.5 s for 10,000)")
+    print(f"  bare ThreadPoolExecutor.map: {bare_map:8.3f} s         ratio {mapped / bare_map:.1f}x")
+
+    subs = max(200, n // 20)
+    sub = best_of("subflow", subs, repeat) / subs * 1e6
+    figures["subflow_us"] = sub
+    print(f"subflow call                 : {sub:8.1f} us/call   (goal <= 300 us)")
+    print(f"  bare SQLite, 3 commits     : {bare_sql:8.1f} us")
+
+    imp, heavy = import_ms(5 if args.quick else 15)
+    empty = process_ms([sys.executable, "-c", "pass"], 5 if args.quick else 15)
+    figures["import_ms"] = imp
+    print(f"import orchestrator          : {imp:8.1f} ms        (goal <= 60 ms; also loaded: {heavy or 'nothing heavy'})")
+    quick = process_ms([sys.executable, "examples/quickstart.py"], 5 if args.quick else 15)
+    figures["quickstart_ms"] = quick
+    print(f"quickstart, fresh process    : {quick:8.1f} ms        (goal <= 250 ms)")
+    print(f"  bare `python -c pass`      : {empty:8.1f} ms")
+    if args.json:
+        print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

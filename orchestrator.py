@@ -1,0 +1,3275 @@
+"""orchestrator.py: Prefect 3's programming model in one module, tracked in a local SQLite file.
+
+Swap ``from prefect import flow, task`` for ``from orchestrator import flow, task``: flows and tasks run
+in-process with a thread-pool executor, and every run, state change and log line is recorded in one
+SQLite database. There is no server to start.
+
+Quick example::
+
+    from orchestrator import flow, task
+
+    @task(retries=2)
+    def fetch(n: int) -> int:
+        return n * 2
+
+    @flow(log_prints=True)
+    def pipeline(n: int = 3) -> int:
+        total = sum(f.result() for f in fetch.map(range(n)))
+        print(f"total={total}")
+        return total
+
+    pipeline()          # then: python orchestrator.py status
+
+Command line (``python orchestrator.py COMMAND`` or the ``orchestrator`` console script)::
+
+    status [--json] [--limit N]      recent flow runs, counts by state
+
+Where the database lives: ``$ORCHESTRATOR_DB`` if set, else ``$ORCHESTRATOR_HOME/orchestrator.db``, else
+``platformdirs.user_data_dir("orchestrator")/orchestrator.db``.
+
+Decisions where Prefect is silent or surprising (the README's migration table says the same):
+- Tasks still queued or running when a flow returns are waited for; Prefect drops the queued ones.
+- ``ThreadPoolTaskRunner(max_workers=None)`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256
+  threads (Prefect: unbounded), so a 10,000-item map does not start 10,000 threads.
+- A run's start record and its log lines are written behind (at most 0.2 s late, or with the run's next
+  committed state, whichever is first); every final state is committed before the caller moves on.
+- ``retry_jitter_factor`` is applied to local retries (Prefect ignores it outside its server).
+- Defaults that are ``None`` are not validated against a non-Optional hint (Prefect fails them).
+- A direct call of a task whose upstream failed raises ``UpstreamTaskError``.
+
+Contents (numbered banners below):
+    1. module header          6. results & caching       11. public decorators
+    2. settings               7. time                    12. (coordination: not yet)
+    3. errors                 8. context & logging       13. (deployments & serving: not yet)
+    4. states                 9. futures & task runners  14. CLI
+    5. store                 10. engine
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AwaitingRetry",
+    "CachePolicy",
+    "Cancelled",
+    "Cancelling",
+    "Completed",
+    "Crashed",
+    "DEFAULT",
+    "FLOW_PARAMETERS",
+    "Failed",
+    "Flow",
+    "FlowRun",
+    "INPUTS",
+    "Late",
+    "NO_CACHE",
+    "OrchestratorError",
+    "Paused",
+    "Pending",
+    "PrefectFuture",
+    "PrefectFutureList",
+    "RUN_ID",
+    "Retrying",
+    "Running",
+    "Scheduled",
+    "State",
+    "StateType",
+    "TASK_SOURCE",
+    "Task",
+    "TaskRun",
+    "TaskRunner",
+    "ThreadPoolTaskRunner",
+    "__version__",
+    "allow_failure",
+    "as_completed",
+    "exponential_backoff",
+    "flow",
+    "get_run_logger",
+    "main",
+    "quote",
+    "runtime",
+    "tags",
+    "task",
+    "task_input_hash",
+    "unmapped",
+    "wait",
+]
+
+import builtins
+import contextlib
+import contextvars
+import dataclasses
+import datetime as _dt
+import enum
+import functools
+import hashlib
+import inspect
+import json
+import logging
+import os
+import pickle
+import random
+import signal
+import sys
+import threading
+import time
+import uuid
+from typing import Any, Callable, Iterable, NamedTuple, Optional
+
+import apsw
+
+# == 2. Settings ==========================================================================================
+
+_DEFAULT_MAX_WORKERS = 256
+_FLUSH_SECONDS = 0.2  # how late a buffered write (start record, log line) may reach the database
+_BUSY_TIMEOUT_MS = 60_000
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@functools.lru_cache(maxsize=None)
+def _platform_home() -> str:
+    import platformdirs  # lazy: keeps `import orchestrator` light
+
+    return platformdirs.user_data_dir("orchestrator", appauthor=False)
+
+
+def _home() -> str:
+    """The folder for the database and results: ``$ORCHESTRATOR_HOME`` or the platform data dir."""
+    return os.environ.get("ORCHESTRATOR_HOME") or _platform_home()
+
+
+def _db_path() -> str:
+    """The database file: ``$ORCHESTRATOR_DB``, else ``orchestrator.db`` in :func:`_home`."""
+    return os.environ.get("ORCHESTRATOR_DB") or os.path.join(_home(), "orchestrator.db")
+
+
+def _log_level() -> int:
+    name = os.environ.get("ORCHESTRATOR_LOGGING_LEVEL", "INFO").upper()
+    level = logging.getLevelName(name)
+    return level if isinstance(level, int) else logging.INFO
+
+
+# == 3. Errors ============================================================================================
+#
+# OrchestratorError
+#  ├── StoreError                      the database cannot be opened, is not ours, or is too new
+#  ├── ObjectNotFound                  no run (or other object) by that id or name
+#  ├── InvalidNameError (ValueError)   a name with a forbidden character
+#  ├── ReservedArgumentError (TypeError)
+#  ├── ParameterBindError (TypeError)  arguments that do not fit the function's signature
+#  ├── ParameterTypeError              arguments that fail validation
+#  ├── MappingLengthMismatch, MappingMissingIterable
+#  ├── MissingContextError (RuntimeError)
+#  ├── UpstreamTaskError               a task's upstream did not complete
+#  ├── FailedRun, CrashedRun, CancelledRun, PausedRun, UnfinishedRun, MissingResult
+#  └── FlowRunTimeoutError, TaskRunTimeoutError (TimeoutError)
+
+
+class OrchestratorError(Exception):
+    """The root of every error this module raises itself.
+
+    >>> issubclass(StoreError, OrchestratorError)
+    True
+    """
+
+
+PrefectException = OrchestratorError  # so `except PrefectException` keeps working after the import swap
+
+
+class StoreError(OrchestratorError):
+    """The state database cannot be used: not creatable, not SQLite, not ours, or newer than us."""
+
+
+class ObjectNotFound(OrchestratorError):
+    """No object with that id or name."""
+
+
+class InvalidNameError(OrchestratorError, ValueError):
+    """A flow, task or deployment name with a forbidden character."""
+
+
+class ReservedArgumentError(OrchestratorError, TypeError):
+    """A function parameter uses a name the engine reserves (``return_state``, ``wait_for``)."""
+
+
+class ParameterBindError(OrchestratorError, TypeError):
+    """The call's arguments do not fit the function's signature."""
+
+
+class ParameterTypeError(OrchestratorError):
+    """Parameters that fail validation against the type hints."""
+
+
+class MappingLengthMismatch(OrchestratorError):
+    """``.map()`` got iterables of different lengths."""
+
+
+class MappingMissingIterable(OrchestratorError):
+    """``.map()`` got no iterable argument."""
+
+
+class MissingContextError(OrchestratorError, RuntimeError):
+    """A run-only API was used outside a flow or task run."""
+
+
+class UpstreamTaskError(OrchestratorError):
+    """A task did not run because an upstream task did not complete."""
+
+
+class FailedRun(OrchestratorError):
+    """The result of a failed run whose exception is not available."""
+
+
+class CrashedRun(OrchestratorError):
+    """The result of a crashed run."""
+
+
+class CancelledRun(OrchestratorError):
+    """The result of a cancelled run."""
+
+
+class PausedRun(OrchestratorError):
+    """The result of a paused run."""
+
+
+class UnfinishedRun(OrchestratorError):
+    """The result of a run that has not finished."""
+
+
+class MissingResult(OrchestratorError):
+    """A state read back from the database whose value was not persisted."""
+
+
+class FlowRunTimeoutError(OrchestratorError, TimeoutError):
+    """A flow run exceeded its ``timeout_seconds``."""
+
+
+class TaskRunTimeoutError(OrchestratorError, TimeoutError):
+    """A task run exceeded its ``timeout_seconds``."""
+
+
+# == 4. States ============================================================================================
+
+
+class StateType(str, enum.Enum):
+    """The nine state types; only COMPLETED, FAILED, CANCELLED and CRASHED are final.
+
+    >>> StateType("COMPLETED").value
+    'COMPLETED'
+    """
+
+    SCHEDULED = "SCHEDULED"
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+    CRASHED = "CRASHED"
+    PAUSED = "PAUSED"
+    CANCELLING = "CANCELLING"
+
+
+_FINAL_TYPES = frozenset(
+    (StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED)
+)
+_NO_DATA = type("_NoData", (), {"__repr__": lambda self: "<no data>"})()
+
+
+class StateDetails:
+    """Run links and scheduling details carried by a state (unset fields read as None)."""
+
+    flow_run_id = task_run_id = child_flow_run_id = scheduled_time = cache_key = None
+    cache_expiration = pause_timeout = pause_reschedule = pause_key = retriable = None
+    _FIELDS = ("flow_run_id", "task_run_id", "child_flow_run_id", "scheduled_time", "cache_key",
+               "cache_expiration", "pause_timeout", "pause_reschedule", "pause_key", "retriable")
+
+    def __init__(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            if name not in self._FIELDS:
+                raise TypeError(f"unknown state detail: {name}")
+            setattr(self, name, value)
+
+
+class State:
+    """A run's state: a type, a display name, an optional message, and the run's value or exception.
+
+    >>> s = Completed(data=3)
+    >>> s.is_completed(), s.result(), str(s)
+    (True, 3, 'Completed()')
+    >>> str(Failed(message="boom", name="TimedOut"))
+    "TimedOut('boom', type=FAILED)"
+    """
+
+    __slots__ = ("type", "name", "message", "timestamp", "state_details", "data", "id")
+
+    def __init__(
+        self,
+        type: StateType | str,
+        name: Optional[str] = None,
+        message: Optional[str] = None,
+        data: Any = None,
+        timestamp: Optional[float] = None,
+        state_details: Optional[StateDetails] = None,
+    ) -> None:
+        self.type = type if type.__class__ is StateType else StateType(type)
+        self.name = name or self.type.value.title()
+        self.message = message
+        self.data = data
+        self.timestamp = time.time() if timestamp is None else timestamp
+        self.state_details = state_details or StateDetails()
+        self.id = None
+
+    def is_scheduled(self) -> bool:
+        return self.type is StateType.SCHEDULED
+
+    def is_pending(self) -> bool:
+        return self.type is StateType.PENDING
+
+    def is_running(self) -> bool:
+        return self.type is StateType.RUNNING
+
+    def is_completed(self) -> bool:
+        return self.type is StateType.COMPLETED
+
+    def is_failed(self) -> bool:
+        return self.type is StateType.FAILED
+
+    def is_crashed(self) -> bool:
+        return self.type is StateType.CRASHED
+
+    def is_cancelled(self) -> bool:
+        return self.type is StateType.CANCELLED
+
+    def is_cancelling(self) -> bool:
+        return self.type is StateType.CANCELLING
+
+    def is_paused(self) -> bool:
+        return self.type is StateType.PAUSED
+
+    def is_final(self) -> bool:
+        return self.type in _FINAL_TYPES
+
+    def result(self, raise_on_failure: bool = True, retry_result_failure: bool = True) -> Any:
+        """The run's value; for a failed, crashed or cancelled run, raise (or return) its exception.
+
+        >>> Failed(data=ValueError("x")).result(raise_on_failure=False)
+        ValueError('x')
+        """
+        if self.type is StateType.PAUSED:
+            raise PausedRun(f"Run is paused, its result is not available: {self.message or ''}".rstrip(": "))
+        if self.type not in _FINAL_TYPES:
+            if self.name == "NotReady":
+                raise UpstreamTaskError(self.message)
+            raise UnfinishedRun(f"Run is in {self.type.value} state, its result is not available.")
+        if self.type is StateType.COMPLETED:
+            if self.data is _NO_DATA:
+                raise MissingResult("State data is missing: the result was not persisted.")
+            return self.data
+        exc = self._exception()
+        if raise_on_failure:
+            raise exc
+        return exc
+
+    def _exception(self) -> BaseException:
+        data = self.data
+        if isinstance(data, BaseException):
+            return data
+        if isinstance(data, State):
+            return data._exception()
+        if isinstance(data, (list, tuple, set)):
+            for item in data:
+                if isinstance(item, State) and item.type is not StateType.COMPLETED:
+                    return item._exception()
+        kind = {StateType.CRASHED: CrashedRun, StateType.CANCELLED: CancelledRun}.get(self.type, FailedRun)
+        return kind(self.message or f"Run is in {self.type.value} state.")
+
+    def fresh_copy(self, **updates: Any) -> "State":
+        """A copy with a new timestamp, for example to record the same state again."""
+        new = State(self.type, self.name, self.message, self.data, None, self.state_details)
+        for key, value in updates.items():
+            setattr(new, key, value)
+        return new
+
+    def __str__(self) -> str:
+        parts = [repr(self.message)] if self.message else []
+        if self.type.value.lower() != self.name.lower():
+            parts.append(f"type={self.type.value}")
+        return f"{self.name}({', '.join(parts)})"
+
+    def __repr__(self) -> str:
+        data = self.data if self.data is not _NO_DATA else None
+        return f"{self.name}(message={self.message!r}, type={self.type.value}, result={data!r})"
+
+
+def _state_maker(type_: StateType, default_name: Optional[str] = None) -> Callable[..., State]:
+    def make(message: Optional[str] = None, name: Optional[str] = None, data: Any = None,
+             scheduled_time: Any = None, **details: Any) -> State:
+        sd = StateDetails(**details)
+        if scheduled_time is not None:
+            sd.scheduled_time = scheduled_time
+        return State(type_, name or default_name, message, data, state_details=sd)
+
+    make.__name__ = default_name or type_.value.title()
+    make.__qualname__ = make.__name__
+    make.__doc__ = f"A {type_.value} state named {make.__name__!r}. Example: ``{make.__name__}(message='...')``."
+    return make
+
+
+Scheduled = _state_maker(StateType.SCHEDULED)
+Late = _state_maker(StateType.SCHEDULED, "Late")
+AwaitingRetry = _state_maker(StateType.SCHEDULED, "AwaitingRetry")
+AwaitingConcurrencySlot = _state_maker(StateType.SCHEDULED, "AwaitingConcurrencySlot")
+Pending = _state_maker(StateType.PENDING)
+Submitting = _state_maker(StateType.PENDING, "Submitting")
+InfrastructurePending = _state_maker(StateType.PENDING, "InfrastructurePending")
+Running = _state_maker(StateType.RUNNING)
+Retrying = _state_maker(StateType.RUNNING, "Retrying")
+Completed = _state_maker(StateType.COMPLETED)
+Failed = _state_maker(StateType.FAILED)
+Crashed = _state_maker(StateType.CRASHED)
+Cancelling = _state_maker(StateType.CANCELLING)
+Cancelled = _state_maker(StateType.CANCELLED)
+
+
+def Paused(timeout_seconds: Optional[float] = None, pause_expiration_time: Any = None,
+           reschedule: bool = False, pause_key: Optional[str] = None, **kw: Any) -> State:
+    """A PAUSED state. Example: ``Paused(timeout_seconds=60)``."""
+    state = State(StateType.PAUSED, kw.pop("name", None), kw.pop("message", None), kw.pop("data", None))
+    state.state_details.pause_timeout = pause_expiration_time or (
+        time.time() + timeout_seconds if timeout_seconds else None)
+    state.state_details.pause_reschedule = reschedule
+    state.state_details.pause_key = pause_key
+    return state
+
+
+def Suspended(timeout_seconds: Optional[float] = None, pause_expiration_time: Any = None,
+              pause_key: Optional[str] = None, **kw: Any) -> State:
+    """A PAUSED state named Suspended. Example: ``Suspended()``."""
+    return Paused(timeout_seconds, pause_expiration_time, True, pause_key, name="Suspended", **kw)
+
+
+def _exception_state(exc: BaseException, kind: str) -> State:
+    """The final state for a run that raised ``exc``; ``kind`` is "Flow" or "Task"."""
+    if isinstance(exc, KeyboardInterrupt):
+        return Crashed(message="Execution was aborted by an interrupt signal.", data=exc)
+    if isinstance(exc, SystemExit):
+        return Crashed(message="Execution was aborted by Python system exit call.", data=exc)
+    sep = ":" if kind == "Flow" else ""
+    return Failed(message=f"{kind} run encountered an exception{sep} {type(exc).__name__}: {exc}", data=exc)
+
+
+def _aggregate_state(states: list) -> State:
+    """Prefect's rule for a run that returns several states.
+
+    >>> str(_aggregate_state([Completed(), Failed()]))
+    "Failed('1/2 states failed.')"
+    """
+    n = len(states)
+    bad = [s for s in states if s.type is not StateType.COMPLETED]
+    if not bad:
+        return Completed(message="All states completed.", data=states)
+    cancelled = sum(1 for s in states if s.type is StateType.CANCELLED)
+    if cancelled:
+        return Cancelled(message=f"{cancelled}/{n} states cancelled.", data=states)
+    if any(s.type is StateType.PAUSED for s in states):
+        return Paused(message=f"{sum(s.is_paused() for s in states)}/{n} states paused.", data=states)
+    return Failed(message=f"{len(bad)}/{n} states failed.", data=states)
+
+
+# == 5. Store =============================================================================================
+#
+# The only place with SQL. Readers use one connection per thread; writes go through one connection per
+# process under a lock, so threads of one process queue on a Python lock and never meet SQLite's busy
+# handler (processes still do, with a long timeout). Every write is one BEGIN IMMEDIATE transaction.
+# Writes that may be late (a task's start record, log lines) wait in a buffer that the next committed
+# write, or a flusher thread within _FLUSH_SECONDS, takes along.
+
+_MIGRATIONS = [
+    # 1: runs, their state history (JSON list of [type, name, message, timestamp]), logs, cache records
+    """
+    CREATE TABLE flow_runs (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, flow_name TEXT NOT NULL, flow_version TEXT,
+        deployment_id TEXT, parent_flow_run_id TEXT, parent_task_run_id TEXT, root_flow_run_id TEXT,
+        parameters TEXT NOT NULL DEFAULT '{}', tags TEXT NOT NULL DEFAULT '[]',
+        state_type TEXT NOT NULL, state_name TEXT NOT NULL, state_message TEXT, state_timestamp REAL,
+        history TEXT NOT NULL DEFAULT '[]', run_count INTEGER NOT NULL DEFAULT 0,
+        expected_start_time REAL, start_time REAL, end_time REAL, total_run_time REAL DEFAULT 0,
+        entrypoint TEXT, hostname TEXT, pid INTEGER, created REAL NOT NULL
+    );
+    CREATE INDEX flow_runs_created ON flow_runs(created);
+    CREATE INDEX flow_runs_state ON flow_runs(state_type, created);
+    CREATE INDEX flow_runs_flow ON flow_runs(flow_name, created);
+    CREATE INDEX flow_runs_parent ON flow_runs(parent_flow_run_id);
+    CREATE TABLE task_runs (
+        id TEXT PRIMARY KEY, flow_run_id TEXT, name TEXT NOT NULL, task_key TEXT NOT NULL,
+        dynamic_key TEXT, parameters TEXT NOT NULL DEFAULT '{}', task_inputs TEXT NOT NULL DEFAULT '{}',
+        tags TEXT NOT NULL DEFAULT '[]', state_type TEXT NOT NULL, state_name TEXT NOT NULL,
+        state_message TEXT, state_timestamp REAL, history TEXT NOT NULL DEFAULT '[]',
+        run_count INTEGER NOT NULL DEFAULT 0, start_time REAL, end_time REAL, cache_key TEXT,
+        child_flow_run_id TEXT, created REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX task_runs_flow ON task_runs(flow_run_id);
+    CREATE TABLE logs (
+        id INTEGER PRIMARY KEY, flow_run_id TEXT, task_run_id TEXT, level INTEGER NOT NULL,
+        logger TEXT NOT NULL, message TEXT NOT NULL, timestamp REAL NOT NULL
+    );
+    CREATE INDEX logs_flow_run ON logs(flow_run_id, id);
+    CREATE TABLE cache (
+        key TEXT PRIMARY KEY, value BLOB NOT NULL, serializer TEXT NOT NULL, expiration REAL,
+        task_run_id TEXT, created REAL NOT NULL
+    );
+    """,
+]
+
+_RUN_COLUMNS = ("state_type", "state_name", "state_message", "state_timestamp", "history", "run_count",
+                "start_time", "end_time")
+
+
+def _uuid7() -> str:
+    """A time-ordered UUID (version 7), so that new rows land at the end of every index.
+
+    >>> u = _uuid7(); u[14], len(u)
+    ('7', 36)
+    """
+    ms = time.time_ns() // 1_000_000
+    rnd = int.from_bytes(os.urandom(10), "big")
+    value = (ms << 80) | (0x7 << 76) | (((rnd >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rnd & ((1 << 62) - 1))
+    h = "%032x" % value
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _json(value: Any) -> str:
+    """JSON text for the database; values JSON cannot hold are stored as their repr.
+
+    >>> _json({"a": 1, "b": {1, 2}})
+    '{"a": 1, "b": "{1, 2}"}'
+    """
+    return _ENCODER.encode(value)
+
+
+def _json_list(items: Any) -> str:
+    return _ENCODER.encode(sorted(items)) if items else "[]"
+
+
+def _json_fallback(value: Any) -> Any:
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return repr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if hasattr(value, "model_dump"):
+        try:
+            return value.model_dump(mode="json")
+        except Exception:
+            pass
+    return repr(value)
+
+
+_ENCODER = json.JSONEncoder(default=_json_fallback)
+
+
+class _Store:
+    """One SQLite state database. ``_get_store(path)`` opens (creating or upgrading) it once per process."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._readers = threading.local()
+        self._wlock = threading.RLock()
+        self._plock = threading.Lock()
+        self._dirty: dict = {}  # task run id -> TaskRun whose record is behind
+        self._logs: list = []
+        self._ops: list = []
+        self._seq = 0  # bumped by every staged change; _done is the last one committed
+        self._done = 0
+        self._flusher: Optional[threading.Thread] = None
+        self._stop = threading.Event()
+        self._writer = self._connect()
+        self._migrate()
+        _at_exit(self.flush)
+
+    # -- connections and transactions --------------------------------------------------------------
+    def _connect(self) -> apsw.Connection:
+        folder = os.path.dirname(os.path.abspath(self.path))
+        try:
+            os.makedirs(folder, exist_ok=True)
+            conn = apsw.Connection(self.path)
+        except (OSError, apsw.Error) as exc:
+            raise StoreError(f"cannot create the state database at {self.path}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from exc
+        conn.setbusytimeout(_BUSY_TIMEOUT_MS)
+        try:
+            conn.execute("PRAGMA foreign_keys=ON")
+            if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except apsw.NotADBError as exc:
+            raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+        except apsw.Error as exc:
+            raise StoreError(f"cannot open the state database at {self.path}: {exc}") from exc
+        return conn
+
+    def _reader(self) -> apsw.Connection:
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = self._readers.conn = self._connect()
+        return conn
+
+    def _migrate(self) -> None:
+        with self._wlock:
+            conn = self._writer
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                version = conn.execute("PRAGMA user_version").fetchall()[0][0]
+                if version > len(_MIGRATIONS):
+                    raise StoreError(
+                        f"{self.path} was written by a newer orchestrator (schema version {version}); "
+                        f"this orchestrator {__version__} knows up to version {len(_MIGRATIONS)}")
+                if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchall()[0][0]:
+                    raise StoreError(f"{self.path} is a SQLite database of another program, not an "
+                                     f"orchestrator state database")
+                for number in range(version, len(_MIGRATIONS)):
+                    conn.execute(_MIGRATIONS[number])
+                    conn.execute(f"PRAGMA user_version={number + 1}")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if not conn.getautocommit():
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, apsw.NotADBError):
+                    raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+                if isinstance(exc, apsw.Error):
+                    raise StoreError(f"cannot prepare the state database at {self.path}: {exc}") from exc
+                raise
+
+    def _stage(self, run: Optional["TaskRun"] = None, op: Optional[tuple] = None) -> int:
+        """Queue a run record (its latest values are written) or a statement; returns its sequence number."""
+        with self._plock:
+            if run is not None:
+                self._dirty[run.id] = run
+            if op is not None:
+                self._ops.append(op)
+            self._seq += 1
+            seq = self._seq
+        if self._flusher is None:
+            self._start_flusher()
+        return seq
+
+    def _sync(self, seq: int) -> None:
+        """Commit the run records staged up to ``seq``. A thread whose change another thread's
+        transaction already carried returns at once: that is the group commit. Log lines are left to
+        the flusher, which writes them in large batches (each commit that carries them costs more)."""
+        with self._wlock:
+            if self._done < seq:
+                self._commit((), with_logs=False)
+
+    def _commit(self, ops: Iterable, with_logs: bool = True) -> None:
+        with self._plock:
+            dirty, self._dirty = self._dirty, {}
+            logs, self._logs = (self._logs, []) if with_logs else ((), self._logs)
+            staged, self._ops = self._ops, []
+            seq = self._seq
+        conn = self._writer
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for run in dirty.values():
+                if run.stored:
+                    conn.execute(*self._task_update(run))
+                else:
+                    conn.execute(*self._task_insert(run))
+            if logs:
+                conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
+                                 "timestamp) VALUES (?,?,?,?,?,?)", logs)
+            for sql, params in (*staged, *ops):
+                conn.execute(sql, params)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if not conn.getautocommit():
+                conn.execute("ROLLBACK")
+            with self._plock:  # nothing staged is dropped: it goes back for the next transaction
+                for run_id, run in dirty.items():
+                    self._dirty.setdefault(run_id, run)
+                self._logs[:0] = list(logs)
+                self._ops[:0] = staged
+            if isinstance(exc, apsw.Error):
+                raise StoreError(f"could not write to {self.path}: {exc}") from exc
+            raise
+        for run in dirty.values():
+            run.stored = True
+        self._done = seq
+
+    def _write(self, ops: Iterable) -> None:
+        """Commit ``ops`` (``(sql, params)`` pairs), with everything staged before them, now."""
+        with self._wlock:
+            self._commit(ops)
+
+    def _start_flusher(self) -> None:
+        with self._plock:
+            if self._flusher is not None:
+                return
+            self._flusher = threading.Thread(target=self._flush_loop, name="orchestrator-flusher", daemon=True)
+        self._flusher.start()
+
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(_FLUSH_SECONDS):
+            try:
+                self.flush()
+            except StoreError as exc:  # a busy or broken file: the records stay queued for the next round
+                print(f"orchestrator: could not write run records yet: {exc}", file=sys.stderr)
+
+    def flush(self) -> None:
+        """Commit whatever is staged now, log lines included."""
+        if self._done < self._seq or self._logs:
+            with self._wlock:
+                self._commit(())
+
+    def close(self) -> None:
+        self._stop.set()
+        self.flush()
+
+    def _query(self, sql: str, params: tuple = ()) -> list:
+        try:
+            cursor = self._reader().execute(sql, params)
+            names = [d[0] for d in cursor.getdescription()] if cursor.description else []
+            return [dict(zip(names, row)) for row in cursor]
+        except apsw.ExecutionCompleteError:
+            return []
+        except apsw.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
+
+    # -- flow runs ----------------------------------------------------------------------------------
+    def insert_flow_run(self, run: "FlowRun") -> None:
+        self._write([(
+            "INSERT INTO flow_runs (id, name, flow_name, flow_version, deployment_id, parent_flow_run_id,"
+            " parent_task_run_id, root_flow_run_id, parameters, tags, state_type, state_name, state_message,"
+            " state_timestamp, history, run_count, expected_start_time, start_time, end_time, entrypoint,"
+            " hostname, pid, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run.id, run.name, run.flow_name, run.flow_version, run.deployment_id, run.parent_flow_run_id,
+             run.parent_task_run_id, run.root_flow_run_id, _json(run.parameters), _json_list(run.tags),
+             *self._state_columns(run), run.expected_start_time, run.start_time, run.end_time,
+             run.entrypoint, _hostname(), os.getpid(), run.created),
+        )])
+
+    def update_flow_run(self, run: "FlowRun") -> None:
+        total = (run.end_time or time.time()) - run.start_time if run.start_time else 0.0
+        self._write([(
+            "UPDATE flow_runs SET name=?, state_type=?, state_name=?, state_message=?, state_timestamp=?,"
+            " history=?, run_count=?, start_time=?, end_time=?, total_run_time=? WHERE id=?",
+            (run.name, *self._state_columns(run), run.start_time, run.end_time, total, run.id),
+        )])
+
+    @staticmethod
+    def _state_columns(run: Any) -> tuple:
+        s = run.state
+        return (s.type.value, s.name, s.message, s.timestamp, _json(run.history), run.run_count)
+
+    def flow_run(self, run_id: str) -> Optional[dict]:
+        rows = self._query("SELECT * FROM flow_runs WHERE id=?", (run_id,))
+        return rows[0] if rows else None
+
+    def recent_flow_runs(self, limit: int = 20) -> list:
+        return self._query("SELECT * FROM flow_runs ORDER BY created DESC LIMIT ?", (limit,))
+
+    def state_counts(self, since: float) -> dict:
+        rows = self._query("SELECT state_name, count(*) AS n FROM flow_runs WHERE created >= ? "
+                           "GROUP BY state_name", (since,))
+        return {r["state_name"]: r["n"] for r in rows}
+
+    # -- task runs ----------------------------------------------------------------------------------
+    def _task_insert(self, run: "TaskRun") -> tuple:
+        return ("INSERT INTO task_runs (id, flow_run_id, name, task_key, dynamic_key, parameters, task_inputs,"
+                " tags, state_type, state_name, state_message, state_timestamp, history, run_count, start_time,"
+                " end_time, cache_key, child_flow_run_id, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run.id, run.flow_run_id, run.name, run.task_key, run.dynamic_key, run.parameters_json,
+                 _json(run.task_inputs) if run.task_inputs else "{}", _json_list(run.tags),
+                 *self._state_columns(run), run.start_time, run.end_time, run.cache_key,
+                 run.child_flow_run_id, run.created))
+
+    def _task_update(self, run: "TaskRun") -> tuple:
+        return ("UPDATE task_runs SET name=?, task_inputs=?, state_type=?, state_name=?, state_message=?,"
+                " state_timestamp=?, history=?, run_count=?, start_time=?, end_time=?, cache_key=?,"
+                " child_flow_run_id=? WHERE id=?",
+                (run.name, _json(run.task_inputs) if run.task_inputs else "{}", *self._state_columns(run),
+                 run.start_time, run.end_time, run.cache_key, run.child_flow_run_id, run.id))
+
+    def stage_task_run(self, run: "TaskRun") -> None:
+        """Record a task run's new state late: the next commit, or the flusher, writes it."""
+        self._stage(run)
+
+    def commit_task_run(self, run: "TaskRun", cache_record: Optional[tuple] = None) -> None:
+        """Commit a task run's state now (with its cache record, when it has one)."""
+        op = None
+        if cache_record is not None:
+            op = ("INSERT OR REPLACE INTO cache (key, value, serializer, expiration, task_run_id, created)"
+                  " VALUES (?,?,?,?,?,?)", cache_record)
+        self._sync(self._stage(run, op))
+
+    def task_runs_of(self, flow_run_id: str) -> list:
+        return self._query("SELECT * FROM task_runs WHERE flow_run_id=? ORDER BY created", (flow_run_id,))
+
+    # -- logs and cache -----------------------------------------------------------------------------
+    def stage_log(self, flow_run_id: Optional[str], task_run_id: Optional[str], level: int, logger: str,
+                  message: str, timestamp: float) -> None:
+        with self._plock:
+            self._logs.append((flow_run_id, task_run_id, level, logger, message, timestamp))
+        if self._flusher is None:
+            self._start_flusher()
+
+    def logs_of(self, flow_run_id: str) -> list:
+        return self._query("SELECT * FROM logs WHERE flow_run_id=? ORDER BY id", (flow_run_id,))
+
+    def read_cache(self, key: str) -> Optional[dict]:
+        rows = self._query("SELECT value, serializer, expiration FROM cache WHERE key=?", (key,))
+        return rows[0] if rows else None
+
+
+_STORES: dict = {}
+_STORES_LOCK = threading.Lock()
+
+
+def _at_exit(fn: Callable[[], None]) -> None:
+    import atexit
+
+    atexit.register(fn)
+
+
+def _get_store(path: Optional[str] = None) -> _Store:
+    """The process's store for ``path`` (default: the configured database), opened on first use."""
+    path = os.path.abspath(path or _db_path())
+    store = _STORES.get(path)
+    if store is None:
+        with _STORES_LOCK:
+            store = _STORES.get(path)
+            if store is None:
+                store = _STORES[path] = _Store(path)
+    return store
+
+
+@functools.lru_cache(maxsize=1)
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+# == 6. Results & caching =================================================================================
+
+
+def _serialize(value: Any, serializer: str = "pickle") -> bytes:
+    if serializer == "json":
+        return json.dumps(value).encode()
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _deserialize(blob: bytes, serializer: str) -> Any:
+    return json.loads(blob) if serializer == "json" else pickle.loads(blob)
+
+
+def _hash(*parts: Any) -> str:
+    """A stable hex digest of ``parts`` (JSON when possible, else pickle, else repr).
+
+    >>> _hash(1, "a") == _hash(1, "a") != _hash(1, "b")
+    True
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        try:
+            data = json.dumps(part, sort_keys=True, default=_json_fallback).encode()
+        except (TypeError, ValueError):
+            try:
+                data = pickle.dumps(part)
+            except Exception:
+                data = repr(part).encode()
+        h.update(data)
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+class CachePolicy:
+    """Computes a task run's cache key from its context and inputs; ``None`` means: do not cache.
+
+    Policies add (``INPUTS + TASK_SOURCE``) and inputs can be left out (``INPUTS - "debug"``).
+
+    >>> isinstance(INPUTS + TASK_SOURCE, CachePolicy), (NO_CACHE + INPUTS) is INPUTS
+    (True, True)
+    """
+
+    def compute_key(self, task_ctx: "TaskRunContext", inputs: dict, flow_parameters: dict) -> Optional[str]:
+        raise NotImplementedError
+
+    def __add__(self, other: "CachePolicy") -> "CachePolicy":
+        if isinstance(other, _NoCache):
+            return self
+        if isinstance(self, _NoCache):
+            return other
+        parts = [*_policy_parts(self), *_policy_parts(other)]
+        inputs = [p for p in parts if isinstance(p, _Inputs)]
+        rest = [p for p in parts if not isinstance(p, _Inputs)]
+        if len(inputs) > 1:
+            rest.append(_Inputs(tuple(sorted({n for p in inputs for n in p.exclude}))))
+        elif inputs:
+            rest.append(inputs[0])
+        return rest[0] if len(rest) == 1 else _Compound(tuple(rest))
+
+    def __sub__(self, name: str) -> "CachePolicy":
+        if not isinstance(name, str):
+            raise TypeError("Can only subtract strings from key policies.")
+        return self
+
+
+def _policy_parts(policy: CachePolicy) -> tuple:
+    return policy.policies if isinstance(policy, _Compound) else (policy,)
+
+
+class _Compound(CachePolicy):
+    def __init__(self, policies: tuple) -> None:
+        self.policies = policies
+
+    def compute_key(self, task_ctx, inputs, flow_parameters):
+        keys = [p.compute_key(task_ctx, inputs, flow_parameters) for p in self.policies]
+        keys = sorted(k for k in keys if k is not None)
+        return _hash(*keys) if keys else None
+
+    def __sub__(self, name: str) -> CachePolicy:
+        super().__sub__(name)
+        return _Compound(tuple(p - name for p in self.policies))
+
+    def __repr__(self) -> str:
+        return " + ".join(map(repr, self.policies))
+
+
+class _Inputs(CachePolicy):
+    def __init__(self, exclude: tuple = ()) -> None:
+        self.exclude = exclude
+
+    def compute_key(self, task_ctx, inputs, flow_parameters):
+        kept = {k: v for k, v in inputs.items() if k not in self.exclude}
+        return _hash(kept)
+
+    def __sub__(self, name: str) -> CachePolicy:
+        super().__sub__(name)
+        return _Inputs(tuple(sorted({*self.exclude, name})))
+
+    def __repr__(self) -> str:
+        return "INPUTS" + "".join(f" - {n!r}" for n in self.exclude)
+
+
+class _TaskSource(CachePolicy):
+    def compute_key(self, task_ctx, inputs, flow_parameters):
+        return task_ctx.task._source_hash()
+
+    def __repr__(self) -> str:
+        return "TASK_SOURCE"
+
+
+class _RunId(CachePolicy):
+    def compute_key(self, task_ctx, inputs, flow_parameters):
+        return task_ctx.task_run.flow_run_id or task_ctx.task_run.id
+
+    def __repr__(self) -> str:
+        return "RUN_ID"
+
+
+class _FlowParameters(CachePolicy):
+    def compute_key(self, task_ctx, inputs, flow_parameters):
+        return _hash(flow_parameters) if flow_parameters else None
+
+    def __repr__(self) -> str:
+        return "FLOW_PARAMETERS"
+
+
+class _NoCache(CachePolicy):
+    def compute_key(self, task_ctx, inputs, flow_parameters):
+        return None
+
+    def __repr__(self) -> str:
+        return "NO_CACHE"
+
+
+class _KeyFn(CachePolicy):
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+
+    def compute_key(self, task_ctx, inputs, flow_parameters):
+        key = self.fn(task_ctx, inputs)
+        if key is not None and not isinstance(key, str):
+            raise TypeError(f"cache_key_fn must return a str or None, not {type(key).__name__}")
+        return key
+
+
+INPUTS: CachePolicy = _Inputs()
+TASK_SOURCE: CachePolicy = _TaskSource()
+RUN_ID: CachePolicy = _RunId()
+FLOW_PARAMETERS: CachePolicy = _FlowParameters()
+NO_CACHE: CachePolicy = _NoCache()
+NONE = NO_CACHE
+DEFAULT: CachePolicy = INPUTS + TASK_SOURCE + RUN_ID
+
+
+def task_input_hash(context: "TaskRunContext", arguments: dict) -> Optional[str]:
+    """The legacy cache key function: the task's key, its source and its inputs.
+
+    Example: ``@task(cache_key_fn=task_input_hash)``.
+    """
+    return _hash(context.task.task_key, context.task._source_hash(), arguments)
+
+
+# == 7. Time ==============================================================================================
+
+
+def _fmt_duration(seconds: Optional[float]) -> str:
+    """A short human duration.
+
+    >>> _fmt_duration(0.0123), _fmt_duration(75), _fmt_duration(7440)
+    ('0.01s', '1m 15s', '2h 4m')
+    """
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f"{seconds:.2f}s" if seconds < 10 else f"{seconds:.1f}s"
+    minutes, sec = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m {sec}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes}m"
+    return f"{hours // 24}d {hours % 24}h"
+
+
+def _fmt_ago(ts: Optional[float], now: Optional[float] = None) -> str:
+    """Local time plus how long ago, e.g. ``2026-11-24 09:10:11 (3m ago)``."""
+    if ts is None:
+        return ""
+    now = time.time() if now is None else now
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
+    return f"{stamp} ({_fmt_duration(max(0.0, now - ts))} ago)"
+
+
+def _utc(ts: Optional[float]) -> Optional[_dt.datetime]:
+    return None if ts is None else _dt.datetime.fromtimestamp(ts, _dt.timezone.utc)
+
+
+# == 8. Context & logging =================================================================================
+
+
+class FlowRun:
+    """The record of one flow run, as hooks and ``runtime.flow_run`` see it."""
+
+    __slots__ = ("id", "name", "flow_name", "flow_version", "parameters", "tags", "run_count",
+                 "parent_flow_run_id", "parent_task_run_id", "root_flow_run_id", "deployment_id",
+                 "expected_start_time", "start_time", "end_time", "state", "history", "entrypoint", "created")
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, fields.get(name))
+
+    def __repr__(self) -> str:
+        return f"FlowRun(id={self.id!r}, name={self.name!r}, flow_name={self.flow_name!r}, state={self.state})"
+
+
+class TaskRun:
+    """The record of one task run, as hooks and ``runtime.task_run`` see it."""
+
+    __slots__ = ("id", "name", "task_key", "dynamic_key", "flow_run_id", "run_count", "tags", "state",
+                 "task_inputs", "start_time", "end_time", "parameters", "parameters_json", "history",
+                 "cache_key", "child_flow_run_id", "created", "stored")
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, fields.get(name))
+
+    def __repr__(self) -> str:
+        return f"TaskRun(id={self.id!r}, name={self.name!r}, state={self.state})"
+
+
+class FlowRunContext:
+    """What the engine knows inside a flow run. ``FlowRunContext.get()`` is None outside one."""
+
+    __slots__ = ("flow", "flow_run", "parameters", "task_runner", "log_prints", "store", "logger",
+                 "futures", "futures_lock", "task_counter")
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, fields.get(name))
+
+    @staticmethod
+    def get() -> Optional["FlowRunContext"]:
+        return _FLOW_CTX.get()
+
+
+class TaskRunContext:
+    """What the engine knows inside a task run. ``TaskRunContext.get()`` is None outside one."""
+
+    __slots__ = ("task", "task_run", "parameters", "log_prints", "store", "logger", "flow_ctx")
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, fields.get(name))
+
+    @staticmethod
+    def get() -> Optional["TaskRunContext"]:
+        return _TASK_CTX.get()
+
+
+_FLOW_CTX: contextvars.ContextVar = contextvars.ContextVar("orchestrator_flow_run", default=None)
+_TASK_CTX: contextvars.ContextVar = contextvars.ContextVar("orchestrator_task_run", default=None)
+_TAGS: contextvars.ContextVar = contextvars.ContextVar("orchestrator_tags", default=frozenset())
+
+
+def get_run_context() -> Any:
+    """The innermost task run context, else the flow run context; raises outside any run."""
+    ctx = _TASK_CTX.get() or _FLOW_CTX.get()
+    if ctx is None:
+        raise MissingContextError("No run context available. You are not in a flow or task run context.")
+    return ctx
+
+
+@contextlib.contextmanager
+def tags(*new_tags: str):
+    """Add tags to every flow and task run created inside the block; blocks nest.
+
+    >>> with tags("a"):
+    ...     with tags("b") as current:
+    ...         sorted(current)
+    ['a', 'b']
+    """
+    current = _TAGS.get() | set(new_tags)
+    token = _TAGS.set(current)
+    try:
+        yield set(current)
+    finally:
+        _TAGS.reset(token)
+
+
+class _RuntimeSection:
+    """One of ``runtime.flow_run``, ``runtime.task_run``, ``runtime.deployment``."""
+
+    def __init__(self, section: str, getters: dict) -> None:
+        self._section = section
+        self._getters = getters
+
+    def __getattr__(self, name: str) -> Any:
+        getter = self._getters.get(name)
+        if getter is None:
+            raise AttributeError(f"runtime.{self._section} has no attribute {name!r}")
+        value = getter()
+        for prefix in ("ORCHESTRATOR__RUNTIME__", "PREFECT__RUNTIME__"):
+            override = os.environ.get(f"{prefix}{self._section.upper()}__{name.upper()}")
+            if override is not None:
+                return _cast_like(value, override)
+        return value
+
+    def __dir__(self) -> list:
+        return sorted(self._getters)
+
+
+def _cast_like(value: Any, text: str) -> Any:
+    if isinstance(value, bool):
+        return text.lower() in ("1", "true", "yes", "on")
+    for kind in (int, float):
+        if isinstance(value, kind):
+            return kind(text)
+    if isinstance(value, _dt.datetime):
+        return _dt.datetime.fromisoformat(text)
+    return text
+
+
+def _fr(attr: str, default: Any = None) -> Callable[[], Any]:
+    def get() -> Any:
+        ctx = _FLOW_CTX.get()
+        return default if ctx is None else getattr(ctx.flow_run, attr)
+    return get
+
+
+def _tr(attr: str, default: Any = None) -> Callable[[], Any]:
+    def get() -> Any:
+        ctx = _TASK_CTX.get()
+        return default if ctx is None else getattr(ctx.task_run, attr)
+    return get
+
+
+def _flow_run_scheduled() -> Optional[_dt.datetime]:
+    ctx = _FLOW_CTX.get()
+    return None if ctx is None else _utc(ctx.flow_run.expected_start_time)
+
+
+class _Runtime:
+    """``runtime.flow_run``, ``runtime.task_run`` and ``runtime.deployment``, as in ``prefect.runtime``.
+
+    >>> runtime.flow_run.name is None, runtime.task_run.run_count
+    (True, 0)
+    """
+
+    flow_run = _RuntimeSection("flow_run", {
+        "id": _fr("id"), "name": _fr("name"), "flow_name": _fr("flow_name"),
+        "flow_version": _fr("flow_version"), "parameters": lambda: dict(_fr("parameters")() or {}),
+        "tags": lambda: sorted(_fr("tags")() or []), "run_count": _fr("run_count", 0),
+        "scheduled_start_time": _flow_run_scheduled, "parent_flow_run_id": _fr("parent_flow_run_id"),
+        "parent_deployment_id": lambda: None, "root_flow_run_id": _fr("root_flow_run_id"),
+        "api_url": lambda: None, "ui_url": lambda: None, "job_variables": lambda: {},
+    })
+    task_run = _RuntimeSection("task_run", {
+        "id": _tr("id"), "name": _tr("name"), "task_name": lambda: (
+            _TASK_CTX.get().task.name if _TASK_CTX.get() else None),
+        "tags": lambda: sorted(_tr("tags")() or []),
+        "parameters": lambda: dict(_tr("parameters")() or {}), "run_count": _tr("run_count", 0),
+        "api_url": lambda: None, "ui_url": lambda: None,
+    })
+    deployment = _RuntimeSection("deployment", {
+        "id": _fr("deployment_id"), "flow_run_id": _fr("id"), "name": lambda: None,
+        "version": lambda: None, "parameters": lambda: dict(_fr("parameters")() or {}),
+    })
+
+
+runtime = _Runtime()
+
+_LOGGING_READY = False
+_LOGGING_LOCK = threading.Lock()
+
+
+class _ConsoleFormatter(logging.Formatter):
+    """``HH:MM:SS.mmm | LEVEL   | Flow run 'name' - message``, as Prefect prints it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = time.strftime("%H:%M:%S", time.localtime(record.created)) + ".%03d" % record.msecs
+        who = getattr(record, "run_label", None) or record.name
+        line = f"{stamp} | {record.levelname:<7} | {who} - {record.getMessage()}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class _StoreHandler(logging.Handler):
+    """Buffers every record that belongs to a run into that run's database."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        store = getattr(record, "store", None)
+        if store is None:
+            return
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+        store.stage_log(getattr(record, "flow_run_id", None), getattr(record, "task_run_id", None),
+                         record.levelno, record.name, message, record.created)
+
+
+def _setup_logging() -> None:
+    """Install the console and database handlers on the ``orchestrator`` logger, once."""
+    global _LOGGING_READY
+    with _LOGGING_LOCK:
+        if _LOGGING_READY:
+            return
+        root = logging.getLogger("orchestrator")
+        root.setLevel(_log_level())
+        root.propagate = False
+        console = logging.StreamHandler(sys.stderr)
+        console.setFormatter(_ConsoleFormatter())
+        root.addHandler(console)
+        root.addHandler(_StoreHandler())
+        _LOGGING_READY = True
+
+
+class _RunLogger(logging.LoggerAdapter):
+    """A run logger: records carry the run's ids, its label and its store."""
+
+    def process(self, msg: Any, kwargs: Any) -> tuple:
+        extra = kwargs.get("extra")
+        kwargs["extra"] = {**self.extra, **extra} if extra else self.extra
+        return msg, kwargs
+
+    def engine(self, level: int, msg: str, exc: Optional[BaseException] = None) -> None:
+        """The engine's own lines: no caller lookup (the caller is always the engine)."""
+        logger = self.logger
+        if not logger.isEnabledFor(level):
+            return
+        exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
+        record = logger.makeRecord(logger.name, level, __file__, 0, msg, (), exc_info, extra=self.extra)
+        logger.handle(record)
+
+
+def _flow_logger(store: _Store, run: FlowRun) -> _RunLogger:
+    return _RunLogger(logging.getLogger("orchestrator.flow_runs"), {
+        "flow_run_id": run.id, "task_run_id": None, "run_label": f"Flow run {run.name!r}", "store": store})
+
+
+def _task_logger(store: _Store, run: TaskRun) -> _RunLogger:
+    return _RunLogger(logging.getLogger("orchestrator.task_runs"), {
+        "flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {run.name!r}",
+        "store": store})
+
+
+def get_run_logger(context: Any = None, **extra: Any) -> logging.LoggerAdapter:
+    """The logger of the current task run, else of the current flow run.
+
+    Its records go to stderr in Prefect's format and into the run's log in the database::
+
+        @flow
+        def hello():
+            get_run_logger().info("hi")
+    """
+    ctx = context or _TASK_CTX.get() or _FLOW_CTX.get()
+    if ctx is None:
+        raise MissingContextError("There is no active flow or task run context.")
+    logger = ctx.logger
+    return _RunLogger(logger.logger, {**logger.extra, **extra}) if extra else logger
+
+
+def get_logger(name: Optional[str] = None) -> logging.Logger:
+    """A plain logger under ``orchestrator`` (console only, not tied to a run)."""
+    _setup_logging()
+    return logging.getLogger(f"orchestrator.{name}" if name else "orchestrator")
+
+
+_ORIGINAL_PRINT = builtins.print
+_PRINT_PATCHED = False
+
+
+def _print_as_log(*args: Any, sep: Optional[str] = " ", end: Optional[str] = "\n", file: Any = None,
+                  flush: bool = False) -> None:
+    ctx = _TASK_CTX.get() or _FLOW_CTX.get()
+    if ctx is not None and ctx.log_prints and (file is None or file is sys.stdout):
+        ctx.logger.info((" " if sep is None else sep).join(map(str, args)))
+    else:
+        _ORIGINAL_PRINT(*args, sep=sep, end=end, file=file, flush=flush)
+
+
+def _patch_print() -> None:
+    """Route ``print`` inside ``log_prints`` runs to the run logger (outside them it prints as usual)."""
+    global _PRINT_PATCHED
+    if not _PRINT_PATCHED:
+        builtins.print = _print_as_log
+        _PRINT_PATCHED = True
+
+
+# == 9. Futures & task runners ============================================================================
+
+
+class PrefectFuture:
+    """A submitted task run: wait for it, read its state, take its result.
+
+    Example: ``fut = double.submit(2); fut.wait(); fut.state.name, fut.result()``.
+    """
+
+    __slots__ = ("task_run_id", "_run", "_final", "_event", "_callbacks", "_lock")
+
+    def __init__(self, run: TaskRun) -> None:
+        self.task_run_id = run.id
+        self._run = run
+        self._final: Optional[State] = None
+        self._event = threading.Event()
+        self._callbacks: list = []
+        self._lock = threading.Lock()
+
+    @property
+    def state(self) -> State:
+        return self._final or self._run.state
+
+    def done(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        self._event.wait(timeout)
+
+    def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
+        if not self._event.wait(timeout):
+            raise TimeoutError(f"Task run {self.task_run_id} did not complete within {timeout} seconds")
+        return self._final.result(raise_on_failure=raise_on_failure)
+
+    def add_done_callback(self, fn: Callable[["PrefectFuture"], None]) -> None:
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(fn)
+                return
+        fn(self)
+
+    def _finish(self, state: State) -> None:
+        with self._lock:
+            self._final = state
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for fn in callbacks:
+            try:
+                fn(self)
+            except Exception:
+                logging.getLogger("orchestrator").exception("A future's done callback raised")
+
+    def __repr__(self) -> str:
+        return f"PrefectFuture(task_run_id={self.task_run_id!r}, state={self.state})"
+
+    def __hash__(self) -> int:
+        return hash(self.task_run_id)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PrefectFuture) and other.task_run_id == self.task_run_id
+
+
+PrefectConcurrentFuture = PrefectFuture
+
+
+class PrefectFutureList(list):
+    """The list ``.map()`` returns: ``.wait()`` for all, ``.result()`` for all values in input order."""
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        wait(self, timeout=timeout)
+
+    def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> list:
+        done, not_done = wait(self, timeout=timeout)
+        if not_done:
+            raise TimeoutError(f"Timed out waiting for all futures to complete within {timeout} seconds")
+        return [f.result(raise_on_failure=raise_on_failure) for f in self]
+
+
+class DoneAndNotDoneFutures(NamedTuple):
+    done: set
+    not_done: set
+
+
+def wait(futures: Iterable[PrefectFuture], timeout: Optional[float] = None) -> DoneAndNotDoneFutures:
+    """Wait for futures; returns ``(done, not_done)`` sets, and never raises on timeout.
+
+    Example: ``done, not_done = wait(futures, timeout=5)``.
+    """
+    futures = set(futures)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for fut in futures:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not fut._event.wait(left):
+            break
+    done = {f for f in futures if f.done()}
+    return DoneAndNotDoneFutures(done, futures - done)
+
+
+def as_completed(futures: Iterable[PrefectFuture], timeout: Optional[float] = None):
+    """Yield futures as they finish; raises ``TimeoutError`` when ``timeout`` passes first.
+
+    Example: ``for fut in as_completed(futures): print(fut.result())``.
+    """
+    import queue
+
+    futures = list(dict.fromkeys(futures))
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    for fut in futures:
+        fut.add_done_callback(finished.put)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for count in range(len(futures)):
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            yield finished.get(timeout=left)
+        except queue.Empty:
+            raise TimeoutError(f"{len(futures) - count} (of {len(futures)}) futures unfinished") from None
+
+
+class TaskRunner:
+    """Runs submitted task runs; the flow's process records their states.
+
+    A runner is a context manager; ``submit(call)`` runs the zero-argument ``call`` somewhere and
+    ``duplicate()`` makes a fresh runner with the same settings for each flow run.
+    """
+
+    name = "base"
+
+    def duplicate(self) -> "TaskRunner":
+        return type(self)()
+
+    def submit(self, call: Callable[[], Any]) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> "TaskRunner":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+class ThreadPoolTaskRunner(TaskRunner):
+    """The default runner: submitted tasks run on a pool of threads in the flow's process.
+
+    ``max_workers=None`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256.
+
+    >>> ThreadPoolTaskRunner(max_workers=4).max_workers
+    4
+    """
+
+    name = "threadpool"
+
+    def __init__(self, max_workers: Optional[int] = None) -> None:
+        if max_workers is None:
+            max_workers = int(os.environ.get("ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS") or _DEFAULT_MAX_WORKERS)
+        if max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+        self.max_workers = max_workers
+        self._executor = None
+        self._lock = threading.Lock()
+
+    def duplicate(self) -> "ThreadPoolTaskRunner":
+        return type(self)(self.max_workers)
+
+    def submit(self, call: Callable[[], Any]) -> None:
+        executor = self._executor
+        if executor is None:
+            with self._lock:
+                if self._executor is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    self._executor = ThreadPoolExecutor(self.max_workers, thread_name_prefix="orchestrator-task")
+                executor = self._executor
+        executor.submit(contextvars.copy_context().run, call)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+
+ConcurrentTaskRunner = ThreadPoolTaskRunner
+
+
+# == 10. Engine ===========================================================================================
+
+_RESERVED = ("return_state", "wait_for")
+_BANNED_NAME_CHARS = ("/", "%", "&", ">", "<")
+_ADJECTIVES = ("amber", "brave", "calm", "daring", "eager", "fancy", "gentle", "happy", "icy", "jolly",
+               "keen", "lively", "mellow", "nimble", "olive", "proud", "quick", "rustic", "silent", "tidy",
+               "upbeat", "vivid", "witty", "young", "zesty", "bold", "crisp", "dusky", "fuzzy", "golden")
+_ANIMALS = ("aardvark", "badger", "caribou", "dingo", "egret", "ferret", "gecko", "heron", "ibis",
+            "jackal", "koala", "lemur", "marmot", "newt", "otter", "puffin", "quail", "raven", "stoat",
+            "tapir", "urchin", "vole", "walrus", "yak", "zebra", "bison", "crane", "finch", "lynx", "moose")
+
+
+def _random_name() -> str:
+    return f"{random.choice(_ADJECTIVES)}-{random.choice(_ANIMALS)}"
+
+
+def _check_name(name: str) -> str:
+    bad = [c for c in _BANNED_NAME_CHARS if c in name]
+    if bad:
+        raise InvalidNameError(f"Name {name!r} contains an invalid character. "
+                               f"Must not contain any of: {list(_BANNED_NAME_CHARS)}.")
+    return name
+
+
+class _TimeoutSignal(BaseException):
+    """Raised inside a run whose deadline passed; the engine turns it into a TimedOut state."""
+
+
+class _Deadline:
+    """Interrupts the current thread after ``seconds``: SIGALRM in the main thread, else an async exception.
+
+    Blocking C calls in worker threads cannot be interrupted; ``fired`` still tells the engine to time out.
+    """
+
+    def __init__(self, seconds: Optional[float]) -> None:
+        self.seconds = seconds
+        self.fired = False
+        self._mode = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "_Deadline":
+        if not self.seconds:
+            return self
+        if (threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+                and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)):
+            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self._mode = "signal"
+        else:
+            self._tid = threading.get_ident()
+            self._timer = threading.Timer(self.seconds, self._inject)
+            self._timer.daemon = True
+            self._timer.start()
+            self._mode = "thread"
+        return self
+
+    def _on_alarm(self, signum: int, frame: Any) -> None:
+        self.fired = True
+        raise _TimeoutSignal()
+
+    def _inject(self) -> None:
+        import ctypes
+
+        with self._lock:
+            if self._mode is None:
+                return
+            self.fired = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._tid), ctypes.py_object(_TimeoutSignal))
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._mode == "signal":
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+        elif self._mode == "thread":
+            self._timer.cancel()
+            with self._lock:
+                self._mode = None
+                if self.fired:  # an exception not yet delivered must not hit later code
+                    import ctypes
+
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._tid), None)
+        self._mode = None
+
+
+class unmapped:
+    """Marks a ``.map()`` argument as static: ``add.map([1, 2], unmapped([10, 20]))``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def unwrap(self) -> Any:
+        return self.value
+
+    def __getitem__(self, _: Any) -> Any:
+        return self.value
+
+
+class allow_failure:
+    """Lets a task run when this upstream fails; the task receives the upstream's exception."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def unwrap(self) -> Any:
+        return self.value
+
+
+class quote:
+    """Passes a value through untouched: no future resolution, no traversal."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def unwrap(self) -> Any:
+        return self.value
+
+
+class opaque(quote):
+    """Resolves a top-level future but does not look inside the value."""
+
+
+_ATOMS = (int, float, str, bytes, bool, type(None), complex)
+
+
+class _Inputs_:
+    """Resolves futures and states inside a task's arguments, noting upstream run ids."""
+
+    __slots__ = ("upstream", "task_inputs", "failed", "current_param", "allowed")
+
+    def __init__(self) -> None:
+        self.task_inputs: dict = {}
+        self.failed: Optional[str] = None
+        self.current_param = ""
+        self.allowed = False
+
+    def resolve(self, value: Any) -> Any:
+        cls = value.__class__
+        if cls in _ATOMS:
+            return value
+        if cls is PrefectFuture:
+            return self._upstream(value.task_run_id, value._wait_state())
+        if cls is State:
+            return self._upstream(value.state_details.task_run_id, value)
+        if cls is quote:
+            return value.value
+        if cls is opaque:
+            inner = value.value
+            return self.resolve(inner) if inner.__class__ in (PrefectFuture, State) else inner
+        if cls is allow_failure:
+            previous, self.allowed = self.allowed, True
+            try:
+                return self.resolve(value.value)
+            finally:
+                self.allowed = previous
+        if cls is unmapped:
+            return self.resolve(value.value)
+        if cls is list:
+            return [self.resolve(v) for v in value]
+        if cls is tuple:
+            return tuple(self.resolve(v) for v in value)
+        if cls is dict:
+            return {self.resolve(k): self.resolve(v) for k, v in value.items()}
+        if cls in (set, frozenset):
+            return cls(self.resolve(v) for v in value)
+        if isinstance(value, tuple) and hasattr(value, "_fields"):
+            return cls(*(self.resolve(v) for v in value))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: self.resolve(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+            if any(changes[k] is not getattr(value, k) for k in changes):
+                return dataclasses.replace(value, **changes)
+        return value
+
+    def _upstream(self, run_id: Optional[str], state: State) -> Any:
+        if run_id:
+            self.task_inputs.setdefault(self.current_param, []).append(run_id)
+        if state.type is StateType.COMPLETED:
+            return state.result()
+        if self.allowed:
+            return state._exception() if state.is_final() else None
+        if self.failed is None:
+            self.failed = run_id or "?"
+        return None
+
+
+def _wait_state(self: PrefectFuture) -> State:
+    self._event.wait()
+    return self._final
+
+
+PrefectFuture._wait_state = _wait_state
+
+
+def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable]) -> tuple:
+    """(resolved parameters, task_inputs, failed upstream run id or None)."""
+    resolver = _Inputs_()
+    resolved = {}
+    for name, value in parameters.items():
+        resolver.current_param = name
+        resolved[name] = resolver.resolve(value)
+    if wait_for:
+        resolver.current_param = "wait_for"
+        for item in wait_for:
+            resolver.resolve(item)
+    return resolved, resolver.task_inputs, resolver.failed
+
+
+def _hook_name(hook: Callable) -> str:
+    return getattr(hook, "__name__", None) or getattr(getattr(hook, "func", None), "__name__", repr(hook))
+
+
+def _run_hooks(hooks: list, logger: logging.LoggerAdapter, args: tuple, state: State) -> None:
+    """Run state hooks in order; a hook that raises is logged and changes nothing."""
+    for hook in hooks:
+        name = _hook_name(hook)
+        logger.info(f"Running hook {name!r} in response to entering state {state.name!r}")
+        try:
+            outcome = hook(*args)
+            if inspect.isawaitable(outcome):
+                _run_coro_sync(outcome)
+        except Exception:
+            logger.exception(f"An error was encountered while running hook {name!r}")
+        else:
+            logger.info(f"Hook {name!r} finished running successfully")
+
+
+def _in_event_loop() -> bool:
+    """True inside a running asyncio loop in this thread (asyncio is imported only if it is loaded)."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _run_coro_sync(coro: Any) -> Any:
+    """Run a coroutine to completion from sync code, inside or outside a running event loop."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: dict = {}
+    ctx = contextvars.copy_context()
+
+    def target() -> None:
+        try:
+            box["value"] = ctx.run(asyncio.run, coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="orchestrator-async")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def _retry_delays(retries: int, retry_delay_seconds: Any) -> list:
+    """The delay before each retry, as Prefect computes it.
+
+    >>> _retry_delays(3, [0.5, 1.0]), _retry_delays(2, 4), _retry_delays(2, exponential_backoff(1))
+    ([0.5, 1.0, 1.0], [4, 4], [1, 2])
+    """
+    if retries <= 0:
+        return []
+    if retry_delay_seconds is None:
+        return [0] * retries
+    if callable(retry_delay_seconds):
+        retry_delay_seconds = retry_delay_seconds(retries)
+    if isinstance(retry_delay_seconds, (int, float)) and not isinstance(retry_delay_seconds, bool):
+        return [retry_delay_seconds] * retries
+    if isinstance(retry_delay_seconds, (list, tuple)):
+        if len(retry_delay_seconds) > 50:
+            raise ValueError("Can not configure more than 50 retry delays per task.")
+        if not retry_delay_seconds:
+            return [0] * retries
+        return [retry_delay_seconds[min(i, len(retry_delay_seconds) - 1)] for i in range(retries)]
+    raise TypeError(f"retry_delay_seconds must be a number, a list of numbers or a callable, "
+                    f"not {type(retry_delay_seconds).__name__}")
+
+
+def exponential_backoff(backoff_factor: float) -> Callable[[int], list]:
+    """Retry delays that double each time: ``exponential_backoff(2)(4) == [2, 4, 8, 16]``.
+
+    >>> exponential_backoff(2)(4)
+    [2, 4, 8, 16]
+    """
+
+    def retry_backoff_callable(retries: int) -> list:
+        return [backoff_factor * 2 ** r for r in range(min(retries, 50))]
+
+    return retry_backoff_callable
+
+
+def _jittered(delay: float, factor: Optional[float]) -> float:
+    if not factor or delay <= 0:
+        return delay
+    return random.uniform(delay, delay * (1 + factor))
+
+
+class _Attempt(NamedTuple):
+    value: Any
+    error: Optional[BaseException]
+    timed_out: bool
+
+
+def _drive_sync(steps: Any, call: Callable[[], _Attempt]) -> Any:
+    """Run an engine step generator: it yields ("call",) or ("sleep", s) and returns the final state."""
+    try:
+        command = next(steps)
+        while True:
+            if command[0] == "call":
+                command = steps.send(call())
+            else:
+                time.sleep(command[1])
+                command = next(steps)
+    except StopIteration as stop:
+        return stop.value
+
+
+async def _drive_async(steps: Any, call: Callable[[], Any]) -> Any:
+    import asyncio
+
+    try:
+        command = next(steps)
+        while True:
+            if command[0] == "call":
+                command = steps.send(await call())
+            else:
+                await asyncio.sleep(command[1])
+                command = next(steps)
+    except StopIteration as stop:
+        return stop.value
+
+
+def _call_sync(fn: Callable, args: tuple, kwargs: dict, timeout: Optional[float]) -> _Attempt:
+    deadline = _Deadline(timeout)
+    try:
+        with deadline:
+            value = fn(*args, **kwargs)
+            if inspect.isawaitable(value):
+                value = _run_coro_sync(value)
+    except _TimeoutSignal:
+        return _Attempt(None, None, True)
+    except BaseException as exc:
+        return _Attempt(None, exc, deadline.fired)
+    return _Attempt(None if deadline.fired else value, None, deadline.fired)
+
+
+async def _call_async(fn: Callable, args: tuple, kwargs: dict, timeout: Optional[float]) -> _Attempt:
+    import asyncio
+
+    try:
+        value = fn(*args, **kwargs)
+        if inspect.isawaitable(value):
+            value = await (asyncio.wait_for(value, timeout) if timeout else value)
+    except asyncio.TimeoutError:
+        return _Attempt(None, None, True)
+    except BaseException as exc:
+        return _Attempt(None, exc, False)
+    return _Attempt(value, None, False)
+
+
+class _TaskEngine:
+    """One task run: inputs, cache, attempts with retries and timeouts, hooks, and its records."""
+
+    def __init__(self, task: "Task", parameters: dict, wait_for: Optional[list], flow_ctx: Optional[FlowRunContext],
+                 parent_task: Optional[TaskRunContext]) -> None:
+        self.task = task
+        self.parameters = parameters
+        self.wait_for = wait_for
+        self.flow_ctx = flow_ctx
+        self.store = flow_ctx.store if flow_ctx else _get_store()
+        now = time.time()
+        flow_run_id = flow_ctx.flow_run.id if flow_ctx else None
+        self.run = TaskRun(
+            id=_uuid7(), name=task.name, task_key=task.task_key, flow_run_id=flow_run_id, run_count=0,
+            tags=set(task.tags) | _TAGS.get(), state=Pending(), task_inputs={}, parameters=parameters,
+            parameters_json=_json(parameters) if parameters else "{}", history=[], created=now)
+        self.run.dynamic_key = self._dynamic_key()
+        self._record(self.run.state)
+        self.log_prints = task.log_prints if task.log_prints is not None else (
+            (parent_task.log_prints if parent_task else flow_ctx.log_prints if flow_ctx else False))
+        self.logger: Optional[_RunLogger] = None
+
+    def _dynamic_key(self) -> str:
+        ctx = self.flow_ctx
+        if ctx is None:
+            return "0"
+        with ctx.futures_lock:
+            n = ctx.task_counter.get(self.task.task_key, 0)
+            ctx.task_counter[self.task.task_key] = n + 1
+        return str(n)
+
+    def _record(self, state: State) -> None:
+        state.state_details.task_run_id = self.run.id
+        state.state_details.flow_run_id = self.run.flow_run_id
+        self.run.state = state
+        self.run.history.append((state.type.value, state.name, state.message, state.timestamp))
+
+    def create(self) -> None:
+        """Buffer the new run record (Pending)."""
+        self.store.stage_task_run(self.run)
+
+    def _name(self, parameters: dict) -> str:
+        template = self.task.task_run_name
+        if template is None:
+            return f"{self.task.name}-{os.urandom(2).hex()[:3]}" if self.flow_ctx else self.task.name
+        return _render_run_name(template, parameters)
+
+    def steps(self):
+        """The run as a generator of commands for a sync or async driver; returns the final state."""
+        run, task = self.run, self.task
+        resolved, run.task_inputs, failed = _resolve_arguments(self.parameters, self.wait_for)
+        run.name = self._name(resolved)
+        self.logger = _task_logger(self.store, run)
+        self.resolved = resolved
+        if failed is not None:
+            return self._finish(Pending(name="NotReady", message=(
+                f"Upstream task run '{failed}' did not reach a 'COMPLETED' state.")))
+        cached = self._cache_lookup(resolved)
+        if cached is not None:
+            return self._finish(cached)
+        delays = [_jittered(d, task.retry_jitter_factor) for d in task._delays]
+        while True:
+            run.run_count += 1
+            run.start_time = run.start_time or time.time()
+            self._record(Running() if run.run_count == 1 else Retrying())
+            self.store.stage_task_run(run)
+            _run_hooks(task.on_running_hooks, self.logger, (task, run, run.state), run.state)
+            attempt = yield ("call",)
+            state = self._attempt_state(attempt)
+            if state.type is not StateType.FAILED or not self._should_retry(state, len(delays)):
+                break
+            delay = delays[run.run_count - 1]
+            self._log_retry(state, delay, len(delays))
+            if delay > 0:
+                self._record(AwaitingRetry(scheduled_time=time.time() + delay))
+                self.store.stage_task_run(run)
+                yield ("sleep", delay)
+        if state.type is StateType.FAILED and task.retries:
+            self._log_failure(state, " - Retries are exhausted")
+        elif state.type is StateType.FAILED:
+            self._log_failure(state, "")
+        return self._finish(state)
+
+    def _attempt_state(self, attempt: _Attempt) -> State:
+        if attempt.timed_out:
+            msg = f"Task run exceeded timeout of {float(self.task.timeout_seconds)} second(s)"
+            exc = TaskRunTimeoutError(f"Scope timed out after {float(self.task.timeout_seconds)} second(s).")
+            return Failed(name="TimedOut", message=msg, data=exc)
+        if attempt.error is not None:
+            return _exception_state(attempt.error, "Task")
+        value = attempt.value
+        if isinstance(value, (State, PrefectFuture)):
+            return _return_value_to_state(value)
+        return Completed(data=value)
+
+    def _should_retry(self, state: State, retries: int) -> bool:
+        if self.run.run_count > retries:
+            return False
+        condition = self.task.retry_condition_fn
+        if condition is None:
+            return True
+        try:
+            verdict = condition(self.task, self.run, state)
+            if inspect.isawaitable(verdict):
+                verdict = _run_coro_sync(verdict)
+            return bool(verdict)
+        except Exception:
+            self.logger.exception("retry_condition_fn raised; the task will not be retried")
+            return False
+
+    def _log_retry(self, state: State, delay: float, retries: int) -> None:
+        when = "immediately" if delay <= 0 else f"{delay} second(s) from now"
+        exc = state.data if isinstance(state.data, BaseException) else None
+        what = f"exception: {exc!r}" if exc is not None else f"state: {state}"
+        self.logger.engine(logging.ERROR, f"Task run failed with {what} - Retry {self.run.run_count}/{retries} "
+                                          f"will start {when}", exc)
+
+    def _log_failure(self, state: State, suffix: str) -> None:
+        exc = state.data if isinstance(state.data, BaseException) else None
+        what = f"exception: {exc!r}" if exc is not None else f"state: {state}"
+        self.logger.engine(logging.ERROR, f"Task run failed with {what}{suffix}", exc)
+
+    # -- caching -------------------------------------------------------------------------------------
+    def _cache_lookup(self, resolved: dict) -> Optional[State]:
+        policy = self.task._cache_policy
+        self.cache_key = None
+        if policy is None:
+            return None
+        ctx = TaskRunContext(task=self.task, task_run=self.run, parameters=resolved, flow_ctx=self.flow_ctx)
+        flow_params = self.flow_ctx.parameters if self.flow_ctx else {}
+        try:
+            key = policy.compute_key(ctx, resolved, flow_params)
+        except Exception as exc:
+            self.logger.warning(f"Could not compute a cache key ({type(exc).__name__}: {exc}); not caching")
+            return None
+        self.cache_key = self.run.cache_key = key
+        if key is None or self.task.refresh_cache:
+            return None
+        record = self.store.read_cache(key)
+        if record is None or (record["expiration"] is not None and record["expiration"] < time.time()):
+            return None
+        try:
+            value = _deserialize(record["value"], record["serializer"])
+        except Exception as exc:
+            self.logger.warning(f"Cache record {key!r} could not be read ({exc}); running the task")
+            return None
+        return Completed(name="Cached", data=value)
+
+    def _cache_record(self, state: State) -> Optional[tuple]:
+        if getattr(self, "cache_key", None) is None or state.name != "Completed":
+            return None
+        try:
+            blob = _serialize(state.data, self.task.result_serializer)
+        except Exception as exc:
+            self.logger.warning(f"The result could not be persisted ({type(exc).__name__}: {exc}); "
+                                f"it is not cached")
+            return None
+        expiration = time.time() + self.task.cache_expiration.total_seconds() if self.task.cache_expiration else None
+        return (self.cache_key, blob, self.task.result_serializer, expiration, self.run.id, time.time())
+
+    def _finish(self, state: State) -> State:
+        run = self.run
+        self._record(state)
+        if state.is_final():
+            run.end_time = state.timestamp
+        self.store.commit_task_run(run, self._cache_record(state))
+        level = logging.ERROR if state.type in (StateType.FAILED, StateType.CRASHED) or state.name == "NotReady" \
+            else logging.INFO
+        self.logger.engine(level, f"Finished in state {state}")
+        if state.type is StateType.COMPLETED:
+            _run_hooks(self.task.on_completion_hooks, self.logger, (self.task, run, state), state)
+        elif state.type is StateType.FAILED:
+            _run_hooks(self.task.on_failure_hooks, self.logger, (self.task, run, state), state)
+        return state
+
+    # -- drivers -------------------------------------------------------------------------------------
+    def _context(self) -> TaskRunContext:
+        return TaskRunContext(task=self.task, task_run=self.run, parameters=self.resolved,
+                              log_prints=self.log_prints, store=self.store, logger=self.logger,
+                              flow_ctx=self.flow_ctx)
+
+    def run_sync(self) -> State:
+        token = None
+
+        def call() -> _Attempt:
+            nonlocal token
+            if token is None:
+                token = _TASK_CTX.set(self._context())
+            return _call_sync(self.task.fn, (), self.resolved, self.task.timeout_seconds)
+
+        if self.log_prints:
+            _patch_print()
+        try:
+            return _drive_sync(self.steps(), call)
+        finally:
+            if token is not None:
+                _TASK_CTX.reset(token)
+
+    async def run_async(self) -> State:
+        token = None
+
+        async def call() -> _Attempt:
+            nonlocal token
+            if token is None:
+                token = _TASK_CTX.set(self._context())
+            return await _call_async(self.task.fn, (), self.resolved, self.task.timeout_seconds)
+
+        if self.log_prints:
+            _patch_print()
+        try:
+            return await _drive_async(self.steps(), call)
+        finally:
+            if token is not None:
+                _TASK_CTX.reset(token)
+
+
+def _render_run_name(template: Any, parameters: dict) -> str:
+    """A run name from a template (``"add-{x}"``) or a callable (with ``parameters=`` if it takes it).
+
+    >>> _render_run_name("add-{x}", {"x": 5}), _render_run_name(lambda parameters: f"p-{parameters['x']}", {"x": 9})
+    ('add-5', 'p-9')
+    """
+    if callable(template):
+        try:
+            takes_params = "parameters" in inspect.signature(template).parameters
+        except (TypeError, ValueError):
+            takes_params = False
+        name = template(parameters=parameters) if takes_params else template()
+        if not isinstance(name, str):
+            raise TypeError(f"Callable {template!r} for a run name must return a string, "
+                            f"not {type(name).__name__}")
+        return name
+    return template.format(**parameters)
+
+
+def _raise_crash(state: State) -> None:
+    """Re-raise KeyboardInterrupt and SystemExit that crashed a run, as Prefect does."""
+    if state.type is StateType.CRASHED and isinstance(state.data, (KeyboardInterrupt, SystemExit)):
+        raise state.data
+
+
+def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
+    """A direct call of a task: run it in this thread and return its value (or state)."""
+    _setup_logging()
+    engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
+    engine.create()
+    state = engine.run_sync()
+    _raise_crash(state)
+    return state if return_state else state.result()
+
+
+async def _arun_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
+    _setup_logging()
+    engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
+    engine.create()
+    state = await engine.run_async()
+    _raise_crash(state)
+    return state if return_state else state.result()
+
+
+def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> PrefectFuture:
+    flow_ctx = _FLOW_CTX.get()
+    if flow_ctx is None:
+        raise RuntimeError("Unable to determine task runner to use for submission. If you are submitting a "
+                           "task outside of a flow, call it directly instead, or wrap the calls in a flow.")
+    engine = _TaskEngine(task, parameters, wait_for, flow_ctx, _TASK_CTX.get())
+    engine.create()
+    future = PrefectFuture(engine.run)
+
+    def call() -> None:
+        state = None
+        try:
+            state = engine.run_sync() if not task._is_async else _run_coro_sync(engine.run_async())
+        except BaseException as exc:  # an engine error must still finish the future
+            state = _exception_state(exc, "Task")
+            engine._record(state)
+            engine.store.commit_task_run(engine.run)
+        finally:
+            future._finish(state)
+
+    with flow_ctx.futures_lock:
+        flow_ctx.futures.append(future)
+    flow_ctx.task_runner.submit(call)
+    return future
+
+
+_NOT_ITERABLE = (str, bytes, bytearray, dict)
+
+
+def _map_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> PrefectFutureList:
+    if _FLOW_CTX.get() is None:
+        raise RuntimeError("Unable to determine task runner to use for mapped task runs. Call .map() "
+                           "inside a flow.")
+    iterables, static = {}, {}
+    for name, value in parameters.items():
+        if isinstance(value, PrefectFuture):
+            value = value.result()
+        if isinstance(value, (unmapped, quote)) or isinstance(value, _NOT_ITERABLE) or hasattr(value, "read"):
+            static[name] = value
+            continue
+        try:
+            iterables[name] = list(value)
+        except TypeError:
+            static[name] = value
+    if not iterables:
+        raise MappingMissingIterable("No iterable parameters were received. Parameters for map must include "
+                                     f"at least one iterable. Parameter values: {parameters}")
+    lengths = {name: len(values) for name, values in iterables.items()}
+    if len(set(lengths.values())) > 1:
+        raise MappingLengthMismatch("Received iterable parameters with different lengths. Parameters for map "
+                                    f"must all be the same length. Got lengths: {lengths}")
+    n = next(iter(lengths.values()))
+    futures = PrefectFutureList()
+    for i in range(n):
+        call_params = {name: (iterables[name][i] if name in iterables else static[name]) for name in parameters}
+        futures.append(_submit_task(task, call_params, wait_for))
+    return futures
+
+
+class _FlowEngine:
+    """One flow run: parameters, the run record, attempts with retries and timeouts, hooks, subflow links."""
+
+    def __init__(self, flow: "Flow", parameters: dict, wait_for: Optional[list]) -> None:
+        self.flow = flow
+        self.parent_ctx: Optional[FlowRunContext] = _FLOW_CTX.get()
+        self.parent_task: Optional[TaskRunContext] = _TASK_CTX.get()
+        self.store = self.parent_ctx.store if self.parent_ctx else _get_store()
+        self.parameters = parameters
+        self.wait_for = wait_for
+        now = time.time()
+        parent = self.parent_ctx.flow_run if self.parent_ctx else None
+        run_id = _uuid7()
+        self.run = FlowRun(
+            id=run_id, name=_random_name(), flow_name=flow.name, flow_version=flow.version,
+            parameters=parameters, tags=set(_TAGS.get()), run_count=0,
+            parent_flow_run_id=parent.id if parent else None,
+            root_flow_run_id=parent.root_flow_run_id if parent else run_id, expected_start_time=now,
+            state=Pending(), history=[], entrypoint=flow._entrypoint(), created=now)
+        self._record(self.run.state)
+        self.log_prints = flow.log_prints if flow.log_prints is not None else (
+            self.parent_ctx.log_prints if self.parent_ctx else _env_flag("ORCHESTRATOR_LOGGING_LOG_PRINTS"))
+        self.logger = _flow_logger(self.store, self.run)
+        self.placeholder: Optional[_TaskEngine] = None
+
+    def _record(self, state: State) -> None:
+        state.state_details.flow_run_id = self.run.id
+        self.run.state = state
+        self.run.history.append((state.type.value, state.name, state.message, state.timestamp))
+
+    def _set(self, state: State) -> None:
+        self._record(state)
+        if state.is_final():
+            self.run.end_time = state.timestamp
+        self.store.update_flow_run(self.run)
+
+    def create(self) -> None:
+        """Name the run, validate its parameters, and commit it (with its parent's placeholder task run)."""
+        if self.parent_ctx is not None:
+            self.placeholder = _TaskEngine(self.flow._placeholder_task(), {}, None, self.parent_ctx,
+                                           self.parent_task)
+            self.placeholder.run.child_flow_run_id = self.run.id
+            self.run.parent_task_run_id = self.placeholder.run.id
+            self.placeholder.create()
+        self.error: Optional[State] = None
+        try:
+            if self.flow.flow_run_name is not None:
+                with self._as_current():
+                    self.run.name = _render_run_name(self.flow.flow_run_name, self.parameters)
+            if self.flow.should_validate_parameters:
+                self.parameters = self.run.parameters = _validate_parameters(self.flow, self.parameters)
+        except ParameterTypeError as exc:
+            self.error = Failed(message=f"Validation of flow parameters failed with error: "
+                                        f"{type(exc).__name__}: {exc}", data=exc)
+        self.logger = _flow_logger(self.store, self.run)  # the label carries the final run name
+        self.store.insert_flow_run(self.run)
+
+    @contextlib.contextmanager
+    def _as_current(self):
+        ctx = FlowRunContext(flow=self.flow, flow_run=self.run, parameters=self.parameters,
+                             task_runner=None, log_prints=self.log_prints, store=self.store, logger=self.logger,
+                             futures=[], futures_lock=threading.Lock(), task_counter={})
+        token = _FLOW_CTX.set(ctx)
+        task_token = _TASK_CTX.set(None)
+        try:
+            yield ctx
+        finally:
+            _TASK_CTX.reset(task_token)
+            _FLOW_CTX.reset(token)
+
+    def steps(self, ctx: FlowRunContext):
+        """The run as a generator of driver commands; returns the final state."""
+        run, flow = self.run, self.flow
+        if self.error is not None:
+            return self._finish(self.error)
+        if self.wait_for:
+            _, _, failed = _resolve_arguments({}, self.wait_for)
+            if failed is not None:
+                return self._finish(Pending(name="NotReady", message=(
+                    f"Upstream task run '{failed}' did not reach a 'COMPLETED' state.")))
+        kind = "subflow" if self.parent_ctx else "flow"
+        self.logger.engine(logging.INFO, f"Beginning {kind} run {run.name!r} for flow {flow.name!r}")
+        delays = _retry_delays(flow.retries or 0, flow.retry_delay_seconds)
+        while True:
+            run.run_count += 1
+            run.start_time = run.start_time or time.time()
+            self._set(Running())
+            _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
+            attempt = yield ("call",)
+            state = self._attempt_state(attempt, ctx)
+            if state.type is not StateType.FAILED or run.run_count > len(delays):
+                break
+            delay = delays[run.run_count - 1]
+            self.logger.info(f"Received non-final state 'AwaitingRetry' when proposing final state "
+                             f"{state.name!r} and will attempt to run again...")
+            self._set(AwaitingRetry(scheduled_time=time.time() + delay))
+            if delay > 0:
+                yield ("sleep", delay)
+        return self._finish(state)
+
+    def _attempt_state(self, attempt: _Attempt, ctx: FlowRunContext) -> State:
+        self._wait_for_children(ctx)
+        if attempt.timed_out:
+            secs = float(self.flow.timeout_seconds)
+            return Failed(name="TimedOut", message=f"Flow run exceeded timeout of {secs} second(s)",
+                          data=FlowRunTimeoutError(f"Scope timed out after {secs} second(s)."))
+        if attempt.error is not None:
+            if not isinstance(attempt.error, (KeyboardInterrupt, SystemExit)):
+                self.logger.engine(logging.ERROR, f"Encountered exception during execution: {attempt.error!r}",
+                                   attempt.error)
+            return _exception_state(attempt.error, "Flow")
+        return _return_value_to_state(attempt.value)
+
+    def _wait_for_children(self, ctx: FlowRunContext) -> None:
+        """Tasks still queued or running when the flow returns are waited for, not dropped."""
+        while True:
+            with ctx.futures_lock:
+                pending = [f for f in ctx.futures if not f.done()]
+            if not pending:
+                return
+            for fut in pending:
+                fut._event.wait()
+
+    def _finish(self, state: State) -> State:
+        self._set(state)
+        level = logging.ERROR if state.type in (StateType.FAILED, StateType.CRASHED) else logging.INFO
+        self.logger.engine(level, f"Finished in state {state}")
+        flow, run = self.flow, self.run
+        hooks = {StateType.COMPLETED: flow.on_completion_hooks, StateType.FAILED: flow.on_failure_hooks,
+                 StateType.CRASHED: flow.on_crashed_hooks,
+                 StateType.CANCELLED: flow.on_cancellation_hooks}.get(state.type, ())
+        _run_hooks(hooks, self.logger, (flow, run, state), state)
+        if self.placeholder is not None:
+            child = state.fresh_copy()
+            child.state_details = StateDetails(child_flow_run_id=run.id)
+            self.placeholder.run.start_time = run.start_time
+            self.placeholder.run.run_count = max(1, run.run_count)
+            self.placeholder._record(child)
+            self.placeholder.run.end_time = child.timestamp if child.is_final() else None
+            self.store.commit_task_run(self.placeholder.run)
+        else:
+            self.store.flush()
+        return state
+
+    def _prepare(self) -> tuple:
+        """Set up logging, create the run record, and return the (validated) call arguments."""
+        _setup_logging()
+        if self.log_prints:
+            _patch_print()
+        self.create()
+        return self.flow._call_args(self.parameters)
+
+    def run_sync(self) -> State:
+        args, kwargs = self._prepare()
+        with self._as_current() as ctx, self.flow._runner() as runner:
+            ctx.task_runner = runner
+            return _drive_sync(self.steps(ctx), lambda: _call_sync(
+                self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+
+    async def run_async(self) -> State:
+        args, kwargs = self._prepare()
+        with self._as_current() as ctx, self.flow._runner() as runner:
+            ctx.task_runner = runner
+            return await _drive_async(self.steps(ctx), lambda: _call_async(
+                self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+
+
+def _collect_states(value: Any) -> Any:
+    """Replace futures in a flow's return value with their final states."""
+    if isinstance(value, PrefectFuture):
+        return value._wait_state()
+    if isinstance(value, (list, tuple, set)) and any(isinstance(v, PrefectFuture) for v in value):
+        return type(value)(_collect_states(v) for v in value)
+    if isinstance(value, dict) and any(isinstance(v, PrefectFuture) for v in value.values()):
+        return {k: _collect_states(v) for k, v in value.items()}
+    return value
+
+
+def _return_value_to_state(value: Any) -> State:
+    """A flow's final state from what it returned (Prefect's rules, see PREFECT_PARITY.md F)."""
+    value = _collect_states(value)
+    if isinstance(value, State) and value.state_details.task_run_id is None \
+            and value.state_details.flow_run_id is None:
+        return value  # a state built by hand is used as it is
+    if isinstance(value, State) or (
+            isinstance(value, (list, tuple, set)) and value and all(isinstance(v, State) for v in value)):
+        state = _aggregate_state(list(value) if not isinstance(value, State) else [value])
+        state.data = value
+        return state
+    return Completed(data=value)
+
+
+# -- parameter validation (type-hint coercion; pydantic models when pydantic is installed) -------------
+
+
+def _validate_parameters(flow: "Flow", parameters: dict) -> dict:
+    """Coerce parameters to the flow's type hints; raise ParameterTypeError naming each bad one."""
+    hints = flow._hints()
+    if not hints:
+        return parameters
+    errors, out = [], dict(parameters)
+    defaults = flow._defaults()
+    for name, value in parameters.items():
+        hint = hints.get(name)
+        if hint is None or (value is None and defaults.get(name, _NO_DATA) is None):
+            continue
+        try:
+            out[name] = _coerce(value, hint)
+        except (TypeError, ValueError) as exc:
+            errors.append(f" - {name}: {exc}")
+    if errors:
+        raise ParameterTypeError("Flow run received invalid parameters:\n" + "\n".join(errors))
+    return out
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """Coerce ``value`` to ``hint`` the way pydantic's lax mode does for common types.
+
+    >>> _coerce("3", int), _coerce("0.5", float), _coerce("yes", bool), _coerce(["1"], list[int])
+    (3, 0.5, True, [1])
+    """
+    import typing
+
+    if hint is Any or hint is inspect.Parameter.empty:
+        return value
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or (origin is not None and origin.__class__.__name__ == "UnionType") or \
+            hint.__class__.__name__ == "UnionType":
+        return _coerce_union(value, typing.get_args(hint))
+    if origin is typing.Literal:
+        for option in typing.get_args(hint):
+            if value == option or (isinstance(option, str) is False and str(option) == str(value)):
+                return option
+        raise ValueError(f"Input should be {' or '.join(repr(o) for o in typing.get_args(hint))}")
+    if origin in (list, set, frozenset, tuple, dict):
+        return _coerce_container(value, origin, typing.get_args(hint))
+    if origin is not None:
+        return value
+    return _coerce_plain(value, hint)
+
+
+def _coerce_union(value: Any, options: tuple) -> Any:
+    if value is None and type(None) in options:
+        return None
+    for option in options:  # an exact type match wins, as in pydantic's smart mode
+        if option is not type(None) and isinstance(option, type) and type(value) is option:
+            return value
+    errors = []
+    for option in options:
+        if option is type(None):
+            continue
+        try:
+            return _coerce(value, option)
+        except (TypeError, ValueError) as exc:
+            errors.append(str(exc))
+    raise ValueError("; ".join(errors) or "Input should be None")
+
+
+def _coerce_container(value: Any, origin: type, args: tuple) -> Any:
+    if origin is dict:
+        if not isinstance(value, dict):
+            if isinstance(value, str):
+                value = json.loads(value)
+            if not isinstance(value, dict):
+                raise ValueError("Input should be a valid dictionary")
+        if len(args) == 2:
+            return {_coerce(k, args[0]): _coerce(v, args[1]) for k, v in value.items()}
+        return dict(value)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError(f"Input should be a valid {origin.__name__}") from None
+    if isinstance(value, (dict, str, bytes)) or not hasattr(value, "__iter__"):
+        raise ValueError(f"Input should be a valid {origin.__name__}")
+    items = list(value)
+    if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+        if len(items) != len(args):
+            raise ValueError(f"Tuple should have {len(args)} items, not {len(items)}")
+        return tuple(_coerce(v, a) for v, a in zip(items, args))
+    item_hint = args[0] if args else Any
+    return origin(_coerce(v, item_hint) for v in items)
+
+
+def _coerce_plain(value: Any, hint: Any) -> Any:
+    if not isinstance(hint, type):
+        return value
+    if hint is bool:
+        return _coerce_bool(value)
+    if hint in (int, float):
+        return _coerce_number(value, hint)
+    if hint is str:
+        if isinstance(value, (str, enum.Enum)):
+            return value.value if isinstance(value, enum.Enum) and isinstance(value.value, str) else value
+        raise ValueError("Input should be a valid string")
+    if isinstance(value, hint):
+        return value
+    if hint is _dt.datetime:
+        return _parse_iso(value, _dt.datetime.fromisoformat, "datetime")
+    if hint is _dt.date:
+        return _parse_iso(value, _dt.date.fromisoformat, "date")
+    if issubclass(hint, enum.Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            raise ValueError(f"Input should be {', '.join(repr(m.value) for m in hint)}") from None
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        return hint(**value)
+    if _is_pydantic_model(hint):
+        return _pydantic_validate(hint, value)
+    raise ValueError(f"Input should be an instance of {hint.__name__}")
+
+
+def _coerce_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "y", "t"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off", "n", "f"):
+        return False
+    raise ValueError("Input should be a valid boolean")
+
+
+def _coerce_number(value: Any, hint: type) -> Any:
+    label = "an integer" if hint is int else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"Input should be a valid {label[2:] if hint is int else 'number'}")
+    try:
+        number = hint(value.strip()) if isinstance(value, str) else value
+    except ValueError:
+        raise ValueError(f"Input should be {label}, unable to parse string as {label}") from None
+    if hint is int and isinstance(number, float):
+        if not number.is_integer():
+            raise ValueError("Input should be a valid integer, got a number with a fractional part")
+        number = int(number)
+    return float(number) if hint is float else number
+
+
+def _parse_iso(value: Any, parse: Callable, label: str) -> Any:
+    if isinstance(value, str):
+        try:
+            return parse(value)
+        except ValueError:
+            pass
+    raise ValueError(f"Input should be a valid {label}")
+
+
+def _is_pydantic_model(hint: type) -> bool:
+    return any(base.__module__.startswith("pydantic") and base.__name__ == "BaseModel" for base in hint.__mro__)
+
+
+def _pydantic_validate(model: type, value: Any) -> Any:
+    try:
+        return model.model_validate(value)
+    except Exception as exc:  # pydantic.ValidationError, imported only when a model is used
+        raise ValueError(str(exc).replace("\n", " ")) from None
+
+
+# == 11. Public decorators ================================================================================
+
+_UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "NotSet", "__bool__": lambda self: False})()
+NotSet = _UNSET
+
+
+def _check_hooks(kind: str, hooks: Any) -> list:
+    if hooks is None:
+        return []
+    try:
+        hooks = list(hooks)
+    except TypeError:
+        raise TypeError(f"Expected iterable for {kind!r}; got {type(hooks).__name__} instead. "
+                        f"Please provide a list of hooks to {kind!r}") from None
+    for hook in hooks:
+        if not callable(hook):
+            raise TypeError(f"Expected callables in {kind!r}; got {type(hook).__name__} instead.")
+    return hooks
+
+
+def _check_fn(fn: Any, kind: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"@{kind} must decorate a function, not {type(fn).__name__} ({fn!r})")
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return
+    for reserved in _RESERVED:
+        if reserved in params:
+            raise ReservedArgumentError(f"{reserved!r} is a reserved argument name and cannot be used.")
+
+
+def _bind(fn: Callable, signature: inspect.Signature, args: tuple, kwargs: dict) -> dict:
+    """Map a call's arguments to parameter names, with defaults filled in.
+
+    >>> def f(a, b=2, *, c=3): pass
+    >>> _bind(f, inspect.signature(f), (1,), {"c": 4})
+    {'a': 1, 'b': 2, 'c': 4}
+    """
+    plan = _plain_signature(signature)
+    if plan is not None and len(args) <= len(plan[0]):
+        names, defaults = plan
+        params = dict(zip(names, args))
+        for key, value in kwargs.items():
+            if key not in defaults or key in params:
+                break
+            params[key] = value
+        else:
+            if len(params) == len(names):
+                return params
+            missing = [n for n in names if n not in params]
+            if all(defaults[n] is not _NO_DATA for n in missing):
+                for n in missing:
+                    params[n] = defaults[n]
+                return {n: params[n] for n in names}
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise ParameterBindError(f"Error binding parameters for function {fn.__name__!r}: {exc}") from None
+    bound.apply_defaults()
+    params = dict(bound.arguments)
+    for name, p in signature.parameters.items():  # **kwargs are flattened, *args stay a tuple
+        if p.kind is inspect.Parameter.VAR_KEYWORD and name in params:
+            params.update(params.pop(name))
+    return params
+
+
+_PLAIN_SIGNATURES: dict = {}
+
+
+def _plain_signature(signature: inspect.Signature) -> Optional[tuple]:
+    """(names, defaults) for a signature of ordinary parameters only, else None (cached)."""
+    plan = _PLAIN_SIGNATURES.get(signature, False)
+    if plan is False:
+        P = inspect.Parameter
+        params = signature.parameters.values()
+        if all(p.kind in (P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY) for p in params) and \
+                [p.kind for p in params] == sorted(p.kind for p in params):
+            names = tuple(p.name for p in params if p.kind is P.POSITIONAL_OR_KEYWORD)
+            kw_only = tuple(p.name for p in params if p.kind is P.KEYWORD_ONLY)
+            defaults = {p.name: (_NO_DATA if p.default is P.empty else p.default) for p in params}
+            plan = (names + kw_only, defaults) if not kw_only else None
+        else:
+            plan = None
+        _PLAIN_SIGNATURES[signature] = plan
+    return plan
+
+
+def _call_args(signature: inspect.Signature, params: dict) -> tuple:
+    """(args, kwargs) that call a function with named ``params`` (positional-only and *args respected).
+
+    >>> def f(a, *rest, k=1, **kw): pass
+    >>> _call_args(inspect.signature(f), {"a": 1, "rest": (2, 3), "k": 4, "z": 5})
+    ((1, 2, 3), {'k': 4, 'z': 5})
+    """
+    P = inspect.Parameter
+    varargs = any(p.kind is P.VAR_POSITIONAL and params.get(n) for n, p in signature.parameters.items())
+    args, kwargs = [], {}
+    for name, p in signature.parameters.items():
+        if name not in params or p.kind is P.VAR_KEYWORD:
+            continue
+        if p.kind is P.POSITIONAL_ONLY or (p.kind is P.POSITIONAL_OR_KEYWORD and varargs):
+            args.append(params[name])
+        elif p.kind is P.VAR_POSITIONAL:
+            args.extend(params[name])
+        else:
+            kwargs[name] = params[name]
+    kwargs.update({k: v for k, v in params.items() if k not in signature.parameters})
+    return tuple(args), kwargs
+
+
+def _source_file(fn: Callable) -> Optional[str]:
+    try:
+        return inspect.getsourcefile(inspect.unwrap(fn))
+    except (TypeError, OSError):
+        return None
+
+
+class Task:
+    """A function whose calls inside a flow are tracked task runs. Made by :func:`task`.
+
+    >>> @task
+    ... def double(x: int) -> int:
+    ...     return 2 * x
+    >>> double.name, double.fn(4)
+    ('double', 8)
+    """
+
+    def __init__(self, fn: Callable, name: Optional[str] = None, description: Optional[str] = None,
+                 tags: Optional[Iterable[str]] = None, version: Optional[str] = None, cache_policy: Any = _UNSET,
+                 cache_key_fn: Optional[Callable] = None, cache_expiration: Optional[_dt.timedelta] = None,
+                 task_run_name: Any = None, retries: Optional[int] = None, retry_delay_seconds: Any = None,
+                 retry_jitter_factor: Optional[float] = None, persist_result: Optional[bool] = None,
+                 result_storage: Any = None, result_storage_key: Optional[str] = None,
+                 result_serializer: Optional[str] = None, cache_result_in_memory: bool = True,
+                 timeout_seconds: Optional[float] = None, log_prints: Optional[bool] = None,
+                 refresh_cache: Optional[bool] = None, on_completion: Optional[list] = None,
+                 on_failure: Optional[list] = None, on_running: Optional[list] = None,
+                 on_commit: Optional[list] = None, on_rollback: Optional[list] = None,
+                 retry_condition_fn: Optional[Callable] = None, viz_return_value: Any = None,
+                 asset_deps: Any = None) -> None:
+        _check_fn(fn, "task")
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.name = _check_name(name or getattr(fn, "__name__", "unknown-lambda").replace("<lambda>", "unknown-lambda"))
+        self.description = description or inspect.getdoc(fn)
+        self.tags = set(tags or ())
+        self.version = version
+        self.cache_key_fn = cache_key_fn
+        self.cache_policy = cache_policy
+        self.cache_expiration = cache_expiration
+        self.task_run_name = task_run_name
+        self.retries = int(retries or 0)
+        self.retry_delay_seconds = retry_delay_seconds
+        if retry_jitter_factor is not None and retry_jitter_factor < 0:
+            raise ValueError("`retry_jitter_factor` must be >= 0.")
+        self.retry_jitter_factor = retry_jitter_factor
+        self.persist_result = persist_result
+        self.result_storage = result_storage
+        self.result_storage_key = result_storage_key
+        self.result_serializer = result_serializer or "pickle"
+        self.cache_result_in_memory = cache_result_in_memory
+        if timeout_seconds is not None and timeout_seconds <= 0:
+            raise ValueError("timeout_seconds must be greater than 0")
+        self.timeout_seconds = timeout_seconds
+        self.log_prints = log_prints
+        self.refresh_cache = refresh_cache if refresh_cache is not None else _env_flag("ORCHESTRATOR_TASKS_REFRESH_CACHE")
+        self.on_completion_hooks = _check_hooks("on_completion", on_completion)
+        self.on_failure_hooks = _check_hooks("on_failure", on_failure)
+        self.on_running_hooks = _check_hooks("on_running", on_running)
+        self.on_commit_hooks = _check_hooks("on_commit", on_commit)
+        self.on_rollback_hooks = _check_hooks("on_rollback", on_rollback)
+        self.retry_condition_fn = retry_condition_fn
+        self.viz_return_value = viz_return_value
+        self.asset_deps = asset_deps
+        self._delays = _retry_delays(self.retries, retry_delay_seconds)
+        self._signature = inspect.signature(fn)
+        self._is_async = inspect.iscoroutinefunction(fn)
+        self._cache_policy = self._resolve_cache_policy()
+        code = getattr(fn, "__code__", None)
+        digest = hashlib.md5(code.co_code if code else repr(fn).encode()).hexdigest()[:10]
+        self.task_key = f"{getattr(fn, '__qualname__', self.name).split('.')[-1]}-{digest}"
+        self._bound_self: Any = None
+
+    def _resolve_cache_policy(self) -> Optional[CachePolicy]:
+        """The policy that computes cache keys, or None when this task does not cache."""
+        if self.result_storage_key is not None:
+            template = self.result_storage_key
+            return _KeyFn(lambda ctx, params: template.format(parameters=params, **params))
+        if self.cache_key_fn is not None:
+            return _KeyFn(self.cache_key_fn)
+        if isinstance(self.cache_policy, _NoCache) or self.persist_result is False:
+            return None
+        if isinstance(self.cache_policy, CachePolicy):
+            return self.cache_policy
+        if self.persist_result or self.result_serializer != "pickle" or self.result_storage is not None:
+            return DEFAULT
+        return None
+
+    def _source_hash(self) -> str:
+        try:
+            return _hash(inspect.getsource(self.fn))
+        except (OSError, TypeError):
+            code = getattr(self.fn, "__code__", None)
+            return _hash(code.co_code.hex() if code else repr(self.fn))
+
+    # -- calling -------------------------------------------------------------------------------------
+    def _parameters(self, args: tuple, kwargs: dict) -> dict:
+        if self._bound_self is not None:
+            args = (self._bound_self, *args)
+        params = _bind(self.fn, self._signature, args, kwargs)
+        if self._bound_self is not None:
+            params.pop(next(iter(self._signature.parameters)), None)
+        return params
+
+    def _call_fn(self, **params: Any) -> Any:
+        args, kwargs = _call_args(self._signature, self._with_self(params))
+        return self._raw_fn(*args, **kwargs)
+
+    def _with_self(self, params: dict) -> dict:
+        if self._bound_self is None:
+            return params
+        return {next(iter(self._signature.parameters)): self._bound_self, **params}
+
+    def __call__(self, *args: Any, return_state: bool = False, wait_for: Optional[Iterable] = None,
+                 **kwargs: Any) -> Any:
+        params = self._parameters(args, kwargs)
+        wait_for = list(wait_for) if wait_for is not None else None
+        if self._is_async:
+            coro = _arun_task_now(self._engine_view(), params, wait_for, return_state)
+            return coro if _in_event_loop() else _run_coro_sync(coro)
+        return _run_task_now(self._engine_view(), params, wait_for, return_state)
+
+    def submit(self, *args: Any, return_state: bool = False, wait_for: Optional[Iterable] = None,
+               **kwargs: Any) -> Any:
+        """Run the task on the flow's task runner; returns a :class:`PrefectFuture` at once.
+
+        Example: ``fut = add.submit(1, 2); fut.result()``.
+        """
+        params = self._parameters(args, kwargs)
+        future = _submit_task(self._engine_view(), params, list(wait_for) if wait_for is not None else None)
+        if return_state:
+            future.wait()
+            return future.state
+        return future
+
+    def map(self, *args: Any, return_state: bool = False, wait_for: Optional[Iterable] = None,
+            deferred: bool = False, **kwargs: Any) -> Any:
+        """Submit one run per element of the iterable arguments; others are broadcast.
+
+        Example: ``add.map([1, 2, 3], unmapped(10))`` runs add(1, 10), add(2, 10), add(3, 10).
+        """
+        params = self._map_parameters(args, kwargs)
+        futures = _map_task(self._engine_view(), params, list(wait_for) if wait_for is not None else None)
+        if return_state:
+            futures.wait()
+            return [f.state for f in futures]
+        return futures
+
+    def _map_parameters(self, args: tuple, kwargs: dict) -> dict:
+        """Bind without defaults: defaults are not mapped over."""
+        if self._bound_self is not None:
+            args = (self._bound_self, *args)
+        try:
+            bound = self._signature.bind_partial(*args, **kwargs)
+        except TypeError as exc:
+            raise ParameterBindError(f"Error binding parameters for function {self.name!r}: {exc}") from None
+        params = dict(bound.arguments)
+        if self._bound_self is not None:
+            params.pop(next(iter(self._signature.parameters)), None)
+        return params
+
+    def _engine_view(self) -> "Task":
+        """The task as the engine runs it: ``fn`` takes the parameters as keywords."""
+        return self if self._plain_call else _EngineTask(self)
+
+    @functools.cached_property
+    def _plain_call(self) -> bool:
+        if self._bound_self is not None:
+            return False
+        kinds = {p.kind for p in self._signature.parameters.values()}
+        return not kinds & {inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.VAR_POSITIONAL,
+                            inspect.Parameter.VAR_KEYWORD}
+
+    @property
+    def _raw_fn(self) -> Callable:
+        return self.fn
+
+    def __get__(self, instance: Any, owner: Any = None) -> "Task":
+        if instance is None:
+            return self
+        bound = self._copy()
+        bound._bound_self = instance
+        return bound
+
+    def _copy(self) -> "Task":
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.__dict__.pop("_plain_call", None)
+        return new
+
+    def with_options(self, **options: Any) -> "Task":
+        """A copy of the task with some options changed. Example: ``fetch.with_options(retries=5)``."""
+        current = dict(
+            name=self.name, description=self.description, tags=self.tags, version=self.version,
+            cache_policy=self.cache_policy, cache_key_fn=self.cache_key_fn, cache_expiration=self.cache_expiration,
+            task_run_name=self.task_run_name, retries=self.retries, retry_delay_seconds=self.retry_delay_seconds,
+            retry_jitter_factor=self.retry_jitter_factor, persist_result=self.persist_result,
+            result_storage=self.result_storage, result_storage_key=self.result_storage_key,
+            result_serializer=self.result_serializer, cache_result_in_memory=self.cache_result_in_memory,
+            timeout_seconds=self.timeout_seconds, log_prints=self.log_prints, refresh_cache=self.refresh_cache,
+            on_completion=self.on_completion_hooks, on_failure=self.on_failure_hooks,
+            on_running=self.on_running_hooks, on_commit=self.on_commit_hooks, on_rollback=self.on_rollback_hooks,
+            retry_condition_fn=self.retry_condition_fn, viz_return_value=self.viz_return_value,
+            asset_deps=self.asset_deps)
+        unknown = set(options) - set(current)
+        if unknown:
+            raise TypeError(f"with_options() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+        current.update(options)
+        new = Task(self.fn, **current)
+        new._bound_self = self._bound_self
+        return new
+
+    def on_completion(self, fn: Callable) -> Callable:
+        """Add a completion hook: ``@my_task.on_completion``."""
+        self.on_completion_hooks.append(fn)
+        return fn
+
+    def on_failure(self, fn: Callable) -> Callable:
+        """Add a failure hook: ``@my_task.on_failure``."""
+        self.on_failure_hooks.append(fn)
+        return fn
+
+    def on_running(self, fn: Callable) -> Callable:
+        """Add a hook run before each attempt: ``@my_task.on_running``."""
+        self.on_running_hooks.append(fn)
+        return fn
+
+    def on_commit(self, fn: Callable) -> Callable:
+        """Add a transaction commit hook: ``@my_task.on_commit``."""
+        self.on_commit_hooks.append(fn)
+        return fn
+
+    def on_rollback(self, fn: Callable) -> Callable:
+        """Add a transaction rollback hook: ``@my_task.on_rollback``."""
+        self.on_rollback_hooks.append(fn)
+        return fn
+
+    def __repr__(self) -> str:
+        return f"Task(name={self.name!r})"
+
+
+class _EngineTask:
+    """A view of a Task whose ``fn`` takes parameters by name (for methods, *args, **kwargs)."""
+
+    def __init__(self, task: Task) -> None:
+        self.__dict__.update(task.__dict__)
+        self._task = task
+        self.fn = task._call_fn
+        self._is_async = task._is_async
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._task, name)
+
+
+def task(__fn: Optional[Callable] = None, **options: Any) -> Any:
+    """Make a function a task, bare (``@task``) or with options (``@task(retries=3)``).
+
+    >>> @task(name="add-one", retries=2)
+    ... def inc(x):
+    ...     return x + 1
+    >>> inc.name, inc.retries
+    ('add-one', 2)
+    """
+    if __fn is not None:
+        return Task(__fn, **options)
+    return lambda fn: Task(fn, **options)
+
+
+class Flow:
+    """A function whose calls are tracked flow runs. Made by :func:`flow`.
+
+    >>> @flow(name="etl")
+    ... def etl(n: int = 1):
+    ...     return n
+    >>> etl.name
+    'etl'
+    """
+
+    def __init__(self, fn: Callable, name: Optional[str] = None, version: Optional[str] = None,
+                 flow_run_name: Any = None, retries: Optional[int] = None,
+                 retry_delay_seconds: Optional[float] = None, task_runner: Any = None,
+                 description: Optional[str] = None, timeout_seconds: Optional[float] = None,
+                 validate_parameters: bool = True, persist_result: Optional[bool] = None,
+                 result_storage: Any = None, result_serializer: Any = None, cache_result_in_memory: bool = True,
+                 log_prints: Optional[bool] = None, on_completion: Optional[list] = None,
+                 on_failure: Optional[list] = None, on_cancellation: Optional[list] = None,
+                 on_crashed: Optional[list] = None, on_running: Optional[list] = None) -> None:
+        _check_fn(fn, "flow")
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        default = getattr(fn, "__name__", "unknown").replace("<lambda>", "unknown-lambda").replace("_", "-")
+        self.name = _check_name(name or default)
+        self._version = version
+        self.flow_run_name = flow_run_name
+        self.retries = int(retries or 0)
+        self.retry_delay_seconds = retry_delay_seconds or 0
+        if isinstance(task_runner, type):
+            task_runner = task_runner()
+        self.task_runner = task_runner or ThreadPoolTaskRunner()
+        self.description = description or inspect.getdoc(fn)
+        if timeout_seconds is not None and timeout_seconds < 0:
+            raise ValueError("timeout_seconds must be greater than 0")
+        self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
+        self.should_validate_parameters = validate_parameters
+        self.persist_result = persist_result
+        self.result_storage = result_storage
+        self.result_serializer = result_serializer
+        self.cache_result_in_memory = cache_result_in_memory
+        self.log_prints = log_prints
+        self.on_completion_hooks = _check_hooks("on_completion", on_completion)
+        self.on_failure_hooks = _check_hooks("on_failure", on_failure)
+        self.on_cancellation_hooks = _check_hooks("on_cancellation", on_cancellation)
+        self.on_crashed_hooks = _check_hooks("on_crashed", on_crashed)
+        self.on_running_hooks = _check_hooks("on_running", on_running)
+        self._signature = inspect.signature(fn)
+        self._is_async = inspect.iscoroutinefunction(fn)
+        self._bound_self: Any = None
+
+    @functools.cached_property
+    def version(self) -> Optional[str]:
+        """The given version, else a hash of the flow's source file (None if it cannot be read)."""
+        if self._version is not None:
+            return self._version
+        path = _source_file(self.fn)
+        try:
+            with open(path, "rb") as fh:
+                return hashlib.md5(fh.read()).hexdigest()
+        except (OSError, TypeError):
+            return None
+
+    @functools.cached_property
+    def _entrypoint_value(self) -> Optional[str]:
+        path = _source_file(self.fn)
+        return f"{os.path.abspath(path)}:{self.fn.__qualname__}" if path else None
+
+    def _entrypoint(self) -> Optional[str]:
+        return self._entrypoint_value
+
+    def _hints(self) -> dict:
+        """Each parameter's type hint, resolved one by one (a hint that cannot be resolved is skipped)."""
+        hints = self.__dict__.get("_hint_cache")
+        if hints is None:
+            hints = {}
+            namespace = dict(getattr(self.fn, "__globals__", {}))
+            closure = getattr(self.fn, "__closure__", None) or ()
+            namespace.update(zip(self.fn.__code__.co_freevars, (c.cell_contents for c in closure))
+                             if closure else ())
+            for name, p in self._signature.parameters.items():
+                hint = p.annotation
+                if isinstance(hint, str):
+                    try:
+                        hint = eval(hint, namespace)  # noqa: S307 - the user's own annotation text
+                    except Exception:
+                        continue
+                if hint is not inspect.Parameter.empty:
+                    hints[name] = hint
+            self._hint_cache = hints
+        return hints
+
+    def _defaults(self) -> dict:
+        return {n: p.default for n, p in self._signature.parameters.items()
+                if p.default is not inspect.Parameter.empty}
+
+    def _placeholder_task(self) -> Task:
+        cached = self.__dict__.get("_placeholder")
+        if cached is None:
+            cached = self._placeholder = Task(self.fn, name=self.name)
+        return cached
+
+    @contextlib.contextmanager
+    def _runner(self):
+        with self.task_runner.duplicate() as runner:
+            yield runner
+
+    # -- calling -------------------------------------------------------------------------------------
+    def _parameters(self, args: tuple, kwargs: dict) -> dict:
+        if self._bound_self is not None:
+            args = (self._bound_self, *args)
+        params = _bind(self.fn, self._signature, args, kwargs)
+        if self._bound_self is not None:
+            params.pop(next(iter(self._signature.parameters)), None)
+        return params
+
+    def _call_args(self, params: dict) -> tuple:
+        if self._bound_self is not None:
+            params = {next(iter(self._signature.parameters)): self._bound_self, **params}
+        return _call_args(self._signature, params)
+
+    def __call__(self, *args: Any, return_state: bool = False, wait_for: Optional[Iterable] = None,
+                 **kwargs: Any) -> Any:
+        params = self._parameters(args, kwargs)
+        wait_for = list(wait_for) if wait_for is not None else None
+        if self._is_async:
+            return self._acall(params, wait_for, return_state)
+        return _deliver(_FlowEngine(self, params, wait_for).run_sync(), return_state)
+
+    async def _acall(self, params: dict, wait_for: Optional[list], return_state: bool) -> Any:
+        return _deliver(await _FlowEngine(self, params, wait_for).run_async(), return_state)
+
+    def __get__(self, instance: Any, owner: Any = None) -> "Flow":
+        if instance is None:
+            return self
+        bound = object.__new__(type(self))
+        bound.__dict__.update(self.__dict__)
+        bound._bound_self = instance
+        return bound
+
+    def with_options(self, **options: Any) -> "Flow":
+        """A copy of the flow with some options changed. Example: ``etl.with_options(retries=2)``."""
+        current = dict(
+            name=self.name, version=self._version, flow_run_name=self.flow_run_name, retries=self.retries,
+            retry_delay_seconds=self.retry_delay_seconds, task_runner=self.task_runner,
+            description=self.description, timeout_seconds=self.timeout_seconds,
+            validate_parameters=self.should_validate_parameters, persist_result=self.persist_result,
+            result_storage=self.result_storage, result_serializer=self.result_serializer,
+            cache_result_in_memory=self.cache_result_in_memory, log_prints=self.log_prints,
+            on_completion=self.on_completion_hooks, on_failure=self.on_failure_hooks,
+            on_cancellation=self.on_cancellation_hooks, on_crashed=self.on_crashed_hooks,
+            on_running=self.on_running_hooks)
+        unknown = set(options) - set(current)
+        if unknown:
+            raise TypeError(f"with_options() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+        current.update(options)
+        return Flow(self.fn, **current)
+
+    def on_completion(self, fn: Callable) -> Callable:
+        """Add a completion hook: ``@my_flow.on_completion``."""
+        self.on_completion_hooks.append(fn)
+        return fn
+
+    def on_failure(self, fn: Callable) -> Callable:
+        """Add a failure hook: ``@my_flow.on_failure``."""
+        self.on_failure_hooks.append(fn)
+        return fn
+
+    def on_cancellation(self, fn: Callable) -> Callable:
+        """Add a cancellation hook: ``@my_flow.on_cancellation``."""
+        self.on_cancellation_hooks.append(fn)
+        return fn
+
+    def on_crashed(self, fn: Callable) -> Callable:
+        """Add a crash hook: ``@my_flow.on_crashed``."""
+        self.on_crashed_hooks.append(fn)
+        return fn
+
+    def on_running(self, fn: Callable) -> Callable:
+        """Add a hook run when each attempt starts: ``@my_flow.on_running``."""
+        self.on_running_hooks.append(fn)
+        return fn
+
+    def __repr__(self) -> str:
+        return f"Flow(name={self.name!r})"
+
+
+def _deliver(state: State, return_state: bool) -> Any:
+    _raise_crash(state)
+    if return_state:
+        return state
+    return state.result()
+
+
+def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
+    """Make a function a flow, bare (``@flow``) or with options (``@flow(log_prints=True)``).
+
+    >>> @flow(retries=1)
+    ... def nightly_job():
+    ...     pass
+    >>> nightly_job.name
+    'nightly-job'
+    """
+    if __fn is not None:
+        return Flow(__fn, **options)
+    return lambda fn: Flow(fn, **options)
+
+
+# == 14. CLI ==============================================================================================
+
+
+def _status_rows(store: _Store, limit: int) -> list:
+    now = time.time()
+    rows = []
+    for r in store.recent_flow_runs(limit):
+        end = r["end_time"] or (now if r["state_type"] in ("RUNNING", "CANCELLING") else None)
+        duration = (end - r["start_time"]) if (end and r["start_time"]) else None
+        rows.append({"id": r["id"], "name": r["name"], "flow_name": r["flow_name"],
+                     "state_type": r["state_type"], "state_name": r["state_name"],
+                     "state_message": r["state_message"], "start_time": _iso(r["start_time"]),
+                     "end_time": _iso(r["end_time"]), "duration": duration, "run_count": r["run_count"],
+                     "_start": r["start_time"]})
+    return rows
+
+
+def _iso(ts: Optional[float]) -> Optional[str]:
+    return None if ts is None else _utc(ts).isoformat()
+
+
+def _make_cli():
+    import click
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="orchestrator")
+    @click.option("--db", "db", envvar="ORCHESTRATOR_DB", default=None, metavar="PATH",
+                  help="The state database (default: $ORCHESTRATOR_DB or the user data folder).")
+    @click.pass_context
+    def cli(ctx: Any, db: Optional[str]) -> None:
+        """orchestrator.py: flows and tasks tracked in a local SQLite file.
+
+        Example: python orchestrator.py status
+        """
+        ctx.obj = {"db": db}
+
+    @cli.command()
+    @click.option("--limit", default=20, show_default=True, help="How many recent flow runs to list.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    @click.pass_context
+    def status(ctx: Any, limit: int, as_json: bool) -> None:
+        """Recent flow runs and counts by state over the last 24 hours.
+
+        Example: python orchestrator.py status --limit 5
+        """
+        path = os.path.abspath(ctx.obj["db"] or _db_path())
+        if not os.path.exists(path):
+            click.echo("[]" if as_json else f"No runs yet: {path} does not exist.")
+            return
+        store = _open_for_cli(path)
+        rows = _status_rows(store, limit)
+        if as_json:
+            click.echo(json.dumps([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], indent=2))
+            return
+        _print_status(store, rows, path)
+
+    return cli
+
+
+def _open_for_cli(path: str) -> _Store:
+    import click
+
+    try:
+        return _get_store(path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _print_status(store: _Store, rows: list, path: str) -> None:
+    import click
+    from tabulate import tabulate
+
+    counts = store.state_counts(time.time() - 86400)
+    summary = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
+    click.echo(f"Database: {path}")
+    click.echo(f"Flow runs in the last 24h: {summary}")
+    if not rows:
+        click.echo("No flow runs yet.")
+        return
+    table = [[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
+              _fmt_ago(r["_start"]) if r["_start"] else "", _fmt_duration(r["duration"])] for r in rows]
+    click.echo(tabulate(table, headers=["Name", "Flow", "State", "Started", "Duration"]))
+
+
+def _colour_state(name: str, type_: str) -> str:
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        return name
+    colour = {"COMPLETED": 32, "FAILED": 31, "CRASHED": 35, "RUNNING": 34, "CANCELLED": 90}.get(type_)
+    return f"\033[{colour}m{name}\033[0m" if colour else name
+
+
+def main(argv: Optional[list] = None) -> int:
+    """The command line: ``python orchestrator.py status`` (see ``--help``)."""
+    cli = _make_cli()
+    try:
+        cli.main(args=argv, prog_name="orchestrator", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.modules.setdefault("orchestrator", sys.modules[__name__])  # flow files importing us share this copy
+    sys.exit(main())

@@ -1,0 +1,1799 @@
+"""Tests for orchestrator.py: one class per section of the module, real SQLite files, real processes."""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import enum
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections import namedtuple
+from pathlib import Path
+from typing import Literal, Optional
+
+import pytest
+
+import orchestrator as o
+from orchestrator import flow, task
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+class Color(enum.Enum):
+    RED = "red"
+
+
+try:
+    import pydantic
+
+    class Point(pydantic.BaseModel):
+        x: int
+        y: int = 0
+except ImportError:  # pydantic is an optional extra
+    pydantic = None
+
+
+# -- fixtures ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def db(tmp_path, monkeypatch):
+    """Every test gets its own state database in a temporary folder."""
+    path = str(tmp_path / "state" / "orchestrator.db")
+    monkeypatch.setenv("ORCHESTRATOR_DB", path)
+    monkeypatch.delenv("ORCHESTRATOR_HOME", raising=False)
+    yield path
+    store = o._STORES.pop(os.path.abspath(path), None)
+    if store is not None:
+        store.close()
+
+
+def store(db_path):
+    s = o._get_store(db_path)
+    s.flush()
+    return s
+
+
+def rows(db_path, sql, params=()):
+    return store(db_path)._query(sql, params)
+
+
+def flow_row(db_path, run_id):
+    return rows(db_path, "SELECT * FROM flow_runs WHERE id=?", (str(run_id),))[0]
+
+
+def task_rows(db_path, flow_run_id):
+    return rows(db_path, "SELECT * FROM task_runs WHERE flow_run_id=? ORDER BY created", (str(flow_run_id),))
+
+
+def history_names(row):
+    return [h[1] for h in json.loads(row["history"])]
+
+
+def run_py(code, db_path, timeout=60, cwd=None, env_extra=None):
+    """Run Python code in a child process on the test's database."""
+    env = {**os.environ, "ORCHESTRATOR_DB": db_path, "PYTHONPATH": str(HERE)}
+    env.update(env_extra or {})
+    return subprocess.run([PY, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=timeout,
+                          env=env, cwd=cwd or HERE)
+
+
+def cli(db_path, *args, timeout=60):
+    env = {**os.environ, "ORCHESTRATOR_DB": db_path, "NO_COLOR": "1"}
+    return subprocess.run([PY, str(HERE / "orchestrator.py"), *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+# == 1. Module header ======================================================================================
+
+
+class TestModule:
+    def test_all_is_sorted_and_public(self):
+        assert o.__all__ == sorted(o.__all__)
+        for name in o.__all__:
+            assert hasattr(o, name), name
+            assert not name.startswith("_") or name == "__version__"
+
+    def test_import_leaves_heavy_packages_out(self):
+        out = subprocess.run([PY, "-c", "import orchestrator, sys; print(sorted(m for m in "
+                              "('click', 'tabulate', 'platformdirs', 'asyncio', 'pydantic') if m in sys.modules))"],
+                             capture_output=True, text=True, cwd=HERE, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "[]"
+
+    def test_every_public_name_has_a_docstring(self):
+        for name in o.__all__:
+            obj = getattr(o, name)
+            if callable(obj) and not isinstance(obj, o.CachePolicy):
+                assert (obj.__doc__ or "").strip(), name
+
+    def test_toc_matches_banners(self):
+        source = (HERE / "orchestrator.py").read_text()
+        banners = [line for line in source.splitlines() if line.startswith("# == ")]
+        numbers = [int(b.split()[2].rstrip(".")) for b in banners]
+        assert numbers == sorted(numbers)
+        assert numbers[0] == 2 and 14 in numbers
+
+
+# == 3. Errors =============================================================================================
+
+
+class TestErrors:
+    def test_one_root(self):
+        for name in ("StoreError", "InvalidNameError", "ReservedArgumentError", "ParameterTypeError",
+                     "MappingLengthMismatch", "MappingMissingIterable", "MissingContextError",
+                     "UpstreamTaskError", "FailedRun", "CrashedRun", "MissingResult", "FlowRunTimeoutError",
+                     "TaskRunTimeoutError", "ObjectNotFound", "ParameterBindError"):
+            assert issubclass(getattr(o, name), o.OrchestratorError), name
+
+    def test_prefect_compatible_bases(self):
+        assert issubclass(o.InvalidNameError, ValueError)
+        assert issubclass(o.ReservedArgumentError, TypeError)
+        assert issubclass(o.FlowRunTimeoutError, TimeoutError)
+        assert issubclass(o.TaskRunTimeoutError, TimeoutError)
+        assert issubclass(o.MissingContextError, RuntimeError)
+        assert o.PrefectException is o.OrchestratorError
+
+
+# == 4. States =============================================================================================
+
+
+class TestStates:
+    NAMES = {
+        "Scheduled": "SCHEDULED", "Late": "SCHEDULED", "AwaitingRetry": "SCHEDULED",
+        "AwaitingConcurrencySlot": "SCHEDULED", "Pending": "PENDING", "Submitting": "PENDING",
+        "InfrastructurePending": "PENDING", "Running": "RUNNING", "Retrying": "RUNNING",
+        "Completed": "COMPLETED", "Failed": "FAILED", "Crashed": "CRASHED", "Cancelling": "CANCELLING",
+        "Cancelled": "CANCELLED", "Paused": "PAUSED", "Suspended": "PAUSED",
+    }
+
+    @pytest.mark.parametrize("name,type_", sorted(NAMES.items()))
+    def test_constructor_name_and_type(self, name, type_):
+        state = getattr(o, name)() if name not in ("Suspended",) else o.Suspended()
+        assert state.name == name
+        assert state.type.value == type_
+        assert state.is_final() == (type_ in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED"))
+
+    def test_is_methods_follow_the_type(self):
+        checks = {"is_scheduled": "SCHEDULED", "is_pending": "PENDING", "is_running": "RUNNING",
+                  "is_completed": "COMPLETED", "is_failed": "FAILED", "is_crashed": "CRASHED",
+                  "is_cancelled": "CANCELLED", "is_cancelling": "CANCELLING", "is_paused": "PAUSED"}
+        for method, type_ in checks.items():
+            for t in o.StateType:
+                assert getattr(o.State(t), method)() == (t.value == type_), (method, t)
+
+    def test_str_and_repr(self):
+        assert str(o.Completed()) == "Completed()"
+        assert str(o.Completed(name="Cached")) == "Cached(type=COMPLETED)"
+        timed = o.Failed(name="TimedOut", message="Flow run exceeded timeout of 1.0 second(s)")
+        assert str(timed) == "TimedOut('Flow run exceeded timeout of 1.0 second(s)', type=FAILED)"
+        assert repr(o.Completed(data=5)) == "Completed(message=None, type=COMPLETED, result=5)"
+
+    def test_result_rules(self):
+        assert o.Completed(data={"a": 1}).result() == {"a": 1}
+        err = ValueError("x")
+        with pytest.raises(ValueError):
+            o.Failed(data=err).result()
+        assert o.Failed(data=err).result(raise_on_failure=False) is err
+        with pytest.raises(o.FailedRun, match="went wrong"):
+            o.Failed(message="went wrong").result()
+        with pytest.raises(o.CrashedRun):
+            o.Crashed(message="gone").result()
+        with pytest.raises(o.CancelledRun):
+            o.Cancelled().result()
+        with pytest.raises(o.UnfinishedRun):
+            o.Running().result()
+        with pytest.raises(o.PausedRun):
+            o.Paused().result()
+
+    def test_state_from_string_type(self):
+        assert o.State("COMPLETED").type is o.StateType.COMPLETED
+        with pytest.raises(ValueError):
+            o.State("NOPE")
+
+    def test_aggregate(self):
+        assert str(o._aggregate_state([o.Completed(), o.Completed()])) == "Completed('All states completed.')"
+        assert o._aggregate_state([o.Completed(), o.Cancelled(), o.Failed()]).message == "1/3 states cancelled."
+        assert o._aggregate_state([o.Failed()]).message == "1/1 states failed."
+
+    def test_manual_state_returned_from_flow_is_used_as_is(self, db):
+        @flow
+        def skipper():
+            return o.Completed(message="nothing", name="Skipped")
+
+        state = skipper(return_state=True)
+        assert state.name == "Skipped" and state.type is o.StateType.COMPLETED
+        row = flow_row(db, state.state_details.flow_run_id)
+        assert row["state_name"] == "Skipped" and row["state_message"] == "nothing"
+
+    def test_manual_failed_state_from_task_fails_it(self, db):
+        @task
+        def judge(x):
+            return o.Failed(message="bad input") if x < 0 else o.Completed(message="fine", data=x * 2)
+
+        @flow
+        def f():
+            return judge(3), judge(-1, return_state=True)
+
+        value, bad = f()
+        assert value == 6
+        assert bad.is_failed() and bad.message == "bad input"
+
+
+# == 5. Store ==============================================================================================
+
+
+class TestStore:
+    def test_default_path_follows_env(self, tmp_path, monkeypatch):
+        monkeypatch.delenv("ORCHESTRATOR_DB")
+        monkeypatch.setenv("ORCHESTRATOR_HOME", str(tmp_path / "home"))
+        assert o._db_path() == str(tmp_path / "home" / "orchestrator.db")
+        monkeypatch.delenv("ORCHESTRATOR_HOME")
+        import platformdirs
+
+        assert o._db_path() == os.path.join(platformdirs.user_data_dir("orchestrator", appauthor=False),
+                                            "orchestrator.db")
+
+    def test_wal_and_schema_version(self, db):
+        s = store(db)
+        assert s._query("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
+        assert s._query("PRAGMA user_version")[0]["user_version"] == len(o._MIGRATIONS)
+        tables = {r["name"] for r in s._query("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"flow_runs", "task_runs", "logs", "cache"} <= tables
+
+    def test_newer_database_is_refused(self, tmp_path):
+        import apsw
+
+        path = str(tmp_path / "new.db")
+        conn = apsw.Connection(path)
+        conn.execute("PRAGMA user_version=99")
+        conn.close()
+        with pytest.raises(o.StoreError, match="newer orchestrator.*99"):
+            o._Store(path)
+
+    def test_not_a_database(self, tmp_path):
+        path = tmp_path / "junk.db"
+        path.write_bytes(b"this is not sqlite at all, just some bytes " * 100)
+        with pytest.raises(o.StoreError, match="not a SQLite database"):
+            o._Store(str(path))
+        assert path.read_bytes().startswith(b"this is not sqlite")  # left untouched
+
+    def test_foreign_sqlite_file(self, tmp_path):
+        import apsw
+
+        path = str(tmp_path / "other.db")
+        conn = apsw.Connection(path)
+        conn.execute("CREATE TABLE mine(x)")
+        conn.execute("INSERT INTO mine VALUES (1)")
+        conn.close()
+        with pytest.raises(o.StoreError, match="another program"):
+            o._Store(path)
+        assert apsw.Connection(path).execute("SELECT x FROM mine").fetchall() == [(1,)]
+
+    def test_uncreatable_path(self, tmp_path):
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        with pytest.raises(o.StoreError, match="cannot create the state database"):
+            o._Store(str(blocker / "sub" / "o.db"))
+
+    def test_bad_database_fails_the_call_cleanly(self, tmp_path, monkeypatch):
+        path = tmp_path / "junk.db"
+        path.write_bytes(b"garbage" * 1000)
+        monkeypatch.setenv("ORCHESTRATOR_DB", str(path))
+
+        @flow
+        def f():
+            return 1
+
+        with pytest.raises(o.StoreError, match="not a SQLite database"):
+            f()
+
+    def test_migration_upgrades_older_file_in_place(self, tmp_path, monkeypatch):
+        path = str(tmp_path / "old.db")
+        monkeypatch.setattr(o, "_MIGRATIONS", o._MIGRATIONS[:1])
+        s = o._Store(path)
+        s._write([("INSERT INTO cache (key, value, serializer, created) VALUES ('k', x'00', 'pickle', 1)", ())])
+        s.close()
+        monkeypatch.setattr(o, "_MIGRATIONS", o._MIGRATIONS + ["CREATE TABLE extra (x INTEGER);"])
+        s2 = o._Store(path)
+        assert s2._query("PRAGMA user_version")[0]["user_version"] == 2
+        assert s2._query("SELECT key FROM cache") == [{"key": "k"}]
+        s2.close()
+
+    def test_flow_and_task_history_recorded(self, db):
+        @task
+        def add(x, y):
+            return x + y
+
+        @flow
+        def f(a: int):
+            return add(a, 1)
+
+        state = f(2, return_state=True)
+        run_id = state.state_details.flow_run_id
+        row = flow_row(db, run_id)
+        assert history_names(row) == ["Pending", "Running", "Completed"]
+        assert json.loads(row["parameters"]) == {"a": 2}
+        assert row["flow_name"] == "f" and row["run_count"] == 1
+        assert row["entrypoint"] == f"{HERE / 'test_orchestrator.py'}:TestStore.test_flow_and_task_history_recorded.<locals>.f"
+        assert row["start_time"] <= row["end_time"]
+        (trow,) = task_rows(db, run_id)
+        assert history_names(trow) == ["Pending", "Running", "Completed"]
+        assert json.loads(trow["parameters"]) == {"x": 2, "y": 1}
+        assert trow["state_type"] == "COMPLETED" and trow["end_time"] >= trow["start_time"]
+
+    def test_upstream_links_recorded(self, db):
+        @task
+        def one():
+            return 1
+
+        @task
+        def plus(x, y=0):
+            return x + y
+
+        @flow
+        def f():
+            a = one.submit()
+            b = plus.submit(a, wait_for=[one.submit()])
+            return plus(b, y=a)
+
+        state = f(return_state=True)
+        assert state.result() == 2
+        trs = {r["id"]: r for r in task_rows(db, state.state_details.flow_run_id)}
+        last = max(trs.values(), key=lambda r: r["created"])
+        inputs = json.loads(last["task_inputs"])
+        assert set(inputs) == {"x", "y"}
+        assert all(run_id in trs for ids in inputs.values() for run_id in ids)
+        mid = [r for r in trs.values() if json.loads(r["task_inputs"]).get("wait_for")]
+        assert len(mid) == 1 and set(json.loads(mid[0]["task_inputs"])) == {"x", "wait_for"}
+
+    def test_completed_task_committed_before_flow_moves_on(self, db):
+        seen = {}
+
+        @task
+        def first():
+            return 1
+
+        @flow
+        def f():
+            first()
+            # a second connection sees the completed task run at once: it was committed, not buffered
+            import apsw
+
+            conn = apsw.Connection(db)
+            seen["rows"] = conn.execute("SELECT state_type FROM task_runs").fetchall()
+            conn.close()
+
+        f()
+        assert seen["rows"] == [("COMPLETED",)]
+
+    def test_log_records_stored_with_run(self, db):
+        @task
+        def noisy():
+            o.get_run_logger().warning("careful %s", 1)
+
+        @flow
+        def f():
+            o.get_run_logger().info("hello from flow")
+            noisy()
+
+        state = f(return_state=True)
+        run_id = state.state_details.flow_run_id
+        logs = rows(db, "SELECT * FROM logs WHERE flow_run_id=? ORDER BY id", (run_id,))
+        messages = [(r["level"], r["message"]) for r in logs]
+        assert (20, "hello from flow") in messages
+        assert (30, "careful 1") in messages
+        assert messages[0][1].startswith("Beginning flow run")
+        assert messages[-1] == (20, "Finished in state Completed()")
+        warn = [r for r in logs if r["message"] == "careful 1"][0]
+        assert warn["task_run_id"] == task_rows(db, run_id)[0]["id"]
+
+    def test_write_behind_buffer_survives_a_failed_transaction(self, db):
+        s = store(db)
+        run = o.TaskRun(id=o._uuid7(), name="t", task_key="k", flow_run_id=None, run_count=0, tags=set(),
+                        state=o.Pending(), task_inputs={}, parameters_json="{}", history=[], created=time.time())
+        s.stage_task_run(run)
+        with pytest.raises(o.StoreError):
+            s._write([("INSERT INTO no_such_table VALUES (1)", ())])
+        s.flush()
+        assert rows(db, "SELECT name FROM task_runs WHERE id=?", (run.id,)) == [{"name": "t"}]
+
+    def test_concurrent_processes_lose_nothing(self, db):
+        """Four processes write flows with 50 tasks each at once: every record lands, no 'locked' error."""
+        code = """
+            from orchestrator import flow, task
+            @task
+            def t(i):
+                return i
+            @flow
+            def writer(n: int):
+                return sum(t(i) for i in range(n))
+            for _ in range(5):
+                assert writer(50) == sum(range(50))
+            print("done")
+        """
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "ERROR"}
+        procs = [subprocess.Popen([PY, "-c", textwrap.dedent(code)], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        try:
+            outs = [p.communicate(timeout=120) for p in procs]
+        finally:
+            for p in procs:
+                p.kill()
+        for p, (out, err) in zip(procs, outs):
+            assert p.returncode == 0, err
+            assert "locked" not in err.lower()
+            assert out.strip() == "done"
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs WHERE state_type='COMPLETED'")[0]["n"] == 20
+        assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE state_type='COMPLETED'")[0]["n"] == 1000
+
+    def test_killed_process_keeps_completed_tasks(self, db, tmp_path):
+        marker = tmp_path / "progress"
+        code = f"""
+            import os, time
+            from orchestrator import flow, task
+            @task
+            def step(i):
+                open({str(marker)!r}, "a").write(f"{{i}}\\n")
+                if i == 3:
+                    os.kill(os.getpid(), 9)
+                return i
+            @flow
+            def f():
+                for i in range(10):
+                    step(i)
+            f()
+        """
+        out = run_py(code, db)
+        assert out.returncode == -9
+        done = rows(db, "SELECT name, state_type FROM task_runs WHERE state_type='COMPLETED'")
+        assert len(done) == 3  # steps 0, 1, 2 were committed before the kill
+
+
+# == 6. Results & caching ==================================================================================
+
+
+class TestCaching:
+    def test_cache_key_fn_hits_within_and_across_runs(self, db):
+        calls = []
+
+        @task(cache_key_fn=lambda ctx, params: f"k-{params['x']}")
+        def expensive(x):
+            calls.append(x)
+            return x * 10
+
+        @flow
+        def f():
+            return expensive(7), expensive(7, return_state=True)
+
+        value, state = f()
+        assert value == 70 and state.name == "Cached" and state.result() == 70
+        f()
+        assert calls == [7]
+
+    def test_cache_hit_across_processes(self, db):
+        code = """
+            from orchestrator import flow, task
+            @task(cache_key_fn=lambda c, p: "shared-key")
+            def work():
+                print("RAN")
+                return 41
+            @flow
+            def f():
+                return work(return_state=True).name
+            print(f())
+        """
+        first, second = run_py(code, db), run_py(code, db)
+        assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+        assert first.stdout.split() == ["RAN", "Completed"]
+        assert second.stdout.split() == ["Cached"]
+
+    def test_no_caching_by_default(self, db):
+        calls = []
+
+        @task
+        def plain(x):
+            calls.append(x)
+            return x
+
+        @flow
+        def f():
+            plain(1)
+            return plain(1, return_state=True).name
+
+        assert f() == "Completed" and calls == [1, 1]
+
+    def test_persist_result_uses_default_policy_within_one_run(self, db):
+        calls = []
+
+        @task(persist_result=True)
+        def p(x):
+            calls.append(x)
+            return x
+
+        @flow
+        def f():
+            return p(1, return_state=True).name, p(1, return_state=True).name
+
+        assert f() == ("Completed", "Cached")
+        assert f() == ("Completed", "Cached")  # RUN_ID differs between flow runs
+        assert calls == [1, 1]
+
+    def test_inputs_minus_name(self, db):
+        calls = []
+
+        @task(cache_policy=o.INPUTS - "debug")
+        def p(x, debug=False):
+            calls.append((x, debug))
+            return x
+
+        @flow
+        def f():
+            return p(1, debug=False, return_state=True).name, p(1, debug=True, return_state=True).name
+
+        assert f() == ("Completed", "Cached")
+
+    def test_policy_algebra(self):
+        assert (o.NO_CACHE + o.INPUTS) is o.INPUTS
+        compound = o.INPUTS + o.TASK_SOURCE
+        assert isinstance(compound, o.CachePolicy) and len(compound.policies) == 2
+        with pytest.raises(TypeError):
+            o.INPUTS - 3
+
+    def test_cache_expiration_and_refresh(self, db):
+        calls = []
+
+        @task(cache_key_fn=lambda c, p: "exp", cache_expiration=dt.timedelta(seconds=0.3))
+        def e():
+            calls.append(1)
+            return len(calls)
+
+        @flow
+        def f():
+            return e()
+
+        assert f() == 1 and f() == 1
+        time.sleep(0.4)
+        assert f() == 2
+        refreshing = e.with_options(refresh_cache=True)
+
+        @flow
+        def g():
+            return refreshing()
+
+        assert g() == 3
+
+    def test_unpicklable_result_is_not_cached_and_does_not_fail(self, db):
+        @task(cache_key_fn=lambda c, p: "lock")
+        def make_lock():
+            return threading.Lock()
+
+        @flow
+        def f():
+            return make_lock(return_state=True)
+
+        state = f()
+        assert state.is_completed()
+        assert rows(db, "SELECT count(*) AS n FROM cache")[0]["n"] == 0
+
+    def test_cache_key_fn_must_return_str(self, db):
+        @task(cache_key_fn=lambda c, p: 42)
+        def bad():
+            return 1
+
+        @flow
+        def f():
+            return bad()
+
+        assert f() == 1  # a bad key is logged and the task runs uncached
+        logs = rows(db, "SELECT message FROM logs WHERE level=30")
+        assert any("Could not compute a cache key" in r["message"] for r in logs)
+
+
+# == 7. Time ===============================================================================================
+
+
+class TestTime:
+    def test_durations(self):
+        assert o._fmt_duration(3.14159) == "3.14s"
+        assert o._fmt_duration(7440) == "2h 4m"
+        assert o._fmt_duration(3 * 86400) == "3d 0h"
+
+    def test_ago(self):
+        assert o._fmt_ago(1000.0, now=1180.0).endswith("(3m 0s ago)")
+
+
+# == 8. Context & logging ==================================================================================
+
+
+class TestContextAndLogging:
+    def test_runtime_inside_and_outside(self, db):
+        seen = {}
+
+        @task(tags=["a"])
+        def t(x):
+            seen["task"] = (o.runtime.task_run.name, o.runtime.task_run.task_name, o.runtime.task_run.tags,
+                            o.runtime.task_run.parameters, o.runtime.task_run.run_count)
+
+        @flow(flow_run_name="r-{n}", version="v9")
+        def f(n: int):
+            seen["flow"] = (o.runtime.flow_run.name, o.runtime.flow_run.flow_name, o.runtime.flow_run.flow_version,
+                            o.runtime.flow_run.parameters, o.runtime.flow_run.run_count,
+                            o.runtime.flow_run.parent_flow_run_id, o.runtime.flow_run.root_flow_run_id,
+                            o.runtime.flow_run.id, o.runtime.flow_run.tags)
+            with o.tags("outer"):
+                t(n)
+
+        with o.tags("ctx"):
+            f(3)
+        name, fname, version, params, count, parent, root, run_id, tags = seen["flow"]
+        assert (name, fname, version, params, count, parent, tags) == ("r-3", "f", "v9", {"n": 3}, 1, None, ["ctx"])
+        assert root == run_id
+        tname, task_name, ttags, tparams, tcount = seen["task"]
+        assert tname.startswith("t-") and task_name == "t"
+        assert ttags == ["a", "ctx", "outer"] and tparams == {"x": 3} and tcount == 1
+        assert o.runtime.flow_run.name is None and o.runtime.flow_run.run_count == 0
+        assert o.runtime.task_run.name is None and o.runtime.deployment.name is None
+        assert o.runtime.flow_run.parameters == {}
+
+    def test_unknown_runtime_attribute_raises(self):
+        with pytest.raises(AttributeError, match="deployment_id"):
+            o.runtime.flow_run.deployment_id
+
+    def test_runtime_env_override(self, monkeypatch):
+        monkeypatch.setenv("ORCHESTRATOR__RUNTIME__FLOW_RUN__RUN_COUNT", "7")
+        assert o.runtime.flow_run.run_count == 7
+
+    def test_tags_context_nests(self):
+        with o.tags("a", "b") as t1:
+            with o.tags("c") as t2:
+                assert t2 == {"a", "b", "c"}
+            assert t1 == {"a", "b"}
+        assert o._TAGS.get() == frozenset()
+
+    def test_get_run_logger_outside_a_run(self):
+        with pytest.raises(o.MissingContextError, match="no active flow or task run"):
+            o.get_run_logger()
+
+    def test_log_prints_to_run_log(self, db, capsys):
+        @task
+        def t():
+            print("from task")
+
+        @task(log_prints=False)
+        def quiet():
+            print("not logged")
+
+        @flow(log_prints=True)
+        def f():
+            print("from flow")
+            t()
+            quiet()
+
+        state = f(return_state=True)
+        messages = [r["message"] for r in rows(db, "SELECT message FROM logs WHERE flow_run_id=?",
+                                                (state.state_details.flow_run_id,))]
+        assert "from flow" in messages and "from task" in messages
+        assert "not logged" not in messages
+        out = capsys.readouterr().out
+        assert "not logged" in out and "from flow" not in out
+        print("after", "run")
+        assert capsys.readouterr().out == "after run\n"
+
+    def test_console_format(self, db):
+        code = """
+            from orchestrator import flow, task, get_run_logger
+            @task
+            def boom():
+                raise ValueError("task boom")
+            @flow(flow_run_name="fixed-name")
+            def f():
+                get_run_logger().info("hi")
+                boom()
+            try:
+                f()
+            except ValueError as e:
+                print("raised", e)
+        """
+        out = run_py(code, db)
+        assert out.stdout.strip() == "raised task boom"
+        lines = out.stderr.splitlines()
+        import re
+
+        pattern = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} \| (INFO|ERROR|WARNING) +\| (Flow|Task) run '[^']+' - ")
+        heads = [line for line in lines if pattern.match(line)]
+        assert heads[0].endswith("| INFO    | Flow run 'fixed-name' - Beginning flow run 'fixed-name' for flow 'f'")
+        assert any(line.endswith("| INFO    | Flow run 'fixed-name' - hi") for line in heads)
+        assert any("| ERROR   | Task run 'boom-" in line and "Task run failed with exception: ValueError('task boom')"
+                   in line for line in heads)
+        assert any("Finished in state Failed('Task run encountered an exception ValueError: task boom')" in line
+                   for line in heads)
+        assert heads[-1].endswith("Finished in state Failed('Flow run encountered an exception: "
+                                  "ValueError: task boom')")
+        assert "Traceback (most recent call last)" in out.stderr
+
+    def test_logging_level_env(self, db):
+        out = run_py("""
+            from orchestrator import flow, get_run_logger
+            @flow
+            def f():
+                get_run_logger().info("quiet info")
+                get_run_logger().error("loud error")
+            f()
+        """, db, env_extra={"ORCHESTRATOR_LOGGING_LEVEL": "ERROR"})
+        assert "loud error" in out.stderr and "quiet info" not in out.stderr
+
+    def test_run_context_objects(self, db):
+        seen = {}
+
+        @task
+        def t():
+            seen["task"] = o.TaskRunContext.get().task.name
+            seen["ctx"] = type(o.get_run_context()).__name__
+
+        @flow
+        def f():
+            seen["flow"] = o.FlowRunContext.get().flow.name
+            t()
+
+        f()
+        assert seen == {"task": "t", "ctx": "TaskRunContext", "flow": "f"}
+        assert o.FlowRunContext.get() is None
+        with pytest.raises(o.MissingContextError):
+            o.get_run_context()
+
+
+# == 9. Futures & task runners =============================================================================
+
+
+class TestFutures:
+    def test_submit_returns_future_then_value(self, db):
+        @task
+        def slow(x):
+            time.sleep(0.1)
+            return x
+
+        @flow
+        def f():
+            fut = slow.submit(5)
+            assert isinstance(fut, o.PrefectFuture)
+            early = fut.state.name
+            return early, fut.result(), fut.state.name
+
+        early, value, late = f()
+        assert early in ("Pending", "Running") and value == 5 and late == "Completed"
+
+    def test_result_timeout(self, db):
+        @task
+        def slow():
+            time.sleep(0.5)
+
+        @flow
+        def f():
+            fut = slow.submit()
+            with pytest.raises(TimeoutError, match=r"did not complete within 0.05 seconds"):
+                fut.result(timeout=0.05)
+            fut.wait(0.01)
+            return fut.state.is_final()
+
+        assert f() is False
+
+    def test_failed_future(self, db):
+        @task
+        def bad():
+            raise KeyError("k")
+
+        @flow
+        def f():
+            fut = bad.submit()
+            with pytest.raises(KeyError):
+                fut.result()
+            return fut.result(raise_on_failure=False), fut.state.name
+
+        exc, name = f()
+        assert isinstance(exc, KeyError) and name == "Failed"
+
+    def test_add_done_callback(self, db):
+        called = []
+
+        @task
+        def quick():
+            return 1
+
+        @flow
+        def f():
+            fut = quick.submit()
+            fut.add_done_callback(lambda fu: called.append(fu.state.name))
+            fut.wait()
+            fut.add_done_callback(lambda fu: called.append("late"))  # already final: runs at once
+
+        f()
+        deadline = time.time() + 2
+        while len(called) < 2 and time.time() < deadline:
+            time.sleep(0.01)
+        assert sorted(called) == ["Completed", "late"]
+
+    def test_wait_and_as_completed(self, db):
+        @task
+        def nap(s):
+            time.sleep(s)
+            return s
+
+        @flow
+        def f():
+            futs = [nap.submit(s) for s in (0.3, 0.02, 0.15)]
+            order = [fu.result() for fu in o.as_completed(futs)]
+            done, not_done = o.wait(futs + futs)
+            return order, len(done), len(not_done)
+
+        assert f() == ([0.02, 0.15, 0.3], 3, 0)
+
+    def test_wait_timeout_is_partial(self, db):
+        @task
+        def nap():
+            time.sleep(0.4)
+
+        @flow
+        def f():
+            fut = nap.submit()
+            done, not_done = o.wait([fut], timeout=0.05)
+            with pytest.raises(TimeoutError, match=r"1 \(of 1\) futures unfinished"):
+                list(o.as_completed([fut], timeout=0.05))
+            return len(done), len(not_done)
+
+        assert f() == (0, 1)
+
+    def test_future_list(self, db):
+        @task
+        def sq(x):
+            time.sleep(0.01 * (3 - x))
+            return x * x
+
+        @flow
+        def f():
+            futs = sq.map([0, 1, 2])
+            assert isinstance(futs, o.PrefectFutureList)
+            futs.wait()
+            return futs.result()
+
+        assert f() == [0, 1, 4]
+
+    def test_thread_pool_limits_concurrency(self, db):
+        active, peak = [0], [0]
+        lock = threading.Lock()
+
+        @task
+        def work(i):
+            with lock:
+                active[0] += 1
+                peak[0] = max(peak[0], active[0])
+            time.sleep(0.05)
+            with lock:
+                active[0] -= 1
+
+        @flow(task_runner=o.ThreadPoolTaskRunner(max_workers=2))
+        def f():
+            work.map(range(6)).wait()
+
+        f()
+        assert peak[0] == 2
+
+    def test_runner_class_is_instantiated(self):
+        @flow(task_runner=o.ThreadPoolTaskRunner)
+        def f():
+            pass
+
+        assert isinstance(f.task_runner, o.ThreadPoolTaskRunner)
+        with pytest.raises(ValueError):
+            o.ThreadPoolTaskRunner(max_workers=0)
+
+
+# == 10. Engine ============================================================================================
+
+
+class TestEngine:
+    def test_direct_call_returns_value_and_failure_raises(self, db):
+        @task
+        def boom():
+            raise ValueError("task boom")
+
+        @flow
+        def f():
+            boom()
+
+        with pytest.raises(ValueError, match="task boom"):
+            f()
+        state = f(return_state=True)
+        assert state.is_failed()
+        assert state.message == "Flow run encountered an exception: ValueError: task boom"
+
+    def test_caught_task_failure_leaves_flow_completed(self, db):
+        @task
+        def boom():
+            raise ValueError("x")
+
+        @flow
+        def f():
+            try:
+                boom()
+            except ValueError:
+                return "handled"
+
+        assert f() == "handled"
+
+    def test_return_state_on_failing_task(self, db):
+        @task
+        def boom5():
+            raise ValueError("boom5")
+
+        @flow
+        def f():
+            s = boom5(return_state=True)
+            return s
+
+        state = f(return_state=True)
+        # a flow returning a failed task state fails with the aggregate message
+        assert state.is_failed() and state.message == "1/1 states failed."
+
+        @flow
+        def g():
+            s = boom5(return_state=True)
+            return s.name, s.message, s.result(raise_on_failure=False)
+
+        name, message, exc = g()
+        assert name == "Failed" and message == "Task run encountered an exception ValueError: boom5"
+        assert isinstance(exc, ValueError)
+
+    def test_map_broadcast(self, db):
+        @task
+        def add(x, y):
+            return x + y
+
+        @flow
+        def f():
+            return ([fu.result() for fu in add.map([1, 2, 3], 5)],
+                    add.map("ab", ["x", "y"]).result(),
+                    add.map(x=(1, 2), y=(3, 4)).result(),
+                    add.map(add.submit([1], [2]), 10).result())
+
+        assert f() == ([6, 7, 8], ["abx", "aby"], [4, 6], [11, 12])
+
+    def test_unmapped_list_is_passed_whole(self, db):
+        @task
+        def size(x, items):
+            return x + sum(items)
+
+        @flow
+        def f():
+            return size.map([1, 2, 3], o.unmapped([10, 20])).result()
+
+        assert f() == [31, 32, 33]
+
+    def test_map_bad_input(self, db):
+        @task
+        def add(x, y):
+            return x + y
+
+        @flow
+        def mismatch():
+            add.map([1, 2], [1])
+
+        @flow
+        def nothing():
+            add.map(1, 2)
+
+        with pytest.raises(o.MappingLengthMismatch, match="different lengths"):
+            mismatch()
+        with pytest.raises(o.MappingMissingIterable, match="No iterable parameters"):
+            nothing()
+
+    def test_submit_and_map_outside_flow(self):
+        @task
+        def t(x):
+            return x
+
+        with pytest.raises(RuntimeError, match="Unable to determine task runner"):
+            t.submit(1)
+        with pytest.raises(RuntimeError, match="Unable to determine task runner"):
+            t.map([1])
+
+    def test_task_outside_flow_runs_and_is_recorded(self, db):
+        @task
+        def slow(x):
+            return x + 1
+
+        assert slow(1) == 2
+        state = slow(1, return_state=True)
+        assert state.is_completed()
+        r = rows(db, "SELECT name, flow_run_id FROM task_runs")
+        assert r[0] == {"name": "slow", "flow_run_id": None}
+
+    def test_futures_resolved_in_nested_structures(self, db):
+        @dataclasses.dataclass
+        class Box:
+            item: object
+            n: int = 0
+
+        Pair = namedtuple("Pair", "a b")
+
+        @task
+        def one():
+            return 1
+
+        @task
+        def show(x):
+            return x
+
+        @flow
+        def f():
+            a = one.submit()
+            return show({"k": [a, (a, {a})], "box": Box(a), "pair": Pair(a, 2)})
+
+        out = f()
+        assert out["k"] == [1, (1, {1})]
+        assert out["box"] == Box(1) and out["pair"] == Pair(1, 2)
+
+    def test_quote_passes_untouched(self, db):
+        @task
+        def one():
+            return 1
+
+        @task
+        def show(x):
+            return x
+
+        @flow
+        def f():
+            fut = one.submit()
+            got = show(o.quote([fut]))
+            return isinstance(got[0], o.PrefectFuture)
+
+        assert f() is True
+
+    def test_failed_upstream_gives_not_ready(self, db):
+        ran = []
+
+        @task
+        def bad():
+            raise ValueError("up")
+
+        @task
+        def down(x):
+            ran.append(x)
+
+        @flow
+        def f():
+            b = bad.submit()
+            d = down.submit(b)
+            w = down.submit(1, wait_for=[b])
+            d.wait()
+            w.wait()
+            return {"d": d.state, "w": w.state}
+
+        states = f()
+        assert ran == []
+        for s in states.values():
+            assert s.name == "NotReady" and s.type is o.StateType.PENDING
+            assert s.message.startswith("Upstream task run '") and "did not reach a 'COMPLETED' state" in s.message
+        trs = rows(db, "SELECT state_name FROM task_runs ORDER BY created")
+        assert [r["state_name"] for r in trs] == ["Failed", "NotReady", "NotReady"]
+
+    def test_allow_failure_passes_exception(self, db):
+        @task
+        def bad():
+            raise ValueError("up")
+
+        @task
+        def down(x):
+            return type(x).__name__
+
+        @flow
+        def f():
+            b = bad.submit()
+            return down(o.allow_failure(b)), down(1, wait_for=[o.allow_failure(b)])
+
+        assert f() == ("ValueError", "int")
+
+    def test_direct_call_with_failed_upstream_raises(self, db):
+        @task
+        def bad():
+            raise ValueError("up")
+
+        @task
+        def down(x):
+            return x
+
+        @flow
+        def f():
+            down(bad.submit())
+
+        with pytest.raises(o.UpstreamTaskError, match="did not reach a 'COMPLETED' state"):
+            f()
+
+    def test_flow_returning_futures_gives_states(self, db):
+        @task
+        def ok():
+            return 1
+
+        @task
+        def bad():
+            raise ValueError("x")
+
+        @flow
+        def good():
+            return [ok.submit(), ok.submit()]
+
+        @flow
+        def mixed():
+            return ok.submit(), bad.submit()
+
+        result = good()
+        assert all(isinstance(s, o.State) and s.is_completed() for s in result)
+        state = mixed(return_state=True)
+        assert state.is_failed() and state.message == "1/2 states failed."
+        with pytest.raises(ValueError):
+            mixed()
+
+    def test_unreturned_failed_task_leaves_flow_completed(self, db):
+        @task
+        def bad():
+            raise ValueError("x")
+
+        @flow
+        def f():
+            bad.submit()
+            return "fine"
+
+        assert f() == "fine"
+
+    def test_queued_tasks_are_waited_for_not_dropped(self, db, tmp_path):
+        ran = []
+
+        @task
+        def work(i):
+            time.sleep(0.05)
+            ran.append(i)
+
+        @flow(task_runner=o.ThreadPoolTaskRunner(max_workers=1))
+        def f():
+            for i in range(4):
+                work.submit(i)
+
+        state = f(return_state=True)
+        assert sorted(ran) == [0, 1, 2, 3]
+        trs = task_rows(db, state.state_details.flow_run_id)
+        assert [r["state_type"] for r in trs] == ["COMPLETED"] * 4
+
+    def test_subflows_are_linked_runs(self, db):
+        @task
+        def square(x):
+            return x * x
+
+        @flow
+        def child(x):
+            return square(x)
+
+        @flow
+        def parent():
+            return [child(i) for i in range(3)]
+
+        state = parent(return_state=True)
+        assert state.result() == [0, 1, 4]
+        pid = state.state_details.flow_run_id
+        children = rows(db, "SELECT * FROM flow_runs WHERE parent_flow_run_id=?", (pid,))
+        assert len(children) == 3
+        placeholders = {r["id"]: r for r in task_rows(db, pid)}
+        for c in children:
+            assert c["root_flow_run_id"] == pid
+            ph = placeholders[c["parent_task_run_id"]]
+            assert ph["child_flow_run_id"] == c["id"] and ph["state_type"] == "COMPLETED"
+
+    def test_subflow_exception_propagates_and_can_be_caught(self, db):
+        @flow
+        def child():
+            raise RuntimeError("inner")
+
+        @flow
+        def parent():
+            try:
+                child()
+            except RuntimeError as e:
+                return f"caught {e}"
+
+        assert parent() == "caught inner"
+
+    def test_task_calling_task(self, db):
+        @task
+        def inner(x):
+            return x * 10
+
+        @task
+        def outer(x):
+            return inner(x) * 2
+
+        @flow
+        def f():
+            return outer(1)
+
+        state = f(return_state=True)
+        assert state.result() == 20
+        assert len(task_rows(db, state.state_details.flow_run_id)) == 2
+
+    def test_async_flow_and_tasks(self, db):
+        @task
+        async def anap(x):
+            await asyncio.sleep(0.2)
+            return x
+
+        @flow
+        async def af():
+            return await asyncio.gather(*(anap(i) for i in range(5)))
+
+        t0 = time.monotonic()
+        assert asyncio.run(af()) == [0, 1, 2, 3, 4]
+        assert time.monotonic() - t0 < 0.9  # ran concurrently
+
+    def test_sync_flow_calls_async_task(self, db):
+        @task
+        async def double(x):
+            return x * 2
+
+        @flow
+        def f():
+            return double(4), double.submit(5).result()
+
+        assert f() == (8, 10)
+
+    def test_async_flow_calls_sync_task(self, db):
+        @task
+        def plain(x):
+            return x + 1
+
+        @flow
+        async def af():
+            return plain(1)
+
+        assert asyncio.run(af()) == 2
+
+    def test_wait_for_on_flow(self, db):
+        order = []
+
+        @task
+        def first():
+            time.sleep(0.1)
+            order.append("first")
+
+        @task
+        def second():
+            order.append("second")
+
+        @flow
+        def f():
+            a = first.submit()
+            second(wait_for=[a])
+
+        f()
+        assert order == ["first", "second"]
+
+    def test_retries_and_history(self, db):
+        attempts = []
+
+        @task(retries=2, retry_delay_seconds=0)
+        def flaky():
+            attempts.append(1)
+            if len(attempts) < 3:
+                raise RuntimeError("transient")
+            return 42
+
+        @flow
+        def f():
+            return flaky()
+
+        state = f(return_state=True)
+        assert state.result() == 42
+        (tr,) = task_rows(db, state.state_details.flow_run_id)
+        assert history_names(tr) == ["Pending", "Running", "Retrying", "Retrying", "Completed"]
+        assert tr["run_count"] == 3
+
+    def test_retry_delay_goes_through_awaiting_retry(self, db):
+        attempts = []
+
+        @task(retries=1, retry_delay_seconds=0.1)
+        def flaky():
+            attempts.append(time.monotonic())
+            if len(attempts) < 2:
+                raise RuntimeError("once")
+            return 1
+
+        @flow
+        def f():
+            return flaky()
+
+        state = f(return_state=True)
+        assert attempts[1] - attempts[0] >= 0.09
+        (tr,) = task_rows(db, state.state_details.flow_run_id)
+        assert history_names(tr) == ["Pending", "Running", "AwaitingRetry", "Retrying", "Completed"]
+
+    def test_retry_delays_rules(self):
+        assert o._retry_delays(3, [0.5, 1.0]) == [0.5, 1.0, 1.0]
+        assert o._retry_delays(3, lambda n: [1.5] * n) == [1.5, 1.5, 1.5]
+        assert o.exponential_backoff(2)(4) == [2, 4, 8, 16]
+        with pytest.raises(ValueError, match="50"):
+            o._retry_delays(1, [0] * 51)
+        with pytest.raises(TypeError):
+            o._retry_delays(1, "soon")
+
+    def test_retry_condition_fn(self, db):
+        attempts = []
+
+        @task(retries=3, retry_condition_fn=lambda t, r, s: not isinstance(s.result(raise_on_failure=False), KeyError))
+        def picky(kind):
+            attempts.append(kind)
+            raise kind("x")
+
+        @flow
+        def f(kind):
+            return picky(kind, return_state=True).name
+
+        assert f(KeyError) == "Failed" and len(attempts) == 1
+        attempts.clear()
+        assert f(ValueError) == "Failed" and len(attempts) == 4
+
+    def test_flow_retries(self, db):
+        attempts = []
+
+        @flow(retries=2, retry_delay_seconds=0)
+        def f():
+            attempts.append(o.runtime.flow_run.run_count)
+            if len(attempts) < 3:
+                raise RuntimeError("again")
+            return "ok"
+
+        state = f(return_state=True)
+        assert state.result() == "ok" and attempts == [1, 2, 3]
+        row = flow_row(db, state.state_details.flow_run_id)
+        assert history_names(row) == ["Pending", "Running", "AwaitingRetry", "Running", "AwaitingRetry",
+                                      "Running", "Completed"]
+
+    def test_flow_timeout_interrupts_main_thread(self, db):
+        @flow(timeout_seconds=0.3)
+        def slow():
+            time.sleep(3)
+
+        t0 = time.monotonic()
+        state = slow(return_state=True)
+        assert time.monotonic() - t0 < 2
+        assert state.name == "TimedOut" and state.message == "Flow run exceeded timeout of 0.3 second(s)"
+        with pytest.raises(o.FlowRunTimeoutError, match="Scope timed out after 0.3 second"):
+            slow()
+
+    def test_task_timeout_in_worker_thread(self, db):
+        @task(timeout_seconds=0.2)
+        def spin():
+            end = time.monotonic() + 3
+            while time.monotonic() < end:  # pure Python: interruptible in a worker thread
+                pass
+
+        @flow
+        def f():
+            state = spin.submit(return_state=True)
+            return state.name, state.result(raise_on_failure=False)
+
+        t0 = time.monotonic()
+        name, exc = f()
+        assert name == "TimedOut" and time.monotonic() - t0 < 2.5
+        assert isinstance(exc, o.TaskRunTimeoutError)
+
+    def test_timed_out_attempt_is_retried(self, db):
+        attempts = []
+
+        @task(timeout_seconds=0.2, retries=1)
+        def maybe_slow():
+            attempts.append(1)
+            if len(attempts) == 1:
+                time.sleep(2)
+            return "second"
+
+        @flow
+        def f():
+            return maybe_slow()
+
+        assert f() == "second" and len(attempts) == 2
+
+    def test_hooks(self, db):
+        events = []
+
+        def note(kind):
+            return lambda obj, run, state: events.append((kind, state.name))
+
+        @task(on_completion=[note("t-ok")], on_failure=[note("t-bad")], on_running=[note("t-run")])
+        def t(fail):
+            if fail:
+                raise RuntimeError("x")
+
+        @flow(on_completion=[note("f-ok")], on_failure=[note("f-bad")], on_running=[note("f-run")])
+        def f(fail: bool):
+            t(fail)
+
+        f(False)
+        f(True, return_state=True)
+        assert events == [("f-run", "Running"), ("t-run", "Running"), ("t-ok", "Completed"), ("f-ok", "Completed"),
+                          ("f-run", "Running"), ("t-run", "Running"), ("t-bad", "Failed"), ("f-bad", "Failed")]
+
+    def test_hook_decorators_and_raising_hook(self, db):
+        events = []
+
+        @flow
+        def f():
+            return 1
+
+        @f.on_completion
+        def broken(flow_, run, state):
+            raise RuntimeError("hook broke")
+
+        @f.on_completion
+        def fine(flow_, run, state):
+            events.append(run.name)
+
+        state = f(return_state=True)
+        assert state.is_completed() and len(events) == 1
+        logs = [r["message"] for r in rows(db, "SELECT message FROM logs WHERE flow_run_id=?",
+                                           (state.state_details.flow_run_id,))]
+        assert any("An error was encountered while running hook 'broken'" in m for m in logs)
+        assert "Hook 'fine' finished running successfully" in logs
+
+    def test_keyboard_interrupt_crashes_run(self, db):
+        crashed = []
+
+        @flow(on_crashed=[lambda f, r, s: crashed.append(s.message)])
+        def f():
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            f()
+        assert crashed == ["Execution was aborted by an interrupt signal."]
+        assert rows(db, "SELECT state_type FROM flow_runs") == [{"state_type": "CRASHED"}]
+
+    def test_system_exit_in_task_crashes_task_and_flow(self, db):
+        @task
+        def leave():
+            raise SystemExit(3)
+
+        @flow
+        def f():
+            leave()
+
+        with pytest.raises(SystemExit):
+            f()
+        assert rows(db, "SELECT state_type, state_message FROM task_runs") == [
+            {"state_type": "CRASHED", "state_message": "Execution was aborted by Python system exit call."}]
+        assert rows(db, "SELECT state_type FROM flow_runs") == [{"state_type": "CRASHED"}]
+
+    def test_generator_not_required_for_plain_flows(self, db):
+        @flow
+        def f():
+            return (i for i in range(3))
+
+        assert list(f()) == [0, 1, 2]
+
+
+# == 10b. Parameters and validation =======================================================================
+
+
+class TestParameters:
+    def test_coercion_from_hints(self, db):
+        @flow
+        def typed(n: int, ratio: float = 0.5, flag: bool = False, when: Optional[dt.date] = None,
+                  items: list[int] = None, mode: Literal["a", "b"] = "a", color: Color = Color.RED):
+            return n, ratio, flag, when, items, mode, color
+
+        assert typed("3", "1.5", "true", "2024-01-02", ["1", 2], "b", "red") == (
+            3, 1.5, True, dt.date(2024, 1, 2), [1, 2], "b", Color.RED)
+        assert typed(3) == (3, 0.5, False, None, None, "a", Color.RED)
+
+    def test_invalid_parameters_fail_without_running(self, db):
+        ran = []
+
+        @flow
+        def typed(n: int, m: int = 1):
+            ran.append(n)
+
+        state = typed("not-a-number", "x", return_state=True)
+        assert state.is_failed() and ran == []
+        assert state.message.startswith("Validation of flow parameters failed with error: ParameterTypeError: "
+                                        "Flow run received invalid parameters:")
+        assert " - n: " in state.message and " - m: " in state.message
+        row = flow_row(db, state.state_details.flow_run_id)
+        assert history_names(row) == ["Pending", "Failed"]
+        with pytest.raises(o.ParameterTypeError):
+            typed("nope")
+
+    def test_validate_parameters_false(self, db):
+        @flow(validate_parameters=False)
+        def raw(n: int):
+            return n
+
+        assert raw("5") == "5"
+
+    @pytest.mark.skipif(pydantic is None, reason="pydantic is an optional extra")
+    def test_pydantic_model(self, db):
+        @flow
+        def f(p: Point):
+            return p
+
+        assert f({"x": "2"}) == Point(x=2)
+        assert f(return_state=True, p={"x": "bad"}).is_failed()
+
+    def test_bind_errors(self, db):
+        @flow
+        def f(a):
+            return a
+
+        with pytest.raises(o.ParameterBindError, match="missing a required argument"):
+            f()
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 0 if os.path.exists(db) else True
+
+    def test_var_args_and_kwargs(self, db):
+        @task
+        def t(a, *rest, k=1, **extra):
+            return a, rest, k, extra
+
+        @flow
+        def f():
+            return t(1, 2, 3, k=4, z=5)
+
+        assert f() == (1, (2, 3), 4, {"z": 5})
+
+
+# == 11. Public decorators =================================================================================
+
+
+class TestDecorators:
+    def test_bare_and_with_arguments(self):
+        @task
+        def a():
+            """Doc of a."""
+
+        @task(name="bee", tags=["x"], version="2", description="desc")
+        def b():
+            pass
+
+        assert isinstance(a, o.Task) and a.name == "a" and a.description == "Doc of a."
+        assert (b.name, b.tags, b.version, b.description) == ("bee", {"x"}, "2", "desc")
+
+        @flow
+        def my_flow():
+            pass
+
+        assert my_flow.name == "my-flow"
+        assert flow(lambda: 1).name == "unknown-lambda"
+        assert my_flow.version and len(my_flow.version) == 32  # hash of the source file
+
+    def test_fn_bypasses_engine(self, db):
+        @task
+        def t(x):
+            return x
+
+        @flow
+        def f(x):
+            return t(x)
+
+        assert t.fn(3) == 3 and f.fn(4) == 4
+        assert not os.path.exists(db) or rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 0
+
+    def test_not_callable(self):
+        with pytest.raises(TypeError, match="must decorate a function"):
+            task(42)
+        with pytest.raises(TypeError, match="must decorate a function"):
+            flow("nope")
+
+    def test_reserved_argument_names(self):
+        with pytest.raises(o.ReservedArgumentError, match="'return_state' is a reserved argument"):
+            @task
+            def a(return_state):
+                pass
+        with pytest.raises(o.ReservedArgumentError, match="'wait_for' is a reserved argument"):
+            @flow
+            def b(wait_for):
+                pass
+
+    def test_invalid_names(self):
+        with pytest.raises(o.InvalidNameError, match="Name 'bad/name' contains an invalid character"):
+            flow(name="bad/name")(lambda: 1)
+        with pytest.raises(o.InvalidNameError):
+            task(name="a<b")(lambda: 1)
+
+    def test_hooks_must_be_callables(self):
+        with pytest.raises(TypeError, match="Expected iterable for 'on_completion'"):
+            flow(on_completion=lambda *a: None)(lambda: 1)
+        with pytest.raises(TypeError, match="Expected callables"):
+            task(on_failure=[1])(lambda: 1)
+
+    def test_timeout_must_be_positive(self):
+        with pytest.raises(ValueError):
+            task(timeout_seconds=0)(lambda: 1)
+        with pytest.raises(ValueError):
+            task(retry_jitter_factor=-1)(lambda: 1)
+
+    def test_with_options(self, db):
+        @task(retries=1, tags=["a"])
+        def t():
+            return o.runtime.task_run.tags
+
+        t2 = t.with_options(name="t2", tags=["b"])
+        assert (t2.name, t2.retries, t2.tags) == ("t2", 1, {"b"})
+        assert t.name == "t"
+
+        @flow(name="orig")
+        def f():
+            return t2()
+
+        f2 = f.with_options(name="copy", retries=3)
+        assert (f2.name, f2.retries, f.name) == ("copy", 3, "orig")
+        assert f2() == ["b"]
+        with pytest.raises(TypeError):
+            t.with_options(bogus=1)
+
+    def test_run_names(self, db):
+        @task(task_run_name="add-{x}")
+        def add(x):
+            return o.runtime.task_run.name
+
+        @task(task_run_name=lambda parameters: f"p-{parameters['x']}")
+        def p(x):
+            return o.runtime.task_run.name
+
+        @task(task_run_name=lambda: f"in-{o.runtime.flow_run.name}")
+        def q():
+            return o.runtime.task_run.name
+
+        @flow(flow_run_name="run-{name}-{n}")
+        def named(name, n=3):
+            return add(1), p(9), q(), o.runtime.flow_run.name
+
+        assert named("bob") == ("add-1", "p-9", "in-run-bob-3", "run-bob-3")
+
+        @flow(flow_run_name=lambda: 42)
+        def bad():
+            pass
+
+        with pytest.raises(TypeError, match="must return a string"):
+            bad()
+
+    def test_default_run_names(self, db):
+        @task
+        def boom():
+            return o.runtime.task_run.name
+
+        @flow
+        def f():
+            return boom(), o.runtime.flow_run.name
+
+        tname, fname = f()
+        import re
+
+        assert re.fullmatch(r"boom-[0-9a-f]{3}", tname)
+        assert re.fullmatch(r"[a-z]+-[a-z]+", fname)
+
+    def test_methods(self, db):
+        class Pipeline:
+            factor = 3
+
+            @task
+            def scale(self, x):
+                return x * self.factor
+
+            @flow
+            def run(self, x: int):
+                return self.scale(x) + self.scale.submit(1).result()
+
+            @staticmethod
+            @flow
+            def static(x: int):
+                return x
+
+            @classmethod
+            @flow
+            def klass(cls, x: int):
+                return cls.factor * x
+
+        p = Pipeline()
+        assert p.run("2") == 9
+        assert Pipeline.static(5) == 5
+        assert Pipeline.klass(2) == 6
+        assert json.loads(rows(db, "SELECT parameters FROM flow_runs ORDER BY created LIMIT 1")[0]["parameters"]) == {"x": 2}
+
+    def test_log_prints_inheritance_env(self, db):
+        out = run_py("""
+            from orchestrator import flow
+            @flow
+            def f():
+                print("printed")
+            f()
+        """, db, env_extra={"ORCHESTRATOR_LOGGING_LOG_PRINTS": "true"})
+        assert out.stdout == "" and "Flow run" in out.stderr and "printed" in out.stderr
+
+
+# == 14. CLI ===============================================================================================
+
+
+class TestCLI:
+    def test_status_without_database(self, tmp_path):
+        out = cli(str(tmp_path / "nothing.db"), "status")
+        assert out.returncode == 0 and "No runs yet" in out.stdout
+        assert not (tmp_path / "nothing.db").exists()
+
+    def test_status_table_and_json(self, db):
+        @flow(flow_run_name="nightly-1")
+        def nightly():
+            return 1
+
+        @flow(flow_run_name="broken-1")
+        def broken():
+            raise ValueError("nope")
+
+        nightly()
+        broken(return_state=True)
+        store(db)
+        out = cli(db, "status")
+        assert out.returncode == 0, out.stderr
+        assert "nightly-1" in out.stdout and "broken-1" in out.stdout
+        assert "Completed" in out.stdout and "Failed" in out.stdout
+        assert "1 Completed" in out.stdout and "1 Failed" in out.stdout
+        header = [line for line in out.stdout.splitlines() if line.startswith("Name")][0]
+        assert header.split() == ["Name", "Flow", "State", "Started", "Duration"]
+        data = json.loads(cli(db, "status", "--json").stdout)
+        assert [d["name"] for d in data] == ["broken-1", "nightly-1"]
+        assert data[0]["state_type"] == "FAILED" and data[0]["flow_name"] == "broken"
+        assert data[0]["state_message"] == "Flow run encountered an exception: ValueError: nope"
+        assert set(data[0]) >= {"id", "name", "flow_name", "state_type", "state_name", "start_time", "end_time"}
+
+    def test_status_bad_database(self, tmp_path):
+        junk = tmp_path / "junk.db"
+        junk.write_bytes(b"x" * 5000)
+        out = cli(str(junk), "status")
+        assert out.returncode == 1
+        assert out.stderr.strip().startswith("Error:") and "not a SQLite database" in out.stderr
+        assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+    def test_usage_error_exits_2(self, db):
+        out = cli(db, "status", "--bogus")
+        assert out.returncode == 2
+
+    def test_every_command_has_help_with_example(self):
+        import click
+
+        group = o._make_cli()
+        assert "Example:" in group.help
+        for name, command in group.commands.items():
+            assert "Example:" in (command.help or ""), name
+
+    def test_main_function(self, db, capsys):
+        assert o.main(["status", "--json"]) == 0
+        assert capsys.readouterr().out.strip() == "[]"
+
+
+# == Examples and README ===================================================================================
+
+
+class TestExamples:
+    def test_quickstart_then_status(self, db):
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "NO_COLOR": "1"}
+        out = subprocess.run([PY, str(HERE / "examples" / "quickstart.py")], capture_output=True, text=True,
+                             env=env, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert "Hello from task, Local User!" in out.stderr
+        status = cli(db, "status")
+        assert "my-orchestrated-flow" in status.stdout and "Completed" in status.stdout
+
+    def test_readme_starts_with_the_two_commands(self):
+        text = (HERE / "README.md").read_text()
+        head = text[:1500]
+        assert "pip install -e '.[test]' && pytest -q" in head
+        assert "pip install -e . && python examples/quickstart.py && python orchestrator.py status" in head
