@@ -276,9 +276,9 @@ class StateType(str, enum.Enum):
     CANCELLING = "CANCELLING"
 
 
-_FINAL_TYPES = frozenset(
-    (StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED)
-)
+_SCHEDULED, _PENDING, _RUNNING, _COMPLETED, _FAILED, _CANCELLED, _CRASHED, _PAUSED, _CANCELLING = StateType
+_FINAL_TYPES = frozenset((_COMPLETED, _FAILED, _CANCELLED, _CRASHED))
+_TITLES = {t: t.value.title() for t in StateType}
 _NO_DATA = type("_NoData", (), {"__repr__": lambda self: "<no data>"})()
 
 
@@ -291,10 +291,11 @@ class StateDetails:
                "cache_expiration", "pause_timeout", "pause_reschedule", "pause_key", "retriable")
 
     def __init__(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            if name not in self._FIELDS:
-                raise TypeError(f"unknown state detail: {name}")
-            setattr(self, name, value)
+        if fields:
+            for name, value in fields.items():
+                if name not in self._FIELDS:
+                    raise TypeError(f"unknown state detail: {name}")
+                setattr(self, name, value)
 
 
 class State:
@@ -319,7 +320,7 @@ class State:
         state_details: Optional[StateDetails] = None,
     ) -> None:
         self.type = type if type.__class__ is StateType else StateType(type)
-        self.name = name or self.type.value.title()
+        self.name = name or _TITLES[self.type]
         self.message = message
         self.data = data
         self.timestamp = time.time() if timestamp is None else timestamp
@@ -327,31 +328,31 @@ class State:
         self.id = None
 
     def is_scheduled(self) -> bool:
-        return self.type is StateType.SCHEDULED
+        return self.type is _SCHEDULED
 
     def is_pending(self) -> bool:
-        return self.type is StateType.PENDING
+        return self.type is _PENDING
 
     def is_running(self) -> bool:
-        return self.type is StateType.RUNNING
+        return self.type is _RUNNING
 
     def is_completed(self) -> bool:
-        return self.type is StateType.COMPLETED
+        return self.type is _COMPLETED
 
     def is_failed(self) -> bool:
-        return self.type is StateType.FAILED
+        return self.type is _FAILED
 
     def is_crashed(self) -> bool:
-        return self.type is StateType.CRASHED
+        return self.type is _CRASHED
 
     def is_cancelled(self) -> bool:
-        return self.type is StateType.CANCELLED
+        return self.type is _CANCELLED
 
     def is_cancelling(self) -> bool:
-        return self.type is StateType.CANCELLING
+        return self.type is _CANCELLING
 
     def is_paused(self) -> bool:
-        return self.type is StateType.PAUSED
+        return self.type is _PAUSED
 
     def is_final(self) -> bool:
         return self.type in _FINAL_TYPES
@@ -362,13 +363,13 @@ class State:
         >>> Failed(data=ValueError("x")).result(raise_on_failure=False)
         ValueError('x')
         """
-        if self.type is StateType.PAUSED:
+        if self.type is _PAUSED:
             raise PausedRun(f"Run is paused, its result is not available: {self.message or ''}".rstrip(": "))
         if self.type not in _FINAL_TYPES:
             if self.name == "NotReady":
                 raise UpstreamTaskError(self.message)
             raise UnfinishedRun(f"Run is in {self.type.value} state, its result is not available.")
-        if self.type is StateType.COMPLETED:
+        if self.type is _COMPLETED:
             if self.data is _NO_DATA:
                 raise MissingResult("State data is missing: the result was not persisted.")
             return self.data
@@ -385,7 +386,7 @@ class State:
             return data._exception()
         if isinstance(data, (list, tuple, set)):
             for item in data:
-                if isinstance(item, State) and item.type is not StateType.COMPLETED:
+                if isinstance(item, State) and item.type is not _COMPLETED:
                     return item._exception()
         kind = {StateType.CRASHED: CrashedRun, StateType.CANCELLED: CancelledRun}.get(self.type, FailedRun)
         return kind(self.message or f"Run is in {self.type.value} state.")
@@ -411,10 +412,12 @@ class State:
 def _state_maker(type_: StateType, default_name: Optional[str] = None) -> Callable[..., State]:
     def make(message: Optional[str] = None, name: Optional[str] = None, data: Any = None,
              scheduled_time: Any = None, **details: Any) -> State:
-        sd = StateDetails(**details)
+        state = State(type_, name or default_name, message, data)
+        if details:
+            state.state_details = StateDetails(**details)
         if scheduled_time is not None:
-            sd.scheduled_time = scheduled_time
-        return State(type_, name or default_name, message, data, state_details=sd)
+            state.state_details.scheduled_time = scheduled_time
+        return state
 
     make.__name__ = default_name or type_.value.title()
     make.__qualname__ = make.__name__
@@ -472,13 +475,13 @@ def _aggregate_state(states: list) -> State:
     "Failed('1/2 states failed.')"
     """
     n = len(states)
-    bad = [s for s in states if s.type is not StateType.COMPLETED]
+    bad = [s for s in states if s.type is not _COMPLETED]
     if not bad:
         return Completed(message="All states completed.", data=states)
-    cancelled = sum(1 for s in states if s.type is StateType.CANCELLED)
+    cancelled = sum(1 for s in states if s.type is _CANCELLED)
     if cancelled:
         return Cancelled(message=f"{cancelled}/{n} states cancelled.", data=states)
-    if any(s.type is StateType.PAUSED for s in states):
+    if any(s.type is _PAUSED for s in states):
         return Paused(message=f"{sum(s.is_paused() for s in states)}/{n} states paused.", data=states)
     return Failed(message=f"{len(bad)}/{n} states failed.", data=states)
 
@@ -539,7 +542,7 @@ def _uuid7() -> str:
     ('7', 36)
     """
     ms = time.time_ns() // 1_000_000
-    rnd = int.from_bytes(os.urandom(10), "big")
+    rnd = random.getrandbits(74)  # ids need uniqueness, not secrecy
     value = (ms << 80) | (0x7 << 76) | (((rnd >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rnd & ((1 << 62) - 1))
     h = "%032x" % value
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
@@ -552,6 +555,20 @@ def _json(value: Any) -> str:
     '{"a": 1, "b": "{1, 2}"}'
     """
     return _ENCODER.encode(value)
+
+
+def _history_json(history: list) -> str:
+    """A run's state history as JSON, built directly (it is written on every state change).
+
+    >>> _history_json([("COMPLETED", "Completed", None, 1.5), ("FAILED", "Timed Out", "m", 2.0)])
+    '[["COMPLETED","Completed",null,1.5],["FAILED","Timed Out","m",2.0]]'
+    """
+    enc = _ENCODER.encode
+    parts = []
+    for type_, name, message, ts in history:
+        name_json = f'"{name}"' if name.isalnum() else enc(name)
+        parts.append(f'["{type_}",{name_json},{"null" if message is None else enc(message)},{ts!r}]')
+    return "[" + ",".join(parts) + "]"
 
 
 def _json_list(items: Any) -> str:
@@ -679,10 +696,10 @@ class _Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
             for run in dirty.values():
-                if run.stored:
-                    conn.execute(*self._task_update(run))
+                if run.__class__ is FlowRun:
+                    conn.execute(*(self._flow_update(run) if run.stored else self._flow_insert(run)))
                 else:
-                    conn.execute(*self._task_insert(run))
+                    conn.execute(*(self._task_update(run) if run.stored else self._task_insert(run)))
             if logs:
                 conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
                                  "timestamp) VALUES (?,?,?,?,?,?)", logs)
@@ -744,30 +761,37 @@ class _Store:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
 
     # -- flow runs ----------------------------------------------------------------------------------
-    def insert_flow_run(self, run: "FlowRun") -> None:
-        self._write([(
-            "INSERT INTO flow_runs (id, name, flow_name, flow_version, deployment_id, parent_flow_run_id,"
-            " parent_task_run_id, root_flow_run_id, parameters, tags, state_type, state_name, state_message,"
-            " state_timestamp, history, run_count, expected_start_time, start_time, end_time, entrypoint,"
-            " hostname, pid, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (run.id, run.name, run.flow_name, run.flow_version, run.deployment_id, run.parent_flow_run_id,
-             run.parent_task_run_id, run.root_flow_run_id, _json(run.parameters), _json_list(run.tags),
-             *self._state_columns(run), run.expected_start_time, run.start_time, run.end_time,
-             run.entrypoint, _hostname(), os.getpid(), run.created),
-        )])
+    def _flow_insert(self, run: "FlowRun") -> tuple:
+        return ("INSERT INTO flow_runs (id, name, flow_name, flow_version, deployment_id, parent_flow_run_id,"
+                " parent_task_run_id, root_flow_run_id, parameters, tags, state_type, state_name, state_message,"
+                " state_timestamp, history, run_count, expected_start_time, start_time, end_time, total_run_time,"
+                " entrypoint, hostname, pid, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run.id, run.name, run.flow_name, run.flow_version, run.deployment_id, run.parent_flow_run_id,
+                 run.parent_task_run_id, run.root_flow_run_id, _json(run.parameters), _json_list(run.tags),
+                 *self._state_columns(run), run.expected_start_time, run.start_time, run.end_time,
+                 self._total(run), run.entrypoint, _hostname(), os.getpid(), run.created))
 
-    def update_flow_run(self, run: "FlowRun") -> None:
-        total = (run.end_time or time.time()) - run.start_time if run.start_time else 0.0
-        self._write([(
-            "UPDATE flow_runs SET name=?, state_type=?, state_name=?, state_message=?, state_timestamp=?,"
-            " history=?, run_count=?, start_time=?, end_time=?, total_run_time=? WHERE id=?",
-            (run.name, *self._state_columns(run), run.start_time, run.end_time, total, run.id),
-        )])
+    def _flow_update(self, run: "FlowRun") -> tuple:
+        return ("UPDATE flow_runs SET name=?, state_type=?, state_name=?, state_message=?, state_timestamp=?,"
+                " history=?, run_count=?, start_time=?, end_time=?, total_run_time=? WHERE id=?",
+                (run.name, *self._state_columns(run), run.start_time, run.end_time, self._total(run), run.id))
+
+    @staticmethod
+    def _total(run: "FlowRun") -> float:
+        return (run.end_time or time.time()) - run.start_time if run.start_time else 0.0
+
+    def stage_flow_run(self, run: "FlowRun") -> None:
+        """Record a flow run's new state late: the next commit, or the flusher, writes it."""
+        self._stage(run)
+
+    def commit_flow_run(self, run: "FlowRun") -> None:
+        """Commit a flow run's state now, with everything staged before it."""
+        self._sync(self._stage(run))
 
     @staticmethod
     def _state_columns(run: Any) -> tuple:
         s = run.state
-        return (s.type.value, s.name, s.message, s.timestamp, _json(run.history), run.run_count)
+        return (s.type._value_, s.name, s.message, s.timestamp, _history_json(run.history), run.run_count)
 
     def flow_run(self, run_id: str) -> Optional[dict]:
         rows = self._query("SELECT * FROM flow_runs WHERE id=?", (run_id,))
@@ -1063,7 +1087,8 @@ class FlowRun:
 
     __slots__ = ("id", "name", "flow_name", "flow_version", "parameters", "tags", "run_count",
                  "parent_flow_run_id", "parent_task_run_id", "root_flow_run_id", "deployment_id",
-                 "expected_start_time", "start_time", "end_time", "state", "history", "entrypoint", "created")
+                 "expected_start_time", "start_time", "end_time", "state", "history", "entrypoint", "created",
+                 "stored")
 
     def __init__(self, **fields: Any) -> None:
         for name in self.__slots__:
@@ -1080,9 +1105,16 @@ class TaskRun:
                  "task_inputs", "start_time", "end_time", "parameters", "parameters_json", "history",
                  "cache_key", "child_flow_run_id", "created", "stored")
 
-    def __init__(self, **fields: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(self, id: str, name: str, task_key: str, flow_run_id: Optional[str], state: "State",
+                 parameters: Optional[dict] = None, parameters_json: str = "{}", tags: Any = (),
+                 created: Optional[float] = None, dynamic_key: Optional[str] = None) -> None:
+        self.id, self.name, self.task_key, self.flow_run_id = id, name, task_key, flow_run_id
+        self.state, self.parameters, self.parameters_json, self.tags = state, parameters, parameters_json, tags
+        self.created = time.time() if created is None else created
+        self.dynamic_key = dynamic_key
+        self.run_count, self.task_inputs, self.history = 0, {}, []
+        self.start_time = self.end_time = self.cache_key = self.child_flow_run_id = None
+        self.stored = False
 
     def __repr__(self) -> str:
         return f"TaskRun(id={self.id!r}, name={self.name!r}, state={self.state})"
@@ -1108,9 +1140,10 @@ class TaskRunContext:
 
     __slots__ = ("task", "task_run", "parameters", "log_prints", "store", "logger", "flow_ctx")
 
-    def __init__(self, **fields: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(self, task: Any = None, task_run: Any = None, parameters: Any = None, log_prints: Any = None,
+                 store: Any = None, logger: Any = None, flow_ctx: Any = None) -> None:
+        self.task, self.task_run, self.parameters, self.log_prints = task, task_run, parameters, log_prints
+        self.store, self.logger, self.flow_ctx = store, logger, flow_ctx
 
     @staticmethod
     def get() -> Optional["TaskRunContext"]:
@@ -1231,13 +1264,20 @@ runtime = _Runtime()
 
 _LOGGING_READY = False
 _LOGGING_LOCK = threading.Lock()
+_ROOT_HANDLERS: list = []  # the engine's own lines go straight to these (no filters, no caller lookup)
 
 
 class _ConsoleFormatter(logging.Formatter):
     """``HH:MM:SS.mmm | LEVEL   | Flow run 'name' - message``, as Prefect prints it."""
 
+    _second = -1
+    _clock = ""
+
     def format(self, record: logging.LogRecord) -> str:
-        stamp = time.strftime("%H:%M:%S", time.localtime(record.created)) + ".%03d" % record.msecs
+        second = int(record.created)
+        if second != self._second:
+            self._second, self._clock = second, time.strftime("%H:%M:%S", time.localtime(second))
+        stamp = "%s.%03d" % (self._clock, record.msecs)
         who = getattr(record, "run_label", None) or record.name
         line = f"{stamp} | {record.levelname:<7} | {who} - {record.getMessage()}"
         if record.exc_info:
@@ -1272,6 +1312,7 @@ def _setup_logging() -> None:
         console.setFormatter(_ConsoleFormatter())
         root.addHandler(console)
         root.addHandler(_StoreHandler())
+        _ROOT_HANDLERS[:] = root.handlers
         _LOGGING_READY = True
 
 
@@ -1288,18 +1329,44 @@ class _RunLogger(logging.LoggerAdapter):
         logger = self.logger
         if not logger.isEnabledFor(level):
             return
-        exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
-        record = logger.makeRecord(logger.name, level, __file__, 0, msg, (), exc_info, extra=self.extra)
-        logger.handle(record)
+        record = _engine_record(logger.name, level, msg, exc, self.extra)
+        for handler in _ROOT_HANDLERS:
+            if level >= handler.level:
+                handler.handle(record)
+
+
+_RECORD_BASE: dict = {}
+
+
+def _engine_record(name: str, level: int, msg: str, exc: Optional[BaseException], extra: dict) -> logging.LogRecord:
+    """A LogRecord for the engine's own lines, built without LogRecord.__init__'s per-call lookups."""
+    if not _RECORD_BASE:
+        _RECORD_BASE.update(vars(logging.LogRecord("orchestrator", logging.INFO, __file__, 0, "", (), None)))
+        _RECORD_BASE["funcName"] = "engine"
+    record = logging.LogRecord.__new__(logging.LogRecord)
+    d = record.__dict__
+    d.update(_RECORD_BASE)
+    d.update(extra)
+    now = time.time()
+    d["name"], d["msg"], d["levelno"], d["levelname"] = name, msg, level, logging.getLevelName(level)
+    d["created"], d["msecs"] = now, (now - int(now)) * 1000
+    d["relativeCreated"] = (now - logging._startTime) * 1000
+    d["thread"], d["threadName"] = threading.get_ident(), threading.current_thread().name
+    d["exc_info"] = (type(exc), exc, exc.__traceback__) if exc is not None else None
+    return record
+
+
+_FLOW_RUNS_LOGGER = logging.getLogger("orchestrator.flow_runs")
+_TASK_RUNS_LOGGER = logging.getLogger("orchestrator.task_runs")
 
 
 def _flow_logger(store: _Store, run: FlowRun) -> _RunLogger:
-    return _RunLogger(logging.getLogger("orchestrator.flow_runs"), {
+    return _RunLogger(_FLOW_RUNS_LOGGER, {
         "flow_run_id": run.id, "task_run_id": None, "run_label": f"Flow run {run.name!r}", "store": store})
 
 
 def _task_logger(store: _Store, run: TaskRun) -> _RunLogger:
-    return _RunLogger(logging.getLogger("orchestrator.task_runs"), {
+    return _RunLogger(_TASK_RUNS_LOGGER, {
         "flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {run.name!r}",
         "store": store})
 
@@ -1356,44 +1423,56 @@ class PrefectFuture:
     Example: ``fut = double.submit(2); fut.wait(); fut.state.name, fut.result()``.
     """
 
-    __slots__ = ("task_run_id", "_run", "_final", "_event", "_callbacks", "_lock")
+    __slots__ = ("task_run_id", "_run", "_final", "_gate", "_callbacks")
 
     def __init__(self, run: TaskRun) -> None:
         self.task_run_id = run.id
         self._run = run
         self._final: Optional[State] = None
-        self._event = threading.Event()
-        self._callbacks: list = []
-        self._lock = threading.Lock()
+        self._gate = threading.Lock()  # held until the run is final: waiting is acquire-then-release
+        self._gate.acquire()
+        self._callbacks: Optional[list] = None
 
     @property
     def state(self) -> State:
         return self._final or self._run.state
 
     def done(self) -> bool:
-        return self._event.is_set()
+        return self._final is not None
+
+    def _wait(self, timeout: Optional[float] = None) -> bool:
+        if self._final is not None:
+            return True
+        if not self._gate.acquire(timeout=-1 if timeout is None else max(0.0, timeout)):
+            return False
+        self._gate.release()
+        return True
 
     def wait(self, timeout: Optional[float] = None) -> None:
-        self._event.wait(timeout)
+        self._wait(timeout)
+
+    def _wait_state(self) -> State:
+        self._wait()
+        return self._final
 
     def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
-        if not self._event.wait(timeout):
+        if not self._wait(timeout):
             raise TimeoutError(f"Task run {self.task_run_id} did not complete within {timeout} seconds")
         return self._final.result(raise_on_failure=raise_on_failure)
 
     def add_done_callback(self, fn: Callable[["PrefectFuture"], None]) -> None:
-        with self._lock:
-            if not self._event.is_set():
-                self._callbacks.append(fn)
+        with _CALLBACK_LOCK:
+            if self._final is None:
+                self._callbacks = (self._callbacks or []) + [fn]
                 return
         fn(self)
 
     def _finish(self, state: State) -> None:
-        with self._lock:
+        with _CALLBACK_LOCK:
             self._final = state
-            self._event.set()
-            callbacks, self._callbacks = self._callbacks, []
-        for fn in callbacks:
+            callbacks, self._callbacks = self._callbacks, None
+        self._gate.release()
+        for fn in callbacks or ():
             try:
                 fn(self)
             except Exception:
@@ -1409,6 +1488,7 @@ class PrefectFuture:
         return isinstance(other, PrefectFuture) and other.task_run_id == self.task_run_id
 
 
+_CALLBACK_LOCK = threading.Lock()
 PrefectConcurrentFuture = PrefectFuture
 
 
@@ -1439,7 +1519,7 @@ def wait(futures: Iterable[PrefectFuture], timeout: Optional[float] = None) -> D
     deadline = None if timeout is None else time.monotonic() + timeout
     for fut in futures:
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        if not fut._event.wait(left):
+        if not fut._wait(left):
             break
     done = {f for f in futures if f.done()}
     return DoneAndNotDoneFutures(done, futures - done)
@@ -1490,7 +1570,8 @@ class TaskRunner:
 class ThreadPoolTaskRunner(TaskRunner):
     """The default runner: submitted tasks run on a pool of threads in the flow's process.
 
-    ``max_workers=None`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256.
+    ``max_workers=None`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256. Threads start only when
+    no idle one can take the work, and exiting the runner waits for every submitted call.
 
     >>> ThreadPoolTaskRunner(max_workers=4).max_workers
     4
@@ -1504,27 +1585,52 @@ class ThreadPoolTaskRunner(TaskRunner):
         if max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
-        self._executor = None
+        self._queue: Any = None
+        self._threads: list = []
+        self._idle = 0
         self._lock = threading.Lock()
 
     def duplicate(self) -> "ThreadPoolTaskRunner":
         return type(self)(self.max_workers)
 
     def submit(self, call: Callable[[], Any]) -> None:
-        executor = self._executor
-        if executor is None:
-            with self._lock:
-                if self._executor is None:
-                    from concurrent.futures import ThreadPoolExecutor
+        if self._queue is None:
+            import queue
 
-                    self._executor = ThreadPoolExecutor(self.max_workers, thread_name_prefix="orchestrator-task")
-                executor = self._executor
-        executor.submit(contextvars.copy_context().run, call)
+            self._queue = queue.SimpleQueue()
+        self._queue.put((contextvars.copy_context(), call))
+        with self._lock:
+            if self._idle > 0:
+                self._idle -= 1
+                return
+            if len(self._threads) >= self.max_workers:
+                return
+            thread = threading.Thread(target=self._work, name=f"orchestrator-task-{len(self._threads)}",
+                                      daemon=True)
+            self._threads.append(thread)
+        thread.start()
+
+    def _work(self) -> None:
+        queue = self._queue
+        while True:
+            item = queue.get()
+            if item is None:
+                return
+            ctx, call = item
+            try:
+                ctx.run(call)
+            except BaseException:  # the engine records task errors; this is a last resort
+                logging.getLogger("orchestrator").exception("A task runner call failed")
+            with self._lock:
+                self._idle += 1
 
     def __exit__(self, *exc: Any) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        if self._queue is not None:
+            for _ in self._threads:
+                self._queue.put(None)
+            for thread in self._threads:
+                thread.join()
+            self._threads, self._queue, self._idle = [], None, 0
 
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner
@@ -1711,21 +1817,13 @@ class _Inputs_:
     def _upstream(self, run_id: Optional[str], state: State) -> Any:
         if run_id:
             self.task_inputs.setdefault(self.current_param, []).append(run_id)
-        if state.type is StateType.COMPLETED:
+        if state.type is _COMPLETED:
             return state.result()
         if self.allowed:
             return state._exception() if state.is_final() else None
         if self.failed is None:
             self.failed = run_id or "?"
         return None
-
-
-def _wait_state(self: PrefectFuture) -> State:
-    self._event.wait()
-    return self._final
-
-
-PrefectFuture._wait_state = _wait_state
 
 
 def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable]) -> tuple:
@@ -1916,10 +2014,10 @@ class _TaskEngine:
         self.store = flow_ctx.store if flow_ctx else _get_store()
         now = time.time()
         flow_run_id = flow_ctx.flow_run.id if flow_ctx else None
-        self.run = TaskRun(
-            id=_uuid7(), name=task.name, task_key=task.task_key, flow_run_id=flow_run_id, run_count=0,
-            tags=set(task.tags) | _TAGS.get(), state=Pending(), task_inputs={}, parameters=parameters,
-            parameters_json=_json(parameters) if parameters else "{}", history=[], created=now)
+        extra_tags = _TAGS.get()
+        self.run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, State(_PENDING), parameters,
+                           _json(parameters) if parameters else "{}",
+                           (task.tags | extra_tags) if extra_tags else task.tags, now)
         self.run.dynamic_key = self._dynamic_key()
         self._record(self.run.state)
         self.log_prints = task.log_prints if task.log_prints is not None else (
@@ -1939,7 +2037,7 @@ class _TaskEngine:
         state.state_details.task_run_id = self.run.id
         state.state_details.flow_run_id = self.run.flow_run_id
         self.run.state = state
-        self.run.history.append((state.type.value, state.name, state.message, state.timestamp))
+        self.run.history.append((state.type._value_, state.name, state.message, state.timestamp))
 
     def create(self) -> None:
         """Buffer the new run record (Pending)."""
@@ -1973,7 +2071,7 @@ class _TaskEngine:
             _run_hooks(task.on_running_hooks, self.logger, (task, run, run.state), run.state)
             attempt = yield ("call",)
             state = self._attempt_state(attempt)
-            if state.type is not StateType.FAILED or not self._should_retry(state, len(delays)):
+            if state.type is not _FAILED or not self._should_retry(state, len(delays)):
                 break
             delay = delays[run.run_count - 1]
             self._log_retry(state, delay, len(delays))
@@ -1981,9 +2079,9 @@ class _TaskEngine:
                 self._record(AwaitingRetry(scheduled_time=time.time() + delay))
                 self.store.stage_task_run(run)
                 yield ("sleep", delay)
-        if state.type is StateType.FAILED and task.retries:
+        if state.type is _FAILED and task.retries:
             self._log_failure(state, " - Retries are exhausted")
-        elif state.type is StateType.FAILED:
+        elif state.type is _FAILED:
             self._log_failure(state, "")
         return self._finish(state)
 
@@ -2070,12 +2168,12 @@ class _TaskEngine:
         if state.is_final():
             run.end_time = state.timestamp
         self.store.commit_task_run(run, self._cache_record(state))
-        level = logging.ERROR if state.type in (StateType.FAILED, StateType.CRASHED) or state.name == "NotReady" \
+        level = logging.ERROR if state.type in (_FAILED, _CRASHED) or state.name == "NotReady" \
             else logging.INFO
         self.logger.engine(level, f"Finished in state {state}")
-        if state.type is StateType.COMPLETED:
+        if state.type is _COMPLETED:
             _run_hooks(self.task.on_completion_hooks, self.logger, (self.task, run, state), state)
-        elif state.type is StateType.FAILED:
+        elif state.type is _FAILED:
             _run_hooks(self.task.on_failure_hooks, self.logger, (self.task, run, state), state)
         return state
 
@@ -2141,7 +2239,7 @@ def _render_run_name(template: Any, parameters: dict) -> str:
 
 def _raise_crash(state: State) -> None:
     """Re-raise KeyboardInterrupt and SystemExit that crashed a run, as Prefect does."""
-    if state.type is StateType.CRASHED and isinstance(state.data, (KeyboardInterrupt, SystemExit)):
+    if state.type is _CRASHED and isinstance(state.data, (KeyboardInterrupt, SystemExit)):
         raise state.data
 
 
@@ -2251,13 +2349,16 @@ class _FlowEngine:
     def _record(self, state: State) -> None:
         state.state_details.flow_run_id = self.run.id
         self.run.state = state
-        self.run.history.append((state.type.value, state.name, state.message, state.timestamp))
+        self.run.history.append((state.type._value_, state.name, state.message, state.timestamp))
 
-    def _set(self, state: State) -> None:
+    def _set(self, state: State, commit: bool = True) -> None:
         self._record(state)
         if state.is_final():
             self.run.end_time = state.timestamp
-        self.store.update_flow_run(self.run)
+        if commit:
+            self.store.commit_flow_run(self.run)
+        else:
+            self.store.stage_flow_run(self.run)
 
     def create(self) -> None:
         """Name the run, validate its parameters, and commit it (with its parent's placeholder task run)."""
@@ -2278,7 +2379,7 @@ class _FlowEngine:
             self.error = Failed(message=f"Validation of flow parameters failed with error: "
                                         f"{type(exc).__name__}: {exc}", data=exc)
         self.logger = _flow_logger(self.store, self.run)  # the label carries the final run name
-        self.store.insert_flow_run(self.run)
+        self.store.stage_flow_run(self.run)  # committed with the run's next state
 
     @contextlib.contextmanager
     def _as_current(self):
@@ -2313,7 +2414,7 @@ class _FlowEngine:
             _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
             attempt = yield ("call",)
             state = self._attempt_state(attempt, ctx)
-            if state.type is not StateType.FAILED or run.run_count > len(delays):
+            if state.type is not _FAILED or run.run_count > len(delays):
                 break
             delay = delays[run.run_count - 1]
             self.logger.info(f"Received non-final state 'AwaitingRetry' when proposing final state "
@@ -2344,27 +2445,27 @@ class _FlowEngine:
             if not pending:
                 return
             for fut in pending:
-                fut._event.wait()
+                fut._wait()
 
     def _finish(self, state: State) -> State:
-        self._set(state)
-        level = logging.ERROR if state.type in (StateType.FAILED, StateType.CRASHED) else logging.INFO
-        self.logger.engine(level, f"Finished in state {state}")
+        """Commit the final state (a subflow's with its placeholder task run), log it, run the hooks."""
         flow, run = self.flow, self.run
-        hooks = {StateType.COMPLETED: flow.on_completion_hooks, StateType.FAILED: flow.on_failure_hooks,
-                 StateType.CRASHED: flow.on_crashed_hooks,
-                 StateType.CANCELLED: flow.on_cancellation_hooks}.get(state.type, ())
-        _run_hooks(hooks, self.logger, (flow, run, state), state)
+        self._set(state, commit=self.placeholder is None)
         if self.placeholder is not None:
             child = state.fresh_copy()
             child.state_details = StateDetails(child_flow_run_id=run.id)
-            self.placeholder.run.start_time = run.start_time
-            self.placeholder.run.run_count = max(1, run.run_count)
+            holder = self.placeholder.run
+            holder.start_time, holder.run_count = run.start_time, max(1, run.run_count)
             self.placeholder._record(child)
-            self.placeholder.run.end_time = child.timestamp if child.is_final() else None
-            self.store.commit_task_run(self.placeholder.run)
-        else:
-            self.store.flush()
+            holder.end_time = child.timestamp if child.is_final() else None
+            self.store.commit_task_run(holder)
+        level = logging.ERROR if state.type in (_FAILED, _CRASHED) else logging.INFO
+        self.logger.engine(level, f"Finished in state {state}")
+        hooks = {_COMPLETED: flow.on_completion_hooks, _FAILED: flow.on_failure_hooks,
+                 _CRASHED: flow.on_crashed_hooks, _CANCELLED: flow.on_cancellation_hooks}.get(state.type, ())
+        _run_hooks(hooks, self.logger, (flow, run, state), state)
+        if self.placeholder is None:
+            self.store.flush()  # a top-level run ends with its log lines written
         return state
 
     def _prepare(self) -> tuple:
@@ -2655,7 +2756,7 @@ _PLAIN_SIGNATURES: dict = {}
 
 def _plain_signature(signature: inspect.Signature) -> Optional[tuple]:
     """(names, defaults) for a signature of ordinary parameters only, else None (cached)."""
-    plan = _PLAIN_SIGNATURES.get(signature, False)
+    plan = _PLAIN_SIGNATURES.get(id(signature), False)
     if plan is False:
         P = inspect.Parameter
         params = signature.parameters.values()
@@ -2667,8 +2768,9 @@ def _plain_signature(signature: inspect.Signature) -> Optional[tuple]:
             plan = (names + kw_only, defaults) if not kw_only else None
         else:
             plan = None
-        _PLAIN_SIGNATURES[signature] = plan
-    return plan
+        _PLAIN_SIGNATURES[id(signature)] = (plan, signature)  # keeps the signature alive, so its id stays its own
+        return plan
+    return plan[0]
 
 
 def _call_args(signature: inspect.Signature, params: dict) -> tuple:

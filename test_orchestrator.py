@@ -396,8 +396,7 @@ class TestStore:
 
     def test_write_behind_buffer_survives_a_failed_transaction(self, db):
         s = store(db)
-        run = o.TaskRun(id=o._uuid7(), name="t", task_key="k", flow_run_id=None, run_count=0, tags=set(),
-                        state=o.Pending(), task_inputs={}, parameters_json="{}", history=[], created=time.time())
+        run = o.TaskRun(o._uuid7(), "t", "k", None, o.Pending())
         s.stage_task_run(run)
         with pytest.raises(o.StoreError):
             s._write([("INSERT INTO no_such_table VALUES (1)", ())])
