@@ -1090,9 +1090,17 @@ class FlowRun:
                  "expected_start_time", "start_time", "end_time", "state", "history", "entrypoint", "created",
                  "stored")
 
-    def __init__(self, **fields: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(self, id: str, name: str, flow_name: str, state: "State", parameters: Optional[dict] = None,
+                 tags: Any = (), flow_version: Optional[str] = None, parent_flow_run_id: Optional[str] = None,
+                 root_flow_run_id: Optional[str] = None, entrypoint: Optional[str] = None,
+                 created: Optional[float] = None) -> None:
+        self.id, self.name, self.flow_name, self.state = id, name, flow_name, state
+        self.parameters, self.tags, self.flow_version = parameters or {}, tags, flow_version
+        self.parent_flow_run_id, self.root_flow_run_id = parent_flow_run_id, root_flow_run_id or id
+        self.entrypoint = entrypoint
+        self.created = self.expected_start_time = time.time() if created is None else created
+        self.run_count, self.history, self.stored = 0, [], False
+        self.parent_task_run_id = self.deployment_id = self.start_time = self.end_time = None
 
     def __repr__(self) -> str:
         return f"FlowRun(id={self.id!r}, name={self.name!r}, flow_name={self.flow_name!r}, state={self.state})"
@@ -1126,9 +1134,11 @@ class FlowRunContext:
     __slots__ = ("flow", "flow_run", "parameters", "task_runner", "log_prints", "store", "logger",
                  "futures", "futures_lock", "task_counter")
 
-    def __init__(self, **fields: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(self, flow: Any, flow_run: Any, parameters: dict, log_prints: bool, store: Any,
+                 logger: Any, task_runner: Any = None) -> None:
+        self.flow, self.flow_run, self.parameters, self.log_prints = flow, flow_run, parameters, log_prints
+        self.store, self.logger, self.task_runner = store, logger, task_runner
+        self.futures, self.futures_lock, self.task_counter = [], threading.Lock(), {}
 
     @staticmethod
     def get() -> Optional["FlowRunContext"]:
@@ -1285,6 +1295,20 @@ class _ConsoleFormatter(logging.Formatter):
         return line
 
 
+class _ConsoleHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time (so redirections and test captures follow)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(_ConsoleFormatter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
 class _StoreHandler(logging.Handler):
     """Buffers every record that belongs to a run into that run's database."""
 
@@ -1308,9 +1332,7 @@ def _setup_logging() -> None:
         root = logging.getLogger("orchestrator")
         root.setLevel(_log_level())
         root.propagate = False
-        console = logging.StreamHandler(sys.stderr)
-        console.setFormatter(_ConsoleFormatter())
-        root.addHandler(console)
+        root.addHandler(_ConsoleHandler())
         root.addHandler(_StoreHandler())
         _ROOT_HANDLERS[:] = root.handlers
         _LOGGING_READY = True
@@ -1330,9 +1352,12 @@ class _RunLogger(logging.LoggerAdapter):
         if not logger.isEnabledFor(level):
             return
         record = _engine_record(logger.name, level, msg, exc, self.extra)
-        for handler in _ROOT_HANDLERS:
+        for handler in _ROOT_HANDLERS:  # our own handlers need neither filters nor the handler lock
             if level >= handler.level:
-                handler.handle(record)
+                if handler.__class__ in (_ConsoleHandler, _StoreHandler):
+                    handler.emit(record)
+                else:
+                    handler.handle(record)
 
 
 _RECORD_BASE: dict = {}
@@ -1649,7 +1674,8 @@ _ANIMALS = ("aardvark", "badger", "caribou", "dingo", "egret", "ferret", "gecko"
 
 
 def _random_name() -> str:
-    return f"{random.choice(_ADJECTIVES)}-{random.choice(_ANIMALS)}"
+    bits = random.getrandbits(20)
+    return f"{_ADJECTIVES[(bits >> 10) % len(_ADJECTIVES)]}-{_ANIMALS[(bits & 1023) % len(_ANIMALS)]}"
 
 
 def _check_name(name: str) -> str:
@@ -2334,12 +2360,9 @@ class _FlowEngine:
         now = time.time()
         parent = self.parent_ctx.flow_run if self.parent_ctx else None
         run_id = _uuid7()
-        self.run = FlowRun(
-            id=run_id, name=_random_name(), flow_name=flow.name, flow_version=flow.version,
-            parameters=parameters, tags=set(_TAGS.get()), run_count=0,
-            parent_flow_run_id=parent.id if parent else None,
-            root_flow_run_id=parent.root_flow_run_id if parent else run_id, expected_start_time=now,
-            state=Pending(), history=[], entrypoint=flow._entrypoint(), created=now)
+        self.run = FlowRun(run_id, _random_name(), flow.name, State(_PENDING), parameters, set(_TAGS.get()),
+                           flow.version, parent.id if parent else None,
+                           parent.root_flow_run_id if parent else run_id, flow._entrypoint(), now)
         self._record(self.run.state)
         self.log_prints = flow.log_prints if flow.log_prints is not None else (
             self.parent_ctx.log_prints if self.parent_ctx else _env_flag("ORCHESTRATOR_LOGGING_LOG_PRINTS"))
@@ -2381,18 +2404,9 @@ class _FlowEngine:
         self.logger = _flow_logger(self.store, self.run)  # the label carries the final run name
         self.store.stage_flow_run(self.run)  # committed with the run's next state
 
-    @contextlib.contextmanager
-    def _as_current(self):
-        ctx = FlowRunContext(flow=self.flow, flow_run=self.run, parameters=self.parameters,
-                             task_runner=None, log_prints=self.log_prints, store=self.store, logger=self.logger,
-                             futures=[], futures_lock=threading.Lock(), task_counter={})
-        token = _FLOW_CTX.set(ctx)
-        task_token = _TASK_CTX.set(None)
-        try:
-            yield ctx
-        finally:
-            _TASK_CTX.reset(task_token)
-            _FLOW_CTX.reset(token)
+    def _as_current(self) -> "_FlowScope":
+        return _FlowScope(FlowRunContext(self.flow, self.run, self.parameters, self.log_prints, self.store,
+                                         self.logger))
 
     def steps(self, ctx: FlowRunContext):
         """The run as a generator of driver commands; returns the final state."""
@@ -2410,7 +2424,7 @@ class _FlowEngine:
         while True:
             run.run_count += 1
             run.start_time = run.start_time or time.time()
-            self._set(Running())
+            self._set(Running(), commit=False)  # written within _FLUSH_SECONDS, or with the final state
             _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
             attempt = yield ("call",)
             state = self._attempt_state(attempt, ctx)
@@ -2419,7 +2433,7 @@ class _FlowEngine:
             delay = delays[run.run_count - 1]
             self.logger.info(f"Received non-final state 'AwaitingRetry' when proposing final state "
                              f"{state.name!r} and will attempt to run again...")
-            self._set(AwaitingRetry(scheduled_time=time.time() + delay))
+            self._set(AwaitingRetry(scheduled_time=time.time() + delay), commit=False)
             if delay > 0:
                 yield ("sleep", delay)
         return self._finish(state)
@@ -2478,17 +2492,34 @@ class _FlowEngine:
 
     def run_sync(self) -> State:
         args, kwargs = self._prepare()
-        with self._as_current() as ctx, self.flow._runner() as runner:
+        with self._as_current() as ctx, self.flow.task_runner.duplicate() as runner:
             ctx.task_runner = runner
             return _drive_sync(self.steps(ctx), lambda: _call_sync(
                 self.flow.fn, args, kwargs, self.flow.timeout_seconds))
 
     async def run_async(self) -> State:
         args, kwargs = self._prepare()
-        with self._as_current() as ctx, self.flow._runner() as runner:
+        with self._as_current() as ctx, self.flow.task_runner.duplicate() as runner:
             ctx.task_runner = runner
             return await _drive_async(self.steps(ctx), lambda: _call_async(
                 self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+
+
+class _FlowScope:
+    """Makes a flow run context current (and no task run) for the duration of a ``with`` block."""
+
+    __slots__ = ("ctx", "_tokens")
+
+    def __init__(self, ctx: FlowRunContext) -> None:
+        self.ctx = ctx
+
+    def __enter__(self) -> FlowRunContext:
+        self._tokens = (_FLOW_CTX.set(self.ctx), _TASK_CTX.set(None))
+        return self.ctx
+
+    def __exit__(self, *exc: Any) -> None:
+        _TASK_CTX.reset(self._tokens[1])
+        _FLOW_CTX.reset(self._tokens[0])
 
 
 def _collect_states(value: Any) -> Any:
@@ -2780,6 +2811,8 @@ def _call_args(signature: inspect.Signature, params: dict) -> tuple:
     >>> _call_args(inspect.signature(f), {"a": 1, "rest": (2, 3), "k": 4, "z": 5})
     ((1, 2, 3), {'k': 4, 'z': 5})
     """
+    if _plain_signature(signature) is not None:
+        return (), params
     P = inspect.Parameter
     varargs = any(p.kind is P.VAR_POSITIONAL and params.get(n) for n, p in signature.parameters.items())
     args, kwargs = [], {}
@@ -3164,11 +3197,6 @@ class Flow:
         if cached is None:
             cached = self._placeholder = Task(self.fn, name=self.name)
         return cached
-
-    @contextlib.contextmanager
-    def _runner(self):
-        with self.task_runner.duplicate() as runner:
-            yield runner
 
     # -- calling -------------------------------------------------------------------------------------
     def _parameters(self, args: tuple, kwargs: dict) -> dict:
