@@ -1050,11 +1050,13 @@ def task_input_hash(context: "TaskRunContext", arguments: dict) -> Optional[str]
 def _fmt_duration(seconds: Optional[float]) -> str:
     """A short human duration.
 
-    >>> _fmt_duration(0.0123), _fmt_duration(75), _fmt_duration(7440)
-    ('0.01s', '1m 15s', '2h 4m')
+    >>> _fmt_duration(0.0123), _fmt_duration(3.14159), _fmt_duration(75), _fmt_duration(7440)
+    ('12ms', '3.14s', '1m 15s', '2h 4m')
     """
     if seconds is None:
         return ""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
     if seconds < 60:
         return f"{seconds:.2f}s" if seconds < 10 else f"{seconds:.1f}s"
     minutes, sec = divmod(int(seconds), 60)

@@ -39,6 +39,22 @@ except ImportError:  # pydantic is an optional extra
     pydantic = None
 
 
+# Small tasks shared by many tests.
+@task
+def one():
+    return 1
+
+
+@task
+def show(x):
+    return x
+
+
+@task
+def bad():
+    raise ValueError("up")
+
+
 # -- fixtures ------------------------------------------------------------------------------------------
 
 
@@ -329,10 +345,6 @@ class TestStore:
         assert trow["state_type"] == "COMPLETED" and trow["end_time"] >= trow["start_time"]
 
     def test_upstream_links_recorded(self, db):
-        @task
-        def one():
-            return 1
-
         @task
         def plus(x, y=0):
             return x + y
@@ -1021,14 +1033,6 @@ class TestEngine:
 
         Pair = namedtuple("Pair", "a b")
 
-        @task
-        def one():
-            return 1
-
-        @task
-        def show(x):
-            return x
-
         @flow
         def f():
             a = one.submit()
@@ -1039,14 +1043,6 @@ class TestEngine:
         assert out["box"] == Box(1) and out["pair"] == Pair(1, 2)
 
     def test_quote_passes_untouched(self, db):
-        @task
-        def one():
-            return 1
-
-        @task
-        def show(x):
-            return x
-
         @flow
         def f():
             fut = one.submit()
@@ -1057,10 +1053,6 @@ class TestEngine:
 
     def test_failed_upstream_gives_not_ready(self, db):
         ran = []
-
-        @task
-        def bad():
-            raise ValueError("up")
 
         @task
         def down(x):
@@ -1085,10 +1077,6 @@ class TestEngine:
 
     def test_allow_failure_passes_exception(self, db):
         @task
-        def bad():
-            raise ValueError("up")
-
-        @task
         def down(x):
             return type(x).__name__
 
@@ -1100,10 +1088,6 @@ class TestEngine:
         assert f() == ("ValueError", "int")
 
     def test_direct_call_with_failed_upstream_raises(self, db):
-        @task
-        def bad():
-            raise ValueError("up")
-
         @task
         def down(x):
             return x
