@@ -529,7 +529,35 @@ _MIGRATIONS = [
         task_run_id TEXT, created REAL NOT NULL
     );
     """,
+    # 2: persisted results and parameters (durable retry), process heartbeats (crash detection),
+    #    cache records that point at a task run's persisted result, transaction records
+    """
+    ALTER TABLE flow_runs ADD COLUMN parameters_blob BLOB;
+    ALTER TABLE flow_runs ADD COLUMN process_id TEXT;
+    ALTER TABLE flow_runs ADD COLUMN result BLOB;
+    ALTER TABLE flow_runs ADD COLUMN result_serializer TEXT;
+    ALTER TABLE flow_runs ADD COLUMN result_path TEXT;
+    ALTER TABLE flow_runs ADD COLUMN result_note TEXT;
+    ALTER TABLE task_runs ADD COLUMN inputs_hash TEXT;
+    ALTER TABLE task_runs ADD COLUMN result BLOB;
+    ALTER TABLE task_runs ADD COLUMN result_serializer TEXT;
+    ALTER TABLE task_runs ADD COLUMN result_path TEXT;
+    ALTER TABLE task_runs ADD COLUMN result_note TEXT;
+    CREATE INDEX flow_runs_active ON flow_runs(process_id)
+        WHERE state_type IN ('PENDING', 'RUNNING', 'CANCELLING', 'PAUSED');
+    DROP TABLE cache;
+    CREATE TABLE cache (key TEXT PRIMARY KEY, task_run_id TEXT NOT NULL, expiration REAL, created REAL NOT NULL);
+    CREATE TABLE processes (
+        id TEXT PRIMARY KEY, pid INTEGER NOT NULL, hostname TEXT NOT NULL, proc_start TEXT,
+        started REAL NOT NULL, heartbeat REAL NOT NULL, stopped REAL
+    );
+    CREATE TABLE transactions (
+        key TEXT PRIMARY KEY, value BLOB, flow_run_id TEXT, task_run_id TEXT, committed REAL NOT NULL
+    );
+    """,
 ]
+
+_ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
 
 _RUN_COLUMNS = ("state_type", "state_name", "state_message", "state_timestamp", "history", "run_count",
                 "start_time", "end_time")
@@ -608,9 +636,12 @@ class _Store:
         self._done = 0
         self._flusher: Optional[threading.Thread] = None
         self._stop = threading.Event()
+        self._process_id: Optional[str] = None
+        self.results_dir = os.path.join(os.path.dirname(os.path.abspath(path)), "results")
         self._writer = self._connect()
         self._migrate()
         _at_exit(self.flush)
+        self.detect_crashes()  # the next process to open the database finds the runs of dead ones
 
     # -- connections and transactions --------------------------------------------------------------
     def _connect(self) -> apsw.Connection:
@@ -686,7 +717,7 @@ class _Store:
             if self._done < seq:
                 self._commit((), with_logs=False)
 
-    def _commit(self, ops: Iterable, with_logs: bool = True) -> None:
+    def _commit(self, ops: Iterable, with_logs: bool = True, body: Optional[Callable] = None) -> None:
         with self._plock:
             dirty, self._dirty = self._dirty, {}
             logs, self._logs = (self._logs, []) if with_logs else ((), self._logs)
@@ -705,6 +736,8 @@ class _Store:
                                  "timestamp) VALUES (?,?,?,?,?,?)", logs)
             for sql, params in (*staged, *ops):
                 conn.execute(sql, params)
+            if body is not None:
+                body(conn)
             conn.execute("COMMIT")
         except BaseException as exc:
             if not conn.getautocommit():
@@ -725,6 +758,11 @@ class _Store:
         """Commit ``ops`` (``(sql, params)`` pairs), with everything staged before them, now."""
         with self._wlock:
             self._commit(ops)
+
+    def _write_fn(self, fn: Callable[[apsw.Connection], None]) -> None:
+        """Run ``fn(conn)`` (reads and writes, never user code) in one write transaction, now."""
+        with self._wlock:
+            self._commit((), body=fn)
 
     def _start_flusher(self) -> None:
         with self._plock:
@@ -749,6 +787,8 @@ class _Store:
     def close(self) -> None:
         self._stop.set()
         self.flush()
+        if self._process_id is not None:
+            self._process_stopped()
 
     def _query(self, sql: str, params: tuple = ()) -> list:
         try:
@@ -765,16 +805,21 @@ class _Store:
         return ("INSERT INTO flow_runs (id, name, flow_name, flow_version, deployment_id, parent_flow_run_id,"
                 " parent_task_run_id, root_flow_run_id, parameters, tags, state_type, state_name, state_message,"
                 " state_timestamp, history, run_count, expected_start_time, start_time, end_time, total_run_time,"
-                " entrypoint, hostname, pid, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " entrypoint, hostname, pid, created, parameters_blob, process_id, result, result_serializer,"
+                " result_path, result_note)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run.id, run.name, run.flow_name, run.flow_version, run.deployment_id, run.parent_flow_run_id,
                  run.parent_task_run_id, run.root_flow_run_id, _json(run.parameters), _json_list(run.tags),
                  *self._state_columns(run), run.expected_start_time, run.start_time, run.end_time,
-                 self._total(run), run.entrypoint, _hostname(), os.getpid(), run.created))
+                 self._total(run), run.entrypoint, _hostname(), os.getpid(), run.created, run.parameters_blob,
+                 run.process_id, *run.result_columns()))
 
     def _flow_update(self, run: "FlowRun") -> tuple:
         return ("UPDATE flow_runs SET name=?, state_type=?, state_name=?, state_message=?, state_timestamp=?,"
-                " history=?, run_count=?, start_time=?, end_time=?, total_run_time=? WHERE id=?",
-                (run.name, *self._state_columns(run), run.start_time, run.end_time, self._total(run), run.id))
+                " history=?, run_count=?, start_time=?, end_time=?, total_run_time=?, process_id=?, result=?,"
+                " result_serializer=?, result_path=?, result_note=?, hostname=?, pid=? WHERE id=?",
+                (run.name, *self._state_columns(run), run.start_time, run.end_time, self._total(run),
+                 run.process_id, *run.result_columns(), _hostname(), os.getpid(), run.id))
 
     @staticmethod
     def _total(run: "FlowRun") -> float:
@@ -809,18 +854,21 @@ class _Store:
     def _task_insert(self, run: "TaskRun") -> tuple:
         return ("INSERT INTO task_runs (id, flow_run_id, name, task_key, dynamic_key, parameters, task_inputs,"
                 " tags, state_type, state_name, state_message, state_timestamp, history, run_count, start_time,"
-                " end_time, cache_key, child_flow_run_id, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " end_time, cache_key, child_flow_run_id, created, inputs_hash, result, result_serializer,"
+                " result_path, result_note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run.id, run.flow_run_id, run.name, run.task_key, run.dynamic_key, run.parameters_json,
                  _json(run.task_inputs) if run.task_inputs else "{}", _json_list(run.tags),
                  *self._state_columns(run), run.start_time, run.end_time, run.cache_key,
-                 run.child_flow_run_id, run.created))
+                 run.child_flow_run_id, run.created, run.inputs_hash, *run.result_columns()))
 
     def _task_update(self, run: "TaskRun") -> tuple:
         return ("UPDATE task_runs SET name=?, task_inputs=?, state_type=?, state_name=?, state_message=?,"
                 " state_timestamp=?, history=?, run_count=?, start_time=?, end_time=?, cache_key=?,"
-                " child_flow_run_id=? WHERE id=?",
+                " child_flow_run_id=?, inputs_hash=?, result=?, result_serializer=?, result_path=?, result_note=?"
+                " WHERE id=?",
                 (run.name, _json(run.task_inputs) if run.task_inputs else "{}", *self._state_columns(run),
-                 run.start_time, run.end_time, run.cache_key, run.child_flow_run_id, run.id))
+                 run.start_time, run.end_time, run.cache_key, run.child_flow_run_id, run.inputs_hash,
+                 *run.result_columns(), run.id))
 
     def stage_task_run(self, run: "TaskRun") -> None:
         """Record a task run's new state late: the next commit, or the flusher, writes it."""
@@ -830,8 +878,8 @@ class _Store:
         """Commit a task run's state now (with its cache record, when it has one)."""
         op = None
         if cache_record is not None:
-            op = ("INSERT OR REPLACE INTO cache (key, value, serializer, expiration, task_run_id, created)"
-                  " VALUES (?,?,?,?,?,?)", cache_record)
+            op = ("INSERT OR REPLACE INTO cache (key, task_run_id, expiration, created) VALUES (?,?,?,?)",
+                  cache_record)
         self._sync(self._stage(run, op))
 
     def task_runs_of(self, flow_run_id: str) -> list:
@@ -849,8 +897,163 @@ class _Store:
         return self._query("SELECT * FROM logs WHERE flow_run_id=? ORDER BY id", (flow_run_id,))
 
     def read_cache(self, key: str) -> Optional[dict]:
-        rows = self._query("SELECT value, serializer, expiration FROM cache WHERE key=?", (key,))
+        """The persisted result behind a cache key (with its expiration), or None."""
+        rows = self._query("SELECT c.expiration, c.task_run_id, r.result, r.result_serializer, r.result_path"
+                           " FROM cache c JOIN task_runs r ON r.id = c.task_run_id WHERE c.key=?", (key,))
         return rows[0] if rows else None
+
+    def replay_index(self, flow_run_id: str) -> dict:
+        """Completed task runs of a flow run with a persisted result, by (task key, call order)."""
+        index: dict = {}
+        for r in self._query(
+                "SELECT id, task_key, dynamic_key, inputs_hash, child_flow_run_id, result_serializer, result_path,"
+                " result_note FROM task_runs WHERE flow_run_id=? AND state_type='COMPLETED' AND result_note IS NULL"
+                " AND (result_serializer IS NOT NULL OR child_flow_run_id IS NOT NULL)", (flow_run_id,)):
+            index.setdefault((r["task_key"], r["dynamic_key"]), r)
+        return index
+
+    def task_result(self, task_run_id: str) -> Optional[dict]:
+        rows = self._query("SELECT result, result_serializer, result_path FROM task_runs WHERE id=?",
+                           (task_run_id,))
+        return rows[0] if rows else None
+
+    def flow_result(self, flow_run_id: str) -> Optional[dict]:
+        rows = self._query("SELECT result, result_serializer, result_path, result_note, state_type"
+                           " FROM flow_runs WHERE id=?", (flow_run_id,))
+        return rows[0] if rows else None
+
+    def resolve_flow_run(self, ref: str) -> dict:
+        """A flow run by full id, unique id prefix, or run name; ObjectNotFound or a list of candidates."""
+        ref = str(ref)
+        rows = self._query("SELECT * FROM flow_runs WHERE id=?", (ref,))
+        if not rows and len(ref) >= 4:
+            rows = self._query("SELECT * FROM flow_runs WHERE id >= ? AND id < ? ORDER BY created LIMIT 11",
+                               (ref, ref + "\uffff"))
+        if not rows:
+            rows = self._query("SELECT * FROM flow_runs WHERE name=? ORDER BY created DESC LIMIT 11", (ref,))
+        if not rows:
+            raise ObjectNotFound(f"No flow run with id, id prefix or name {ref!r}.")
+        if len(rows) > 1:
+            listed = ", ".join(f"{r['id']} ({r['name']})" for r in rows[:10])
+            raise ObjectNotFound(f"{ref!r} matches {len(rows)} flow runs: {listed}. Give more of the id.")
+        return rows[0]
+
+    # -- processes: heartbeats, crash detection, cancellation requests ------------------------------
+    def register_process(self) -> str:
+        """This process's heartbeat row, written once; the heartbeat thread keeps it fresh."""
+        with self._plock:
+            if self._process_id is not None:
+                return self._process_id
+            self._process_id = _uuid7()
+        now = time.time()
+        self._write([("INSERT INTO processes (id, pid, hostname, proc_start, started, heartbeat)"
+                      " VALUES (?,?,?,?,?,?)", (self._process_id, os.getpid(), _hostname(),
+                                                _proc_start(os.getpid()), now, now))])
+        self._heartbeat = threading.Thread(target=self._heartbeat_loop, name="orchestrator-heartbeat",
+                                           daemon=True)
+        self._heartbeat.start()
+        _at_exit(self._process_stopped)
+        return self._process_id
+
+    def _process_stopped(self) -> None:
+        if self._process_id is not None:
+            self._stop.set()
+            self.flush()
+            self._write([("UPDATE processes SET stopped=? WHERE id=?", (time.time(), self._process_id))])
+
+    def _heartbeat_loop(self) -> None:
+        interval = _heartbeat_seconds()
+        last = time.monotonic()
+        while not self._stop.wait(min(0.25, interval)):
+            try:
+                if _ACTIVE_FLOWS:
+                    self._deliver_cancellations()
+                if time.monotonic() - last >= interval:
+                    last = time.monotonic()
+                    self._write([("UPDATE processes SET heartbeat=? WHERE id=?", (time.time(), self._process_id))])
+                    self.detect_crashes()
+            except StoreError as exc:  # a busy or broken file: try again next round
+                print(f"orchestrator: heartbeat could not be written yet: {exc}", file=sys.stderr)
+
+    def _deliver_cancellations(self) -> None:
+        for r in self._query("SELECT id, state_message, state_timestamp FROM flow_runs"
+                             " WHERE process_id=? AND state_type='CANCELLING'", (self._process_id,)):
+            engine = _ACTIVE_FLOWS.get(r["id"])
+            if engine is not None:
+                engine.cancel_requested(r["state_message"], r["state_timestamp"])
+
+    def detect_crashes(self) -> list:
+        """Mark the active runs of processes that died as Crashed; returns the flow run ids."""
+        now = time.time()
+        stale = now - 3 * _heartbeat_seconds()
+        suspects = [p for p in self._query("SELECT * FROM processes WHERE stopped IS NULL")
+                    if p["id"] != self._process_id and _process_dead(p, stale)]
+        crashed: list = []
+        if not suspects:
+            return crashed
+
+        def mark(conn: apsw.Connection) -> None:
+            for p in suspects:
+                row = conn.execute("SELECT heartbeat, stopped FROM processes WHERE id=?", (p["id"],)).fetchall()
+                if not row or row[0][1] is not None or not _process_dead({**p, "heartbeat": row[0][0]}, stale):
+                    continue
+                why = ("it is no longer running" if p["hostname"] == _hostname() and not _pid_alive(p)
+                       else f"it sent no heartbeat since {time.strftime('%H:%M:%S', time.localtime(row[0][0]))}")
+                message = (f"Process {p['pid']} on {p['hostname']} stopped while this run was active ({why}); "
+                           f"marked Crashed by process {os.getpid()}.")
+                crashed.extend(self._crash_runs(conn, p["id"], message, now))
+                conn.execute("UPDATE processes SET stopped=? WHERE id=?", (now, p["id"]))
+
+        self._write_fn(mark)
+        return crashed
+
+    def _crash_runs(self, conn: apsw.Connection, process_id: str, message: str, now: float) -> list:
+        ids = []
+        for run_id, history in conn.execute(
+                "SELECT id, history FROM flow_runs WHERE process_id=? AND state_type IN (?,?,?,?)",
+                (process_id, *_ACTIVE_STATES)).fetchall():
+            entry = ("CRASHED", "Crashed", message, now)
+            conn.execute("UPDATE flow_runs SET state_type='CRASHED', state_name='Crashed', state_message=?,"
+                         " state_timestamp=?, end_time=?, history=? WHERE id=?",
+                         (message, now, now, _history_json([*map(tuple, json.loads(history)), entry]), run_id))
+            for task_id, task_history in conn.execute(
+                    "SELECT id, history FROM task_runs WHERE flow_run_id=? AND state_type NOT IN"
+                    " ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')", (run_id,)).fetchall():
+                conn.execute("UPDATE task_runs SET state_type='CRASHED', state_name='Crashed', state_message=?,"
+                             " state_timestamp=?, end_time=?, history=? WHERE id=?",
+                             (message, now, now, _history_json([*map(tuple, json.loads(task_history)), entry]),
+                              task_id))
+            ids.append(run_id)
+        return ids
+
+    def request_cancel(self, run_id: str) -> str:
+        """Cancel a flow run: Cancelled at once when nothing runs it, else Cancelling. Returns the new name."""
+        self.detect_crashes()
+        outcome: dict = {}
+
+        def cancel(conn: apsw.Connection) -> None:
+            rows = conn.execute("SELECT state_type, state_name, history FROM flow_runs WHERE id=?",
+                                (run_id,)).fetchall()
+            if not rows:
+                raise ObjectNotFound(f"No flow run with id {run_id!r}.")
+            type_, name, history = rows[0]
+            if type_ in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED"):
+                raise OrchestratorError(f"Flow run {run_id} is already final ({name}); there is nothing to cancel.")
+            if type_ == "CANCELLING":
+                outcome["name"] = "Cancelling"
+                return
+            now = time.time()
+            if type_ in ("SCHEDULED", "PAUSED"):
+                entry = ("CANCELLED", "Cancelled", "Cancelled before it started.", now)
+            else:
+                entry = ("CANCELLING", "Cancelling", "Cancellation was requested.", now)
+            conn.execute("UPDATE flow_runs SET state_type=?, state_name=?, state_message=?, state_timestamp=?,"
+                         " history=?, end_time=CASE WHEN ?='CANCELLED' THEN ? ELSE end_time END WHERE id=?",
+                         (*entry, _history_json([*map(tuple, json.loads(history)), entry]), entry[0], now, run_id))
+            outcome["name"] = entry[1]
+
+        self._write_fn(cancel)
+        return outcome["name"]
 
 
 _STORES: dict = {}
@@ -882,16 +1085,114 @@ def _hostname() -> str:
     return socket.gethostname()
 
 
+def _heartbeat_seconds() -> float:
+    return float(os.environ.get("ORCHESTRATOR_HEARTBEAT_SECONDS") or 5.0)
+
+
+def _proc_start(pid: int) -> Optional[str]:
+    """The process's start time in clock ticks since boot (Linux), to tell a reused pid apart."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return fields[19].decode() if fields[0] != b"Z" else None
+    except (OSError, IndexError):
+        return None
+
+
+def _pid_alive(process: dict) -> bool:
+    pid = process["pid"]
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    if os.path.exists(f"/proc/{pid}"):
+        start = _proc_start(pid)  # None for a zombie
+        return start is not None and (process.get("proc_start") in (None, start))
+    return True
+
+
+def _process_dead(process: dict, stale_before: float) -> bool:
+    """A process row whose process is gone: not running (same host) or silent for three heartbeats."""
+    if process["hostname"] == _hostname() and not _pid_alive(process):
+        return True
+    return process["heartbeat"] < stale_before
+
+
 # == 6. Results & caching =================================================================================
 
 
-def _serialize(value: Any, serializer: str = "pickle") -> bytes:
-    if serializer == "json":
-        return json.dumps(value).encode()
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+_INLINE_LIMIT = 64 * 1024  # results up to this size live in the database row; larger ones in files
+_SERIALIZERS = ("pickle", "json")
 
 
-def _deserialize(blob: bytes, serializer: str) -> Any:
+class _SpillWriter:
+    """A write target for pickle that keeps small output in memory and spills large output to a file,
+    so that a large result is never held twice."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.buffer: Optional[bytearray] = bytearray()
+        self.file: Any = None
+
+    def write(self, data: bytes) -> int:
+        if self.file is not None:
+            return self.file.write(data)
+        self.buffer += data
+        if len(self.buffer) > _INLINE_LIMIT:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            self.file = open(self.path + ".tmp", "wb")
+            self.file.write(self.buffer)
+            self.buffer = None
+        return len(data)
+
+    def close(self) -> tuple:
+        """(inline bytes, None) or (None, file path)."""
+        if self.file is None:
+            return bytes(self.buffer), None
+        self.file.close()
+        os.replace(self.path + ".tmp", self.path)
+        return None, self.path
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            with contextlib.suppress(OSError):
+                os.remove(self.path + ".tmp")
+
+
+def _persist(value: Any, serializer: str, results_dir: str, name: str) -> tuple:
+    """(blob, serializer, path, note): the serialized value inline or in a file, or why it was not kept.
+
+    >>> _persist(5, "pickle", "/nonexistent", "x")[1:]
+    ('pickle', None, None)
+    >>> _persist(object, "json", "/nonexistent", "x")[3]
+    'not persisted: TypeError: Object of type type is not JSON serializable'
+    """
+    if value is None or value.__class__ in (int, float, bool, str) and (
+            value.__class__ is not str or len(value) < _INLINE_LIMIT // 4):
+        return (pickle.dumps(value, 5) if serializer == "pickle" else json.dumps(value).encode()), serializer, None, None
+    writer = _SpillWriter(os.path.join(results_dir, f"{name}.{serializer}"))
+    try:
+        if serializer == "json":
+            writer.write(json.dumps(value).encode())
+        else:
+            pickle.Pickler(writer, protocol=5).dump(value)
+        blob, path = writer.close()
+    except Exception as exc:
+        writer.discard()
+        return None, None, None, f"not persisted: {type(exc).__name__}: {exc}"
+    return blob, serializer, path, None
+
+
+def _load(blob: Optional[bytes], serializer: Optional[str], path: Optional[str]) -> Any:
+    """A persisted value back from its row columns."""
+    if path is not None:
+        with open(path, "rb") as fh:
+            return json.load(fh) if serializer == "json" else pickle.load(fh)
     return json.loads(blob) if serializer == "json" else pickle.loads(blob)
 
 
@@ -1084,13 +1385,26 @@ def _utc(ts: Optional[float]) -> Optional[_dt.datetime]:
 # == 8. Context & logging =================================================================================
 
 
-class FlowRun:
+class _RunRecord:
+    """What flow runs and task runs share: the persisted result's columns."""
+
+    __slots__ = ()
+
+    def result_columns(self) -> tuple:
+        return self.result_blob, self.result_serializer, self.result_path, self.result_note
+
+    def keep_result(self, persisted: tuple) -> None:
+        self.result_blob, self.result_serializer, self.result_path, self.result_note = persisted
+
+
+class FlowRun(_RunRecord):
     """The record of one flow run, as hooks and ``runtime.flow_run`` see it."""
 
     __slots__ = ("id", "name", "flow_name", "flow_version", "parameters", "tags", "run_count",
                  "parent_flow_run_id", "parent_task_run_id", "root_flow_run_id", "deployment_id",
                  "expected_start_time", "start_time", "end_time", "state", "history", "entrypoint", "created",
-                 "stored")
+                 "stored", "parameters_blob", "process_id", "result_blob", "result_serializer", "result_path",
+                 "result_note")
 
     def __init__(self, id: str, name: str, flow_name: str, state: "State", parameters: Optional[dict] = None,
                  tags: Any = (), flow_version: Optional[str] = None, parent_flow_run_id: Optional[str] = None,
@@ -1103,17 +1417,20 @@ class FlowRun:
         self.created = self.expected_start_time = time.time() if created is None else created
         self.run_count, self.history, self.stored = 0, [], False
         self.parent_task_run_id = self.deployment_id = self.start_time = self.end_time = None
+        self.parameters_blob = self.process_id = None
+        self.result_blob = self.result_serializer = self.result_path = self.result_note = None
 
     def __repr__(self) -> str:
         return f"FlowRun(id={self.id!r}, name={self.name!r}, flow_name={self.flow_name!r}, state={self.state})"
 
 
-class TaskRun:
+class TaskRun(_RunRecord):
     """The record of one task run, as hooks and ``runtime.task_run`` see it."""
 
     __slots__ = ("id", "name", "task_key", "dynamic_key", "flow_run_id", "run_count", "tags", "state",
                  "task_inputs", "start_time", "end_time", "parameters", "parameters_json", "history",
-                 "cache_key", "child_flow_run_id", "created", "stored")
+                 "cache_key", "child_flow_run_id", "created", "stored", "inputs_hash", "result_blob",
+                 "result_serializer", "result_path", "result_note")
 
     def __init__(self, id: str, name: str, task_key: str, flow_run_id: Optional[str], state: "State",
                  parameters: Optional[dict] = None, parameters_json: str = "{}", tags: Any = (),
@@ -1125,6 +1442,7 @@ class TaskRun:
         self.run_count, self.task_inputs, self.history = 0, {}, []
         self.start_time = self.end_time = self.cache_key = self.child_flow_run_id = None
         self.stored = False
+        self.inputs_hash = self.result_blob = self.result_serializer = self.result_path = self.result_note = None
 
     def __repr__(self) -> str:
         return f"TaskRun(id={self.id!r}, name={self.name!r}, state={self.state})"
@@ -1134,13 +1452,15 @@ class FlowRunContext:
     """What the engine knows inside a flow run. ``FlowRunContext.get()`` is None outside one."""
 
     __slots__ = ("flow", "flow_run", "parameters", "task_runner", "log_prints", "store", "logger",
-                 "futures", "futures_lock", "task_counter")
+                 "futures", "futures_lock", "task_counter", "replay", "cancelled", "cancel_deadline")
 
     def __init__(self, flow: Any, flow_run: Any, parameters: dict, log_prints: bool, store: Any,
                  logger: Any, task_runner: Any = None) -> None:
         self.flow, self.flow_run, self.parameters, self.log_prints = flow, flow_run, parameters, log_prints
         self.store, self.logger, self.task_runner = store, logger, task_runner
         self.futures, self.futures_lock, self.task_counter = [], threading.Lock(), {}
+        self.replay: Optional[dict] = None  # on a retried run: recorded results by (task key, call order)
+        self.cancelled, self.cancel_deadline = False, 0.0
 
     @staticmethod
     def get() -> Optional["FlowRunContext"]:
@@ -1470,7 +1790,10 @@ class PrefectFuture:
     def _wait(self, timeout: Optional[float] = None) -> bool:
         if self._final is not None:
             return True
-        if not self._gate.acquire(timeout=-1 if timeout is None else max(0.0, timeout)):
+        if timeout is None:  # wake now and then, so that a cancelled flow's thread can be interrupted
+            while not self._gate.acquire(timeout=0.25):
+                pass
+        elif not self._gate.acquire(timeout=max(0.0, timeout)):
             return False
         self._gate.release()
         return True
@@ -1587,6 +1910,9 @@ class TaskRunner:
     def submit(self, call: Callable[[], Any]) -> None:
         raise NotImplementedError
 
+    def abandon(self) -> None:
+        """Stop waiting for calls still running (a cancelled flow past its grace period)."""
+
     def __enter__(self) -> "TaskRunner":
         return self
 
@@ -1616,6 +1942,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         self._threads: list = []
         self._idle = 0
         self._lock = threading.Lock()
+        self._abandoned = False
 
     def duplicate(self) -> "ThreadPoolTaskRunner":
         return type(self)(self.max_workers)
@@ -1651,12 +1978,18 @@ class ThreadPoolTaskRunner(TaskRunner):
             with self._lock:
                 self._idle += 1
 
+    def abandon(self) -> None:
+        """Stop waiting for running calls (a cancelled flow past its grace period); queued ones still
+        start, see the cancellation, and end at once."""
+        self._abandoned = True
+
     def __exit__(self, *exc: Any) -> None:
         if self._queue is not None:
             for _ in self._threads:
                 self._queue.put(None)
             for thread in self._threads:
-                thread.join()
+                while thread.is_alive() and not self._abandoned:
+                    thread.join(0.25)
             self._threads, self._queue, self._idle = [], None, 0
 
 
@@ -2051,6 +2384,8 @@ class _TaskEngine:
         self.log_prints = task.log_prints if task.log_prints is not None else (
             (parent_task.log_prints if parent_task else flow_ctx.log_prints if flow_ctx else False))
         self.logger: Optional[_RunLogger] = None
+        self.persist = task._persist
+        self.cache_key: Optional[str] = None
 
     def _dynamic_key(self) -> str:
         ctx = self.flow_ctx
@@ -2087,6 +2422,13 @@ class _TaskEngine:
         if failed is not None:
             return self._finish(Pending(name="NotReady", message=(
                 f"Upstream task run '{failed}' did not reach a 'COMPLETED' state.")))
+        if self.flow_ctx is not None and self.flow_ctx.cancelled:
+            return self._finish(Cancelled(message="The flow run was cancelled before this task started."))
+        if self.persist:
+            run.inputs_hash = _hash(resolved)
+            reused = self._replay()
+            if reused is not None:
+                return self._finish(reused)
         cached = self._cache_lookup(resolved)
         if cached is not None:
             return self._finish(cached)
@@ -2153,9 +2495,29 @@ class _TaskEngine:
         self.logger.engine(logging.ERROR, f"Task run failed with {what}{suffix}", exc)
 
     # -- caching -------------------------------------------------------------------------------------
+    def _replay(self) -> Optional[State]:
+        """On a retried flow run: the result an earlier attempt recorded for this same call, if any.
+
+        A call matches when its task key, its call order and the hash of its inputs all equal the
+        record's; anything that diverges runs afresh.
+        """
+        replay = self.flow_ctx.replay if self.flow_ctx is not None else None
+        record = replay.get((self.run.task_key, self.run.dynamic_key)) if replay else None
+        if record is None or record["inputs_hash"] != self.run.inputs_hash or record["child_flow_run_id"]:
+            return None
+        stored = self.store.task_result(record["id"])
+        try:
+            value = _load(stored["result"], stored["result_serializer"], stored["result_path"])
+        except Exception as exc:
+            self.logger.warning(f"The result recorded by task run {record['id']} could not be read ({exc}); "
+                                f"running the task again")
+            return None
+        self.run.keep_result((stored["result"], stored["result_serializer"], stored["result_path"], None))
+        return Completed(name="Cached", message=f"Result reused from task run {record['id']} (an earlier attempt).",
+                         data=value)
+
     def _cache_lookup(self, resolved: dict) -> Optional[State]:
         policy = self.task._cache_policy
-        self.cache_key = None
         if policy is None:
             return None
         ctx = TaskRunContext(task=self.task, task_run=self.run, parameters=resolved, flow_ctx=self.flow_ctx)
@@ -2172,30 +2534,43 @@ class _TaskEngine:
         if record is None or (record["expiration"] is not None and record["expiration"] < time.time()):
             return None
         try:
-            value = _deserialize(record["value"], record["serializer"])
+            value = _load(record["result"], record["result_serializer"], record["result_path"])
         except Exception as exc:
             self.logger.warning(f"Cache record {key!r} could not be read ({exc}); running the task")
             return None
+        self.run.keep_result((record["result"], record["result_serializer"], record["result_path"], None))
         return Completed(name="Cached", data=value)
 
+    def _keep(self, state: State) -> State:
+        """Persist a completed run's value; a task that asked for persistence fails when it cannot be kept."""
+        if not self.persist or state.type is not _COMPLETED or state.name == "Cached":
+            return state
+        run = self.run
+        run.keep_result(_persist(state.data, self.task.result_serializer, self.store.results_dir, run.id))
+        if run.result_note is not None:
+            if self.task.persist_result:
+                return Failed(message=f"The result could not be persisted ({run.result_note[15:]}).",
+                              data=MissingResult(run.result_note))
+            self.logger.warning(f"The result was {run.result_note}; the task still completed"
+                                + (" (not cached)" if self.cache_key is not None else ""))
+        return state
+
     def _cache_record(self, state: State) -> Optional[tuple]:
-        if getattr(self, "cache_key", None) is None or state.name != "Completed":
-            return None
-        try:
-            blob = _serialize(state.data, self.task.result_serializer)
-        except Exception as exc:
-            self.logger.warning(f"The result could not be persisted ({type(exc).__name__}: {exc}); "
-                                f"it is not cached")
+        if self.cache_key is None or state.name != "Completed" or self.run.result_note is not None:
             return None
         expiration = time.time() + self.task.cache_expiration.total_seconds() if self.task.cache_expiration else None
-        return (self.cache_key, blob, self.task.result_serializer, expiration, self.run.id, time.time())
+        return (self.cache_key, self.run.id, expiration, time.time())
 
     def _finish(self, state: State) -> State:
         run = self.run
+        state = self._keep(state)
         self._record(state)
         if state.is_final():
             run.end_time = state.timestamp
-        self.store.commit_task_run(run, self._cache_record(state))
+        if state.name == "Cached" and self.flow_ctx is not None:
+            self.store.stage_task_run(run)  # the value is already durable in the record it came from
+        else:
+            self.store.commit_task_run(run, self._cache_record(state))
         level = logging.ERROR if state.type in (_FAILED, _CRASHED) or state.name == "NotReady" \
             else logging.INFO
         self.logger.engine(level, f"Finished in state {state}")
@@ -2278,6 +2653,8 @@ def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], retu
     engine.create()
     state = engine.run_sync()
     _raise_crash(state)
+    if state.type is _CANCELLED and engine.flow_ctx is not None and engine.flow_ctx.cancelled:
+        raise _CancelSignal()  # the flow's code stops at its next task call
     return state if return_state else state.result()
 
 
@@ -2295,6 +2672,8 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> Pr
     if flow_ctx is None:
         raise RuntimeError("Unable to determine task runner to use for submission. If you are submitting a "
                            "task outside of a flow, call it directly instead, or wrap the calls in a flow.")
+    if flow_ctx.cancelled and _TASK_CTX.get() is None:
+        raise _CancelSignal()
     engine = _TaskEngine(task, parameters, wait_for, flow_ctx, _TASK_CTX.get())
     engine.create()
     future = PrefectFuture(engine.run)
@@ -2349,27 +2728,56 @@ def _map_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> Prefe
     return futures
 
 
-class _FlowEngine:
-    """One flow run: parameters, the run record, attempts with retries and timeouts, hooks, subflow links."""
+class _CancelSignal(BaseException):
+    """Raised in a flow's code once its run is being cancelled; the engine ends the run Cancelled."""
 
-    def __init__(self, flow: "Flow", parameters: dict, wait_for: Optional[list]) -> None:
+
+_ACTIVE_FLOWS: dict = {}  # flow run id -> _FlowEngine, for the runs this process is executing
+
+
+def _cancel_grace_seconds() -> float:
+    return float(os.environ.get("ORCHESTRATOR_CANCEL_GRACE_SECONDS") or 30.0)
+
+
+class _FlowEngine:
+    """One flow run: parameters, the run record, attempts with retries and timeouts, hooks, subflow links,
+    replay of recorded task results on a retried run, and cancellation."""
+
+    def __init__(self, flow: "Flow", parameters: dict, wait_for: Optional[list],
+                 resume: Optional[dict] = None) -> None:
         self.flow = flow
         self.parent_ctx: Optional[FlowRunContext] = _FLOW_CTX.get()
         self.parent_task: Optional[TaskRunContext] = _TASK_CTX.get()
         self.store = self.parent_ctx.store if self.parent_ctx else _get_store()
         self.parameters = parameters
         self.wait_for = wait_for
-        now = time.time()
         parent = self.parent_ctx.flow_run if self.parent_ctx else None
-        run_id = _uuid7()
+        run_id = resume["id"] if resume else _uuid7()
         self.run = FlowRun(run_id, _random_name(), flow.name, State(_PENDING), parameters, set(_TAGS.get()),
                            flow.version, parent.id if parent else None,
-                           parent.root_flow_run_id if parent else run_id, flow._entrypoint(), now)
-        self._record(self.run.state)
+                           parent.root_flow_run_id if parent else run_id, flow._entrypoint())
+        if resume:
+            self._resume_from(resume)
+        else:
+            self._record(self.run.state)
         self.log_prints = flow.log_prints if flow.log_prints is not None else (
             self.parent_ctx.log_prints if self.parent_ctx else _env_flag("ORCHESTRATOR_LOGGING_LOG_PRINTS"))
         self.logger = _flow_logger(self.store, self.run)
         self.placeholder: Optional[_TaskEngine] = None
+        self.ctx: Optional[FlowRunContext] = None
+        self.runner: Optional[TaskRunner] = None
+        self.thread_id: Optional[int] = None
+
+    def _resume_from(self, row: dict) -> None:
+        """Continue a recorded run (``retry``): same id and name, its history, the next attempt number."""
+        run = self.run
+        run.name, run.run_count, run.created = row["name"], row["run_count"], row["created"]
+        run.history = [tuple(h) for h in json.loads(row["history"])]
+        run.tags = set(json.loads(row["tags"]))
+        run.parent_flow_run_id, run.parent_task_run_id = row["parent_flow_run_id"], row["parent_task_run_id"]
+        run.root_flow_run_id, run.start_time, run.stored = row["root_flow_run_id"], row["start_time"], True
+        run.state = State(row["state_type"], row["state_name"], row["state_message"], _NO_DATA,
+                          row["state_timestamp"])
 
     def _record(self, state: State) -> None:
         state.state_details.flow_run_id = self.run.id
@@ -2378,24 +2786,29 @@ class _FlowEngine:
 
     def _set(self, state: State, commit: bool = True) -> None:
         self._record(state)
-        if state.is_final():
-            self.run.end_time = state.timestamp
+        self.run.end_time = state.timestamp if state.is_final() else None
         if commit:
             self.store.commit_flow_run(self.run)
         else:
             self.store.stage_flow_run(self.run)
 
-    def create(self) -> None:
-        """Name the run, validate its parameters, and commit it (with its parent's placeholder task run)."""
+    def create(self) -> Optional[State]:
+        """Name the run, validate its parameters and record it; returns a state when nothing is to run
+        (a subflow whose completed result an earlier attempt recorded)."""
         if self.parent_ctx is not None:
             self.placeholder = _TaskEngine(self.flow._placeholder_task(), {}, None, self.parent_ctx,
                                            self.parent_task)
-            self.placeholder.run.child_flow_run_id = self.run.id
-            self.run.parent_task_run_id = self.placeholder.run.id
+            holder = self.placeholder.run
+            holder.inputs_hash = _hash(self.parameters)
+            reused = self._replay_subflow()
+            if reused is not None:
+                return reused
+            holder.child_flow_run_id = self.run.id
+            self.run.parent_task_run_id = holder.id
             self.placeholder.create()
         self.error: Optional[State] = None
         try:
-            if self.flow.flow_run_name is not None:
+            if self.flow.flow_run_name is not None and not self.run.stored:
                 with self._as_current():
                     self.run.name = _render_run_name(self.flow.flow_run_name, self.parameters)
             if self.flow.should_validate_parameters:
@@ -2404,7 +2817,35 @@ class _FlowEngine:
             self.error = Failed(message=f"Validation of flow parameters failed with error: "
                                         f"{type(exc).__name__}: {exc}", data=exc)
         self.logger = _flow_logger(self.store, self.run)  # the label carries the final run name
-        self.store.stage_flow_run(self.run)  # committed with the run's next state
+        run = self.run
+        run.process_id = self.store.register_process()
+        if not run.stored:
+            run.parameters_blob = _pickled_or_none(self.parameters)
+        if self.parent_ctx is None:
+            self.store.commit_flow_run(run)  # a top-level run is on record before its code runs
+        else:
+            self.store.stage_flow_run(run)  # a subflow is committed with its next state
+        return None
+
+    def _replay_subflow(self) -> Optional[State]:
+        """On a retried parent: a completed subflow call recorded by an earlier attempt is not run again."""
+        replay = self.parent_ctx.replay
+        holder = self.placeholder.run
+        record = replay.get((holder.task_key, holder.dynamic_key)) if replay else None
+        if record is None or not record["child_flow_run_id"] or record["inputs_hash"] != holder.inputs_hash:
+            return None
+        stored = self.store.flow_result(record["child_flow_run_id"])
+        if not stored or stored["state_type"] != "COMPLETED" or not stored["result_serializer"]:
+            return None
+        try:
+            value = _load(stored["result"], stored["result_serializer"], stored["result_path"])
+        except Exception:
+            return None
+        holder.child_flow_run_id = record["child_flow_run_id"]
+        state = Completed(name="Cached", data=value,
+                          message=f"Result reused from flow run {record['child_flow_run_id']} (an earlier attempt).")
+        self.placeholder.logger = _task_logger(self.store, holder)
+        return self.placeholder._finish(state)
 
     def _as_current(self) -> "_FlowScope":
         return _FlowScope(FlowRunContext(self.flow, self.run, self.parameters, self.log_prints, self.store,
@@ -2423,16 +2864,18 @@ class _FlowEngine:
         kind = "subflow" if self.parent_ctx else "flow"
         self.logger.engine(logging.INFO, f"Beginning {kind} run {run.name!r} for flow {flow.name!r}")
         delays = _retry_delays(flow.retries or 0, flow.retry_delay_seconds)
+        first_attempt = run.run_count
         while True:
             run.run_count += 1
             run.start_time = run.start_time or time.time()
+            self._prepare_attempt(ctx)
             self._set(Running(), commit=False)  # written within _FLUSH_SECONDS, or with the final state
             _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
             attempt = yield ("call",)
             state = self._attempt_state(attempt, ctx)
-            if state.type is not _FAILED or run.run_count > len(delays):
+            if state.type is not _FAILED or run.run_count - first_attempt > len(delays):
                 break
-            delay = delays[run.run_count - 1]
+            delay = delays[run.run_count - first_attempt - 1]
             self.logger.info(f"Received non-final state 'AwaitingRetry' when proposing final state "
                              f"{state.name!r} and will attempt to run again...")
             self._set(AwaitingRetry(scheduled_time=time.time() + delay), commit=False)
@@ -2440,8 +2883,17 @@ class _FlowEngine:
                 yield ("sleep", delay)
         return self._finish(state)
 
+    def _prepare_attempt(self, ctx: FlowRunContext) -> None:
+        """Reset call numbering; from the second attempt on, offer the recorded task results for reuse."""
+        ctx.task_counter = {}
+        if self.run.run_count > 1:
+            self.store.flush()
+            ctx.replay = self.store.replay_index(self.run.id)
+
     def _attempt_state(self, attempt: _Attempt, ctx: FlowRunContext) -> State:
         self._wait_for_children(ctx)
+        if ctx.cancelled:
+            return Cancelled(message="Flow run was cancelled successfully.")
         if attempt.timed_out:
             secs = float(self.flow.timeout_seconds)
             return Failed(name="TimedOut", message=f"Flow run exceeded timeout of {secs} second(s)",
@@ -2454,18 +2906,47 @@ class _FlowEngine:
         return _return_value_to_state(attempt.value)
 
     def _wait_for_children(self, ctx: FlowRunContext) -> None:
-        """Tasks still queued or running when the flow returns are waited for, not dropped."""
+        """Tasks still queued or running when the flow returns are waited for, not dropped (a cancelled
+        run waits only until its grace period ends)."""
         while True:
             with ctx.futures_lock:
                 pending = [f for f in ctx.futures if not f.done()]
             if not pending:
                 return
             for fut in pending:
-                fut._wait()
+                while not fut._wait(0.25):
+                    if ctx.cancelled and time.monotonic() >= ctx.cancel_deadline:
+                        self.runner.abandon()
+                        return
+
+    # -- cancellation (called from the heartbeat thread) -------------------------------------------
+    def cancel_requested(self, message: Optional[str], timestamp: float) -> None:
+        ctx = self.ctx
+        if ctx is None or ctx.cancelled:
+            return
+        grace = _cancel_grace_seconds()
+        ctx.cancel_deadline = time.monotonic() + grace
+        ctx.cancelled = True
+        self.run.history.append(("CANCELLING", "Cancelling", message, timestamp))
+        self.run.state = State(_CANCELLING, message=message, timestamp=timestamp)
+        self.logger.engine(logging.INFO, f"Cancellation requested: no new task starts; running tasks have "
+                                         f"{grace:g} s to finish.")
+        timer = threading.Timer(grace, self._interrupt)
+        timer.daemon = True
+        timer.start()
+
+    def _interrupt(self) -> None:
+        """After the grace period: raise _CancelSignal in the flow's own thread (at its next bytecode)."""
+        if self.run.id in _ACTIVE_FLOWS and self.thread_id is not None:
+            import ctypes
+
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), ctypes.py_object(_CancelSignal))
 
     def _finish(self, state: State) -> State:
         """Commit the final state (a subflow's with its placeholder task run), log it, run the hooks."""
         flow, run = self.flow, self.run
+        if state.type is _COMPLETED and flow.persist_result is not False:
+            run.keep_result(_persist(state.data, "pickle", self.store.results_dir, run.id))
         self._set(state, commit=self.placeholder is None)
         if self.placeholder is not None:
             child = state.fresh_copy()
@@ -2484,27 +2965,49 @@ class _FlowEngine:
             self.store.flush()  # a top-level run ends with its log lines written
         return state
 
-    def _prepare(self) -> tuple:
-        """Set up logging, create the run record, and return the (validated) call arguments."""
+    def _prepare(self) -> Optional[State]:
+        """Set up logging and create the run record; a state when there is nothing to run."""
         _setup_logging()
         if self.log_prints:
             _patch_print()
-        self.create()
-        return self.flow._call_args(self.parameters)
+        return self.create()
+
+    @contextlib.contextmanager
+    def _running(self):
+        """The run's context, its task runner and its entry in the active registry, for one execution."""
+        with self._as_current() as ctx, self.flow.task_runner.duplicate() as runner:
+            ctx.task_runner, self.ctx, self.runner = runner, ctx, runner
+            self.thread_id = threading.get_ident()
+            _ACTIVE_FLOWS[self.run.id] = self
+            try:
+                yield ctx
+            finally:
+                _ACTIVE_FLOWS.pop(self.run.id, None)
 
     def run_sync(self) -> State:
-        args, kwargs = self._prepare()
-        with self._as_current() as ctx, self.flow.task_runner.duplicate() as runner:
-            ctx.task_runner = runner
+        done = self._prepare()
+        if done is not None:
+            return done
+        args, kwargs = self.flow._call_args(self.parameters)
+        with self._running() as ctx:
             return _drive_sync(self.steps(ctx), lambda: _call_sync(
                 self.flow.fn, args, kwargs, self.flow.timeout_seconds))
 
     async def run_async(self) -> State:
-        args, kwargs = self._prepare()
-        with self._as_current() as ctx, self.flow.task_runner.duplicate() as runner:
-            ctx.task_runner = runner
+        done = self._prepare()
+        if done is not None:
+            return done
+        args, kwargs = self.flow._call_args(self.parameters)
+        with self._running() as ctx:
             return await _drive_async(self.steps(ctx), lambda: _call_async(
                 self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+
+
+def _pickled_or_none(value: Any) -> Optional[bytes]:
+    try:
+        return pickle.dumps(value, 5)
+    except Exception:
+        return None
 
 
 class _FlowScope:
@@ -2717,6 +3220,93 @@ def _pydantic_validate(model: type, value: Any) -> Any:
         raise ValueError(str(exc).replace("\n", " ")) from None
 
 
+# -- durable retry and cancellation -----------------------------------------------------------------
+
+
+def _load_entrypoint(entrypoint: Optional[str]) -> "Flow":
+    """The Flow object an entrypoint (``/path/file.py:qualname``) names, importing the file if needed."""
+    import importlib.util
+
+    if not entrypoint or ":" not in entrypoint:
+        raise OrchestratorError("This flow run has no recorded entrypoint, so it cannot be run again.")
+    path, _, qualname = entrypoint.rpartition(":")
+    if "<locals>" in qualname:
+        raise OrchestratorError(f"The flow {qualname!r} was defined inside a function, so it cannot be imported "
+                                f"again; define it at the top level of {os.path.basename(path)} to retry its runs.")
+    if not os.path.exists(path):
+        raise OrchestratorError(f"The flow's source file {path} no longer exists.")
+    module = next((m for m in list(sys.modules.values())
+                   if os.path.abspath(getattr(m, "__file__", None) or "") == path), None)
+    if module is None:
+        name = "_orchestrator_entry_" + hashlib.md5(path.encode()).hexdigest()[:12]
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            sys.path.insert(0, os.path.dirname(path))
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            sys.modules.pop(name, None)
+            raise OrchestratorError(f"The entrypoint {entrypoint} no longer imports: "
+                                    f"{type(exc).__name__}: {exc}") from exc
+    obj: Any = module
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            raise OrchestratorError(f"{os.path.basename(path)} no longer defines {qualname!r}.")
+    if not isinstance(obj, Flow):
+        raise OrchestratorError(f"{qualname!r} in {os.path.basename(path)} is no longer a flow.")
+    return obj
+
+
+def _recorded_parameters(row: dict) -> dict:
+    if row.get("parameters_blob") is not None:
+        try:
+            return pickle.loads(row["parameters_blob"])
+        except Exception as exc:
+            raise OrchestratorError(f"The recorded parameters of flow run {row['id']} could not be read: "
+                                    f"{type(exc).__name__}: {exc}") from exc
+    return json.loads(row["parameters"] or "{}")
+
+
+def retry_flow_run(flow_run_id: str) -> State:
+    """Run a Failed, Crashed, Cancelled or TimedOut flow run again, as the next attempt of the same run.
+
+    The recorded parameters are used; task calls whose earlier attempt completed with a persisted result
+    (same task, same call order, same inputs) return that result without running again::
+
+        state = retry_flow_run("0193a4f2")   # a full id, a unique prefix, or the run's name
+    """
+    store = _get_store()
+    store.detect_crashes()
+    row = store.resolve_flow_run(flow_run_id)
+    if row["state_type"] not in ("FAILED", "CRASHED", "CANCELLED"):
+        what = "is still running" if row["state_type"] in _ACTIVE_STATES else f"is {row['state_name']}"
+        raise OrchestratorError(f"Flow run {row['name']!r} ({row['id']}) {what}; only a Failed, Crashed, "
+                                f"Cancelled or TimedOut run can be retried.")
+    flow_obj = _load_entrypoint(row["entrypoint"])
+    engine_args = (flow_obj, _recorded_parameters(row), None)
+
+    def run() -> State:
+        engine = _FlowEngine(*engine_args, resume=row)
+        return _run_coro_sync(engine.run_async()) if flow_obj._is_async else engine.run_sync()
+
+    state = contextvars.Context().run(run)  # a top-level run, even when called from inside a flow
+    _raise_crash(state)
+    return state
+
+
+def cancel_flow_run(flow_run_id: str) -> str:
+    """Cancel a flow run: a run nothing executes yet is Cancelled at once; a running one goes to
+    Cancelling, starts no new task within a second, and ends Cancelled. Returns the new state name::
+
+        cancel_flow_run("nightly-1")
+    """
+    store = _get_store()
+    row = store.resolve_flow_run(flow_run_id)
+    return store.request_cancel(row["id"])
+
+
 # == 11. Public decorators ================================================================================
 
 _UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "NotSet", "__bool__": lambda self: False})()
@@ -2881,6 +3471,9 @@ class Task:
         self.result_storage = result_storage
         self.result_storage_key = result_storage_key
         self.result_serializer = result_serializer or "pickle"
+        if self.result_serializer not in _SERIALIZERS:
+            raise ValueError(f"result_serializer must be one of {', '.join(_SERIALIZERS)}, "
+                             f"not {self.result_serializer!r}")
         self.cache_result_in_memory = cache_result_in_memory
         if timeout_seconds is not None and timeout_seconds <= 0:
             raise ValueError("timeout_seconds must be greater than 0")
@@ -2899,6 +3492,9 @@ class Task:
         self._signature = inspect.signature(fn)
         self._is_async = inspect.iscoroutinefunction(fn)
         self._cache_policy = self._resolve_cache_policy()
+        self._persist = self._cache_policy is not None or bool(persist_result) or (
+            persist_result is None and not isinstance(cache_policy, _NoCache)
+            and _env_flag("ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT", True))
         code = getattr(fn, "__code__", None)
         digest = hashlib.md5(code.co_code if code else repr(fn).encode()).hexdigest()[:10]
         self.task_key = f"{getattr(fn, '__qualname__', self.name).split('.')[-1]}-{digest}"
@@ -3357,7 +3953,48 @@ def _make_cli():
             return
         _print_status(store, rows, path)
 
+    @cli.command()
+    @click.argument("run")
+    @click.pass_context
+    def retry(ctx: Any, run: str) -> None:
+        """Run a Failed, Crashed, Cancelled or TimedOut flow run again, as its next attempt.
+
+        Task calls that completed before return their recorded results instead of running again.
+        RUN is a flow run id, a unique prefix of one, or a run name. Exits 1 if the run fails again.
+
+        Example: python orchestrator.py retry 0193a4f2
+        """
+        state = _cli_call(ctx, retry_flow_run, run)
+        click.echo(f"Flow run finished in state {state}.")
+        ctx.exit(0 if state.is_completed() else 1)
+
+    @cli.command()
+    @click.argument("run")
+    @click.pass_context
+    def cancel(ctx: Any, run: str) -> None:
+        """Cancel a flow run: a running one stops starting tasks within a second and ends Cancelled.
+
+        Example: python orchestrator.py cancel nightly-1
+        """
+        name = _cli_call(ctx, cancel_flow_run, run)
+        if name == "Cancelled":
+            click.echo(f"Flow run {run!r} was cancelled.")
+        else:
+            click.echo(f"Flow run {run!r} was successfully scheduled for cancellation ({name}).")
+
     return cli
+
+
+def _cli_call(ctx: Any, fn: Callable, *args: Any) -> Any:
+    """Run an API call for a command: the --db choice applies, and user errors become one-line messages."""
+    import click
+
+    if ctx.obj.get("db"):
+        os.environ["ORCHESTRATOR_DB"] = ctx.obj["db"]
+    try:
+        return fn(*args)
+    except OrchestratorError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _open_for_cli(path: str) -> _Store:

@@ -311,16 +311,21 @@ class TestStore:
             f()
 
     def test_migration_upgrades_older_file_in_place(self, tmp_path, monkeypatch):
+        import apsw
+
         path = str(tmp_path / "old.db")
-        monkeypatch.setattr(o, "_MIGRATIONS", o._MIGRATIONS[:1])
-        s = o._Store(path)
-        s._write([("INSERT INTO cache (key, value, serializer, created) VALUES ('k', x'00', 'pickle', 1)", ())])
-        s.close()
+        conn = apsw.Connection(path)  # a file as version 1 of the schema left it
+        conn.execute(o._MIGRATIONS[0])
+        conn.execute("PRAGMA user_version=1")
+        conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, created)"
+                     " VALUES ('r1', 'old-run', 'f', 'COMPLETED', 'Completed', 1)")
+        conn.close()
         monkeypatch.setattr(o, "_MIGRATIONS", o._MIGRATIONS + ["CREATE TABLE extra (x INTEGER);"])
-        s2 = o._Store(path)
-        assert s2._query("PRAGMA user_version")[0]["user_version"] == 2
-        assert s2._query("SELECT key FROM cache") == [{"key": "k"}]
-        s2.close()
+        s = o._Store(path)
+        assert s._query("PRAGMA user_version")[0]["user_version"] == len(o._MIGRATIONS)
+        assert s._query("SELECT name, result_note FROM flow_runs") == [{"name": "old-run", "result_note": None}]
+        assert s._query("SELECT count(*) AS n FROM extra") == [{"n": 0}]
+        s.close()
 
     def test_flow_and_task_history_recorded(self, db):
         @task
