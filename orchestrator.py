@@ -50,48 +50,91 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = [
+    "AwaitingConcurrencySlot",
     "AwaitingRetry",
     "CachePolicy",
     "Cancelled",
+    "CancelledRun",
     "Cancelling",
+    "CommitMode",
     "Completed",
+    "ConcurrentTaskRunner",
     "Crashed",
+    "CrashedRun",
     "DEFAULT",
+    "DoneAndNotDoneFutures",
     "FLOW_PARAMETERS",
     "Failed",
+    "FailedRun",
     "Flow",
     "FlowRun",
+    "FlowRunContext",
+    "FlowRunTimeoutError",
     "INPUTS",
+    "InfrastructurePending",
+    "InvalidNameError",
+    "IsolationLevel",
     "Late",
+    "MappingLengthMismatch",
+    "MappingMissingIterable",
+    "MissingContextError",
+    "MissingResult",
+    "NONE",
     "NO_CACHE",
+    "NotSet",
+    "ObjectNotFound",
     "OrchestratorError",
+    "ParameterBindError",
+    "ParameterTypeError",
     "Paused",
+    "PausedRun",
     "Pending",
+    "PrefectConcurrentFuture",
+    "PrefectException",
     "PrefectFuture",
     "PrefectFutureList",
     "RUN_ID",
+    "ReservedArgumentError",
     "Retrying",
     "Running",
     "Scheduled",
     "State",
+    "StateDetails",
     "StateType",
+    "StoreError",
+    "Submitting",
+    "Suspended",
     "TASK_SOURCE",
     "Task",
     "TaskRun",
+    "TaskRunContext",
+    "TaskRunTimeoutError",
     "TaskRunner",
     "ThreadPoolTaskRunner",
+    "Transaction",
+    "TransactionState",
+    "UnfinishedRun",
+    "UpstreamTaskError",
     "__version__",
     "allow_failure",
     "as_completed",
+    "atransaction",
+    "cancel_flow_run",
     "exponential_backoff",
     "flow",
+    "get_logger",
+    "get_run_context",
     "get_run_logger",
+    "get_transaction",
     "main",
+    "opaque",
     "quote",
+    "retry_flow_run",
     "runtime",
     "tags",
     "task",
     "task_input_hash",
+    "transaction",
     "unmapped",
     "wait",
 ]
@@ -655,14 +698,18 @@ class _Store:
         conn.setbusytimeout(_BUSY_TIMEOUT_MS)
         try:
             conn.execute("PRAGMA foreign_keys=ON")
-            if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")
+            _while_busy(lambda: self._wal(conn))
             conn.execute("PRAGMA synchronous=NORMAL")
         except apsw.NotADBError as exc:
             raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
         except apsw.Error as exc:
             raise StoreError(f"cannot open the state database at {self.path}: {exc}") from exc
         return conn
+
+    @staticmethod
+    def _wal(conn: apsw.Connection) -> None:
+        if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
 
     def _reader(self) -> apsw.Connection:
         conn = getattr(self._readers, "conn", None)
@@ -922,6 +969,14 @@ class _Store:
                            " FROM flow_runs WHERE id=?", (flow_run_id,))
         return rows[0] if rows else None
 
+    def transaction_record(self, key: str) -> Optional[dict]:
+        rows = self._query("SELECT value, committed FROM transactions WHERE key=?", (key,))
+        return rows[0] if rows else None
+
+    def write_transaction(self, key: str, value: Optional[bytes], flow_run_id: Optional[str]) -> None:
+        self._write([("INSERT OR REPLACE INTO transactions (key, value, flow_run_id, committed) VALUES (?,?,?,?)",
+                      (key, value, flow_run_id, time.time()))])
+
     def resolve_flow_run(self, ref: str) -> dict:
         """A flow run by full id, unique id prefix, or run name; ObjectNotFound or a list of candidates."""
         ref = str(ref)
@@ -1054,6 +1109,19 @@ class _Store:
 
         self._write_fn(cancel)
         return outcome["name"]
+
+
+def _while_busy(step: Callable[[], Any]) -> Any:
+    """Run a step that SQLite may refuse with BUSY without consulting its busy handler (switching a new
+    file to WAL while another process does the same), retrying until the busy timeout."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return step()
+        except apsw.BusyError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005 + random.random() * 0.02)
 
 
 _STORES: dict = {}
@@ -1343,6 +1411,224 @@ def task_input_hash(context: "TaskRunContext", arguments: dict) -> Optional[str]
     Example: ``@task(cache_key_fn=task_input_hash)``.
     """
     return _hash(context.task.task_key, context.task._source_hash(), arguments)
+
+
+# -- transactions -----------------------------------------------------------------------------------
+
+
+class TransactionState(enum.Enum):
+    """Where a transaction is in its life: ``txn.state is TransactionState.COMMITTED``."""
+
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    STAGED = "STAGED"
+    COMMITTED = "COMMITTED"
+    ROLLED_BACK = "ROLLED_BACK"
+
+
+class CommitMode(enum.Enum):
+    """When a nested transaction commits: EAGER at its own exit, LAZY with its parent, OFF never."""
+
+    EAGER = "EAGER"
+    LAZY = "LAZY"
+    OFF = "OFF"
+
+
+class IsolationLevel(enum.Enum):
+    """Accepted for Prefect compatibility; records are written with SQLite's serializable writes."""
+
+    READ_COMMITTED = "READ_COMMITTED"
+    SERIALIZABLE = "SERIALIZABLE"
+
+
+_TXN: contextvars.ContextVar = contextvars.ContextVar("orchestrator_transaction", default=None)
+
+
+class Transaction:
+    """A unit of work that commits or rolls back as a whole; made by :func:`transaction`.
+
+    Tasks that complete inside it are staged: their ``on_commit`` hooks run when the outermost
+    transaction commits, their ``on_rollback`` hooks (in reverse order) when it rolls back. A keyed
+    transaction writes a record on commit, so ``is_committed()`` makes work idempotent across runs::
+
+        with transaction(key="load-2024-01-01") as txn:
+            if txn.is_committed():
+                return
+            load()
+    """
+
+    def __init__(self, key: Optional[str] = None, commit_mode: Optional[CommitMode] = None,
+                 isolation_level: Optional[IsolationLevel] = None, overwrite: bool = False,
+                 write_on_commit: bool = True, logger: Any = None) -> None:
+        self.key, self.overwrite, self.write_on_commit, self.logger = key, overwrite, write_on_commit, logger
+        self.commit_mode, self.isolation_level = commit_mode, isolation_level
+        self.state = TransactionState.PENDING
+        self.parent: Optional[Transaction] = None
+        self.children: list = []
+        self.on_commit_hooks: list = []
+        self.on_rollback_hooks: list = []
+        self._values: dict = {}
+        self._staged_value: Any = None
+        self._on_rolled_back: Optional[Callable[[], None]] = None
+        self._token: Any = None
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def __enter__(self) -> "Transaction":
+        self.parent = _TXN.get()
+        if self.parent is not None:
+            self.parent.children.append(self)
+            self.commit_mode = self.commit_mode or self.parent.commit_mode
+            self.isolation_level = self.isolation_level or self.parent.isolation_level
+        self.commit_mode = self.commit_mode or CommitMode.LAZY
+        self.isolation_level = self.isolation_level or IsolationLevel.READ_COMMITTED
+        self.state = TransactionState.ACTIVE
+        if self.key is not None and not self.overwrite and _get_store().transaction_record(self.key) is not None:
+            self.state = TransactionState.COMMITTED
+        self._token = _TXN.set(self)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            if exc_type is not None:
+                self.rollback()
+            elif self.commit_mode is CommitMode.OFF:
+                pass
+            elif self.parent is None or self.commit_mode is CommitMode.EAGER:
+                self.commit()
+            elif self.state is TransactionState.ACTIVE:
+                self.state = TransactionState.STAGED  # the parent's commit commits it
+        finally:
+            _TXN.reset(self._token)
+
+    async def __aenter__(self) -> "Transaction":
+        return self.__enter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.__exit__(*exc)
+
+    def begin(self) -> None:
+        """Start the transaction without a ``with`` block (pair with commit() or rollback())."""
+        self.__enter__()
+
+    def commit(self) -> bool:
+        """Commit children, run on_commit hooks, write the record. False if already rolled back."""
+        if self.state is TransactionState.ROLLED_BACK:
+            return False
+        if self.state is TransactionState.COMMITTED:
+            return True
+        for child in self.children:
+            child.commit()
+        for hook in self.on_commit_hooks:
+            self._run_hook(hook, "commit")
+        if self.key is not None and self.write_on_commit:
+            flow_ctx = _FLOW_CTX.get()
+            _get_store().write_transaction(self.key, _pickled_or_none(self._staged_value),
+                                           flow_ctx.flow_run.id if flow_ctx else None)
+        self.state = TransactionState.COMMITTED
+        return True
+
+    def rollback(self) -> bool:
+        """Run on_rollback hooks (latest first), roll back children and the parent. False if too late."""
+        if self.state in (TransactionState.COMMITTED, TransactionState.ROLLED_BACK):
+            return False
+        self.state = TransactionState.ROLLED_BACK
+        for hook in reversed(self.on_rollback_hooks):
+            self._run_hook(hook, "rollback")
+        for child in reversed(self.children):
+            child.rollback()
+        if self._on_rolled_back is not None:
+            self._on_rolled_back()
+        if self.parent is not None:
+            self.parent.rollback()
+        return True
+
+    def _run_hook(self, hook: Callable, kind: str) -> None:
+        name = _hook_name(hook)
+        logger = self.logger or _fallback_logger()
+        try:
+            outcome = hook(self)
+            if inspect.isawaitable(outcome):
+                _run_coro_sync(outcome)
+        except Exception:
+            logger.exception(f"An error was encountered while running {kind} hook {name!r}")
+            if kind == "commit":
+                raise
+
+    def stage(self, value: Any, on_rollback_hooks: Optional[list] = None,
+              on_commit_hooks: Optional[list] = None) -> None:
+        """Hold a value and hooks until the transaction commits or rolls back."""
+        if self.state is TransactionState.COMMITTED:
+            return
+        self._staged_value = value
+        self.on_rollback_hooks += list(on_rollback_hooks or ())
+        self.on_commit_hooks += list(on_commit_hooks or ())
+        self.state = TransactionState.STAGED
+
+    def read(self) -> Any:
+        """The value a committed keyed transaction recorded (None when there is none)."""
+        record = _get_store().transaction_record(self.key) if self.key else None
+        return pickle.loads(record["value"]) if record and record["value"] is not None else None
+
+    # -- values shared with children ----------------------------------------------------------------
+    def set(self, name: str, value: Any) -> None:
+        """Store a value for this transaction and its children (a deep copy)."""
+        import copy
+
+        self._values[name] = copy.deepcopy(value)
+
+    def get(self, name: str, default: Any = _NO_DATA) -> Any:
+        """A value set on this transaction or a parent; ValueError if unknown and no default is given."""
+        import copy
+
+        txn: Optional[Transaction] = self
+        while txn is not None:
+            if name in txn._values:
+                return copy.deepcopy(txn._values[name])
+            txn = txn.parent
+        if default is _NO_DATA:
+            raise ValueError(f"Could not retrieve value for unknown key: {name}")
+        return default
+
+    def is_committed(self) -> bool:
+        return self.state is TransactionState.COMMITTED
+
+    def is_rolled_back(self) -> bool:
+        return self.state is TransactionState.ROLLED_BACK
+
+    def is_staged(self) -> bool:
+        return self.state is TransactionState.STAGED
+
+    def is_pending(self) -> bool:
+        return self.state is TransactionState.PENDING
+
+    def is_active(self) -> bool:
+        return self.state is TransactionState.ACTIVE
+
+    def __repr__(self) -> str:
+        return f"Transaction(key={self.key!r}, state={self.state.value})"
+
+
+def transaction(key: Optional[str] = None, store: Any = None, commit_mode: Optional[CommitMode] = None,
+                isolation_level: Optional[IsolationLevel] = None, overwrite: bool = False,
+                write_on_commit: bool = True, logger: Any = None) -> Transaction:
+    """Group task runs so that they commit or roll back together (use with ``with``).
+
+    Example: ``with transaction(key="daily-load") as txn: ...`` (see :class:`Transaction`).
+    """
+    return Transaction(key, commit_mode, isolation_level, overwrite, write_on_commit, logger)
+
+
+atransaction = transaction  # the same object works with ``async with``
+
+
+def get_transaction() -> Optional[Transaction]:
+    """The innermost active transaction, or None."""
+    return _TXN.get()
+
+
+def _fallback_logger() -> logging.LoggerAdapter:
+    ctx = _TASK_CTX.get() or _FLOW_CTX.get()
+    return ctx.logger if ctx is not None else logging.LoggerAdapter(logging.getLogger("orchestrator"), {})
 
 
 # == 7. Time ==============================================================================================
@@ -2575,10 +2861,32 @@ class _TaskEngine:
             else logging.INFO
         self.logger.engine(level, f"Finished in state {state}")
         if state.type is _COMPLETED:
+            self._transact(state)
             _run_hooks(self.task.on_completion_hooks, self.logger, (self.task, run, state), state)
         elif state.type is _FAILED:
             _run_hooks(self.task.on_failure_hooks, self.logger, (self.task, run, state), state)
         return state
+
+    def _transact(self, state: State) -> None:
+        """Every completed task run is a transaction: staged in an enclosing one, else committed now."""
+        task = self.task
+        parent = _TXN.get()
+        if parent is None and not task.on_commit_hooks:
+            return
+        txn = Transaction(key=None, logger=self.logger)
+        txn.state = TransactionState.ACTIVE
+        if parent is not None:
+            txn.parent = parent
+            parent.children.append(txn)
+            txn._on_rolled_back = self._rolled_back
+        txn.stage(state.data, task.on_rollback_hooks, task.on_commit_hooks)
+        if parent is None:
+            txn.commit()
+
+    def _rolled_back(self) -> None:
+        """An enclosing transaction rolled back: the run is recorded RolledBack (type COMPLETED)."""
+        self._record(Completed(name="RolledBack", message="The enclosing transaction rolled back."))
+        self.store.commit_task_run(self.run)
 
     # -- drivers -------------------------------------------------------------------------------------
     def _context(self) -> TaskRunContext:
@@ -3327,6 +3635,12 @@ def _check_hooks(kind: str, hooks: Any) -> list:
     return hooks
 
 
+def _check_timeout(seconds: Optional[float]) -> Optional[float]:
+    if seconds is not None and (isinstance(seconds, bool) or not seconds > 0):
+        raise ValueError(f"timeout_seconds must be greater than 0 (or None for no timeout), not {seconds!r}")
+    return None if seconds is None else float(seconds)
+
+
 def _check_fn(fn: Any, kind: str) -> None:
     if not callable(fn):
         raise TypeError(f"@{kind} must decorate a function, not {type(fn).__name__} ({fn!r})")
@@ -3475,9 +3789,7 @@ class Task:
             raise ValueError(f"result_serializer must be one of {', '.join(_SERIALIZERS)}, "
                              f"not {self.result_serializer!r}")
         self.cache_result_in_memory = cache_result_in_memory
-        if timeout_seconds is not None and timeout_seconds <= 0:
-            raise ValueError("timeout_seconds must be greater than 0")
-        self.timeout_seconds = timeout_seconds
+        self.timeout_seconds = _check_timeout(timeout_seconds)
         self.log_prints = log_prints
         self.refresh_cache = refresh_cache if refresh_cache is not None else _env_flag("ORCHESTRATOR_TASKS_REFRESH_CACHE")
         self.on_completion_hooks = _check_hooks("on_completion", on_completion)
@@ -3727,9 +4039,7 @@ class Flow:
             task_runner = task_runner()
         self.task_runner = task_runner or ThreadPoolTaskRunner()
         self.description = description or inspect.getdoc(fn)
-        if timeout_seconds is not None and timeout_seconds < 0:
-            raise ValueError("timeout_seconds must be greater than 0")
-        self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
+        self.timeout_seconds = _check_timeout(timeout_seconds)
         self.should_validate_parameters = validate_parameters
         self.persist_result = persist_result
         self.result_storage = result_storage

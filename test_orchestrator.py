@@ -100,8 +100,8 @@ def run_py(code, db_path, timeout=60, cwd=None, env_extra=None):
                           env=env, cwd=cwd or HERE)
 
 
-def cli(db_path, *args, timeout=60):
-    env = {**os.environ, "ORCHESTRATOR_DB": db_path, "NO_COLOR": "1"}
+def cli(db_path, *args, timeout=60, env=None):
+    env = {**(env or os.environ), "ORCHESTRATOR_DB": db_path, "NO_COLOR": "1"}
     return subprocess.run([PY, str(HERE / "orchestrator.py"), *args], capture_output=True, text=True,
                           timeout=timeout, env=env)
 
@@ -1785,3 +1785,524 @@ class TestExamples:
         head = text[:1500]
         assert "pip install -e '.[test]' && pytest -q" in head
         assert "pip install -e . && python examples/quickstart.py && python orchestrator.py status" in head
+
+
+# == 6b. Persisted results, transactions ====================================================================
+
+
+class TestResults:
+    def test_results_persisted_inline_by_default(self, db):
+        @task
+        def make(x):
+            return {"x": x}
+
+        @flow
+        def f():
+            return make(3)
+
+        state = f(return_state=True)
+        (tr,) = task_rows(db, state.state_details.flow_run_id)
+        import pickle
+
+        assert tr["result_serializer"] == "pickle" and pickle.loads(tr["result"]) == {"x": 3}
+        assert tr["result_path"] is None and tr["result_note"] is None
+        fr = flow_row(db, state.state_details.flow_run_id)
+        assert pickle.loads(fr["result"]) == {"x": 3}
+
+    def test_json_serializer(self, db):
+        @task(result_serializer="json")
+        def make():
+            return [1, "a"]
+
+        @flow
+        def f():
+            return make(return_state=True).state_details.task_run_id
+
+        (tr,) = rows(db, "SELECT result, result_serializer FROM task_runs WHERE id=?", (f(),))
+        assert tr["result_serializer"] == "json" and json.loads(tr["result"]) == [1, "a"]
+        with pytest.raises(ValueError, match="result_serializer must be one of"):
+            task(result_serializer="yaml")(lambda: 1)
+
+    def test_large_result_goes_to_a_file(self, db):
+        big = os.urandom(300_000)
+
+        @task(cache_key_fn=lambda c, p: "big-one")
+        def make():
+            return big
+
+        @flow
+        def f():
+            return make(return_state=True)
+
+        state = f()
+        (tr,) = rows(db, "SELECT result, result_path FROM task_runs WHERE id=?", (state.state_details.task_run_id,))
+        assert tr["result"] is None
+        assert tr["result_path"].startswith(os.path.join(os.path.dirname(db), "results"))
+        assert os.path.getsize(tr["result_path"]) > 300_000
+        assert not any(p.endswith(".tmp") for p in os.listdir(os.path.dirname(tr["result_path"])))
+        again = f()  # a cache hit reads the file back
+        assert again.name == "Cached" and again.result() == big
+
+    def test_unpicklable_result_is_recorded_not_persisted(self, db):
+        @task
+        def make_lock():
+            return threading.Lock()
+
+        @flow
+        def f():
+            return make_lock(return_state=True)
+
+        state = f()
+        assert state.is_completed()
+        (tr,) = rows(db, "SELECT result, result_note FROM task_runs")
+        assert tr["result"] is None
+        assert tr["result_note"] == "not persisted: TypeError: cannot pickle '_thread.lock' object"
+
+    def test_explicit_persist_fails_when_unpicklable(self, db):
+        @task(persist_result=True)
+        def make_lock():
+            return threading.Lock()
+
+        @flow
+        def f():
+            return make_lock(return_state=True)
+
+        state = f(return_state=True).data
+        assert state.is_failed() and "could not be persisted" in state.message
+
+    def test_persistence_can_be_turned_off(self, db, monkeypatch):
+        @task(persist_result=False)
+        def off():
+            return 1
+
+        @task(cache_policy=o.NO_CACHE)
+        def also_off():
+            return 2
+
+        @flow
+        def f():
+            off()
+            also_off()
+
+        f()
+        assert [r["result"] for r in rows(db, "SELECT result FROM task_runs")] == [None, None]
+        monkeypatch.setenv("ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT", "false")
+
+        @task
+        def default_off():
+            return 3
+
+        assert default_off._persist is False
+
+    def test_two_processes_missing_the_same_key(self, db, tmp_path):
+        code = f"""
+            import time
+            from orchestrator import flow, task
+            @task(cache_key_fn=lambda c, p: "race-key")
+            def slow():
+                open({str(tmp_path / 'ran')!r}, "a").write("x")
+                time.sleep(0.3)
+                return 99
+            @flow
+            def f():
+                return slow()
+            print(f())
+        """
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        procs = [subprocess.Popen([PY, "-c", textwrap.dedent(code)], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        try:
+            outs = [p.communicate(timeout=60) for p in procs]
+        finally:
+            for p in procs:
+                p.kill()
+        assert [p.returncode for p in procs] == [0, 0], outs
+        assert [out.strip() for out, _ in outs] == ["99", "99"]
+        assert rows(db, "SELECT count(*) AS n FROM cache WHERE key='race-key'")[0]["n"] == 1
+
+    def test_cache_hit_loads_from_another_task_runs_record(self, db):
+        @task(cache_key_fn=lambda c, p: "k")
+        def t():
+            return [1, 2]
+
+        @flow
+        def f():
+            return t(return_state=True)
+
+        first, second = f(), f()
+        assert second.name == "Cached" and second.result() == [1, 2]
+        cache = rows(db, "SELECT task_run_id FROM cache")
+        assert cache == [{"task_run_id": first.state_details.task_run_id}]
+
+
+class TestTransactions:
+    def test_commit_and_rollback_hooks(self, db):
+        events = []
+
+        @task
+        def write(x):
+            events.append(("write", x))
+            return x
+
+        @write.on_rollback
+        def undo(txn):
+            events.append(("rollback", txn.get("who", None)))
+
+        @write.on_commit
+        def done(txn):
+            events.append(("commit",))
+
+        @task
+        def check(ok):
+            if not ok:
+                raise ValueError("check failed")
+
+        @flow
+        def f(ok: bool):
+            with o.transaction() as txn:
+                txn.set("who", "me")
+                write(1)
+                check(ok)
+
+        f(True)
+        assert events == [("write", 1), ("commit",)]
+        events.clear()
+        state = f(False, return_state=True)
+        assert state.is_failed() and events == [("write", 1), ("rollback", "me")]
+        names = [r["state_name"] for r in rows(db, "SELECT state_name FROM task_runs WHERE flow_run_id=? "
+                                                    "ORDER BY created", (state.state_details.flow_run_id,))]
+        assert names == ["RolledBack", "Failed"]
+
+    def test_keyed_transaction_is_idempotent_across_runs(self, db):
+        ran = []
+
+        @flow
+        def load():
+            with o.transaction(key="load-2024-01-01") as txn:
+                if txn.is_committed():
+                    return "already committed"
+                ran.append(1)
+                txn.stage({"rows": 3})
+            return "loaded"
+
+        assert load() == "loaded" and load() == "already committed" and ran == [1]
+        assert o.transaction(key="load-2024-01-01").read() == {"rows": 3}
+        with o.transaction(key="load-2024-01-01", overwrite=True) as txn:
+            assert not txn.is_committed()
+
+    def test_values_and_nesting(self, db):
+        with o.transaction() as outer:
+            outer.set("a", [1])
+            with o.transaction() as inner:
+                assert inner.get("a") == [1]
+                assert o.get_transaction() is inner
+                with pytest.raises(ValueError, match="unknown key"):
+                    inner.get("missing")
+                assert inner.get("missing", 5) == 5
+            assert inner.is_staged()
+        assert inner.is_committed() and outer.is_committed() and o.get_transaction() is None
+
+    def test_task_commit_hook_without_transaction_runs_at_once(self, db):
+        seen = []
+
+        @task(on_commit=[lambda txn: seen.append(txn.state.value)])
+        def t():
+            return 1
+
+        @flow
+        def f():
+            t()
+
+        f()
+        assert seen == ["STAGED"]
+
+
+# == 10b. Resilience: retries, timeouts, cancellation, crashes, durable retry ==============================
+
+
+FLOW_FILE = """
+import os, sys, time
+from orchestrator import flow, task
+
+MARK = os.environ["MARK"]
+
+@task
+def step(i):
+    with open(MARK, "a") as fh:
+        fh.write(f"{i}\\n")
+    if os.environ.get("FAIL_AT") == str(i):
+        raise RuntimeError(f"step {i} failed")
+    time.sleep(float(os.environ.get("STEP_SECONDS", "0.01")))
+    return i * 2
+
+@flow
+def twenty(n: int = 20):
+    return sum(step(i) for i in range(n))
+
+@flow
+def fan(n: int = 20):
+    return sum(f.result() for f in step.map(range(n)))
+
+def on_cancel(flow, run, state):
+    open(MARK + ".hook", "w").write(state.name)
+
+@flow(on_cancellation=[on_cancel])
+def slow_fan(n: int = 40):
+    return sum(f.result() for f in step.map(range(n)))
+
+if __name__ == "__main__":
+    {"twenty": twenty, "fan": fan, "slow_fan": slow_fan}[sys.argv[1]]()
+"""
+
+
+@pytest.fixture
+def flow_file(tmp_path, db):
+    path = tmp_path / "jobs.py"
+    path.write_text(FLOW_FILE)
+    mark = tmp_path / "marks.txt"
+    env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "MARK": str(mark),
+           "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+    return path, mark, env
+
+
+def marks(mark):
+    return [int(x) for x in mark.read_text().split()] if mark.exists() else []
+
+
+class TestResilience:
+    def test_jitter_is_applied_within_bounds(self):
+        draws = [o._jittered(1.0, 0.5) for _ in range(200)]
+        assert all(1.0 <= d <= 1.5 for d in draws) and max(draws) - min(draws) > 0.1
+        assert o._jittered(1.0, None) == 1.0
+
+    def test_async_task_timeout(self, db):
+        @task(timeout_seconds=0.2)
+        async def sleepy():
+            await asyncio.sleep(3)
+
+        @flow
+        async def f():
+            return (await sleepy(return_state=True)).name
+
+        t0 = time.monotonic()
+        assert asyncio.run(f()) == "TimedOut" and time.monotonic() - t0 < 2
+
+    def test_timeout_must_be_positive(self):
+        for bad in (0, -1):
+            with pytest.raises(ValueError, match="timeout_seconds must be greater than 0"):
+                flow(timeout_seconds=bad)(lambda: 1)
+
+    def test_failed_run_retry_reuses_completed_tasks(self, db, flow_file):
+        path, mark, env = flow_file
+        out = subprocess.run([PY, str(path), "twenty"], env={**env, "FAIL_AT": "7"}, capture_output=True,
+                             text=True, timeout=60)
+        assert out.returncode == 1
+        (run,) = rows(db, "SELECT id, state_type, run_count FROM flow_runs")
+        assert run["state_type"] == "FAILED" and marks(mark) == list(range(8))
+        retried = cli(db, "retry", run["id"][:13], env=env)
+        assert retried.returncode == 0, retried.stderr
+        assert "Completed" in retried.stdout
+        assert marks(mark) == list(range(8)) + list(range(7, 20))
+        (after,) = rows(db, "SELECT id, state_type, run_count, result FROM flow_runs")
+        assert after["id"] == run["id"] and after["state_type"] == "COMPLETED" and after["run_count"] == 2
+        import pickle
+
+        assert pickle.loads(after["result"]) == sum(2 * i for i in range(20))
+        reused = rows(db, "SELECT count(*) AS n FROM task_runs WHERE state_name='Cached'")[0]["n"]
+        assert reused == 7
+
+    def test_sigkill_then_retry_twenty_times(self, db, flow_file):
+        """Killed at a random point and retried, 20 times: each task body runs once, except the one in
+        flight at the kill, which runs at most twice."""
+        import random
+        import signal
+
+        path, mark, env = flow_file
+        rng = random.Random(7)
+        for attempt in range(20):
+            if mark.exists():
+                mark.unlink()
+            proc = subprocess.Popen([PY, str(path), "twenty"], env={**env, "STEP_SECONDS": "0.02"},
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + 30
+                target = rng.randint(1, 18)
+                while len(marks(mark)) < target and time.monotonic() < deadline and proc.poll() is None:
+                    time.sleep(0.005)
+                time.sleep(rng.random() * 0.02)
+                proc.send_signal(signal.SIGKILL)
+            finally:
+                proc.wait(timeout=30)
+            runs = json.loads(cli(db, "status", "--json", "--limit", "1").stdout)  # a new process opens it
+            if runs[0]["state_type"] == "COMPLETED":  # the kill came after the run finished
+                continue
+            assert runs[0]["state_type"] == "CRASHED", (attempt, runs)
+            before = marks(mark)
+            out = cli(db, "retry", runs[0]["id"], env=env)
+            assert out.returncode == 0, out.stderr
+            seen = marks(mark)
+            assert sorted(set(seen)) == list(range(20)), (attempt, seen)
+            counts = {i: seen.count(i) for i in range(20)}
+            twice = [i for i, c in counts.items() if c > 1]
+            assert all(c <= 2 for c in counts.values()) and len(twice) <= 1, (attempt, counts)
+            if twice:
+                assert twice[0] == before[-1]  # only the step in flight at the kill ran again
+
+    def test_crash_marked_by_a_running_process(self, db, flow_file):
+        """A process already running notices a dead one within three heartbeats."""
+        import apsw
+        import signal
+
+        path, mark, env = flow_file
+        env = {**env, "ORCHESTRATOR_HEARTBEAT_SECONDS": "0.2", "STEP_SECONDS": "0.2"}
+        watcher = subprocess.Popen([PY, str(path), "slow_fan"], stdout=subprocess.DEVNULL,
+                                   env={**env, "ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS": "1"}, stderr=subprocess.DEVNULL)
+        victim = None
+        try:
+            time.sleep(1.0)
+            victim = subprocess.Popen([PY, str(path), "twenty"], env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 20
+            conn = apsw.Connection(db)  # a plain reader: opening it does not run crash detection
+            conn.setbusytimeout(5000)
+
+            def victim_state():
+                return conn.execute("SELECT state_type FROM flow_runs WHERE flow_name='twenty'").fetchall()
+
+            while not victim_state() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(timeout=10)
+            killed_at = time.monotonic()
+            while victim_state() != [("CRASHED",)] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert victim_state() == [("CRASHED",)]
+            assert time.monotonic() - killed_at < 3 * 0.2 + 1.0
+            (msg,) = conn.execute("SELECT state_message FROM flow_runs WHERE flow_name='twenty'").fetchone()
+            assert f"Process {victim.pid}" in msg and "marked Crashed" in msg
+        finally:
+            for p in (watcher, victim):
+                if p is not None:
+                    p.kill()
+                    p.wait(timeout=10)
+
+    def test_cancel_running_flow(self, db, flow_file):
+        path, mark, env = flow_file
+        env = {**env, "STEP_SECONDS": "0.3", "ORCHESTRATOR_CANCEL_GRACE_SECONDS": "1"}
+        proc = subprocess.Popen([PY, str(path), "slow_fan"], env={**env, "ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS": "2"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 20
+            while len(marks(mark)) < 3 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            out = cli(db, "cancel", rows(db, "SELECT id FROM flow_runs")[0]["id"])
+            assert out.returncode == 0 and "scheduled for cancellation" in out.stdout
+            asked = time.monotonic()
+            time.sleep(1.0)
+            started_by_then = len(marks(mark))
+            proc.wait(timeout=20)
+        finally:
+            proc.kill()
+        assert time.monotonic() - asked < 10
+        (run,) = rows(db, "SELECT state_type, state_name, history FROM flow_runs")
+        assert run["state_type"] == "CANCELLED"
+        assert [h[1] for h in json.loads(run["history"])][-2:] == ["Cancelling", "Cancelled"]
+        assert len(marks(mark)) == started_by_then < 40  # nothing new started after the first second
+        assert (mark.parent / (mark.name + ".hook")).read_text() == "Cancelled"
+        states = {r["state_type"] for r in rows(db, "SELECT state_type FROM task_runs")}
+        assert "CANCELLED" in states and states <= {"COMPLETED", "CANCELLED"}
+
+    def test_cancel_scheduled_run_at_once(self, db):
+        s = store(db)
+        s._write([("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created)"
+                   " VALUES ('sched-1', 'later', 'f', 'SCHEDULED', 'Scheduled', '[]', 1)", ())])
+        assert o.cancel_flow_run("sched-1") == "Cancelled"
+        assert flow_row(db, "sched-1")["state_type"] == "CANCELLED"
+
+    def test_retry_and_cancel_bad_input(self, db):
+        @flow(flow_run_name="done-1")
+        def ok():
+            return 1
+
+        ok()
+        for command in ("retry", "cancel"):
+            out = cli(db, command, "no-such-run")
+            assert out.returncode == 1 and "No flow run with id, id prefix or name 'no-such-run'" in out.stderr
+            assert "Traceback" not in out.stderr
+        assert "only a Failed, Crashed, Cancelled or TimedOut run can be retried" in cli(db, "retry", "done-1").stderr
+        assert "already final" in cli(db, "cancel", "done-1").stderr
+        with pytest.raises(o.ObjectNotFound):
+            o.retry_flow_run("nope")
+
+    def test_retry_of_locally_defined_flow_is_refused_clearly(self, db):
+        @flow(flow_run_name="local-1")
+        def local():
+            raise ValueError("x")
+
+        local(return_state=True)
+        with pytest.raises(o.OrchestratorError, match="defined inside a function"):
+            o.retry_flow_run("local-1")
+
+    def test_retry_of_running_run_is_refused(self, db, flow_file):
+        path, mark, env = flow_file
+        proc = subprocess.Popen([PY, str(path), "slow_fan"], env={**env, "STEP_SECONDS": "0.5"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 20
+            while not marks(mark) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            out = cli(db, "retry", rows(db, "SELECT id FROM flow_runs")[0]["id"])
+            assert out.returncode == 1 and "is still running" in out.stderr
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def test_flow_retries_reuse_completed_tasks_and_rerun_divergent_ones(self, db):
+        ran = []
+        attempts = []
+
+        @task
+        def step(i):
+            ran.append(i)
+            return i
+
+        @flow(retries=1)
+        def f():
+            attempts.append(1)
+            step(1)
+            step(2 if len(attempts) == 1 else 20)  # diverges on the second attempt
+            if len(attempts) == 1:
+                raise RuntimeError("first attempt fails")
+            return "ok"
+
+        assert f() == "ok"
+        assert ran == [1, 2, 20]
+
+    def test_subflow_reused_on_retry(self, db, tmp_path):
+        script = tmp_path / "nested.py"
+        script.write_text(textwrap.dedent(f"""
+            import os
+            from orchestrator import flow, task
+            MARK = {str(tmp_path / 'sub')!r}
+            @flow
+            def child(x: int):
+                open(MARK, "a").write("child\\n")
+                return x * 10
+            @flow
+            def parent():
+                a = child(1)
+                if os.environ.get("FAIL"):
+                    raise RuntimeError("parent fails after the child")
+                return a + 1
+            if __name__ == "__main__":
+                parent()
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "FAIL": "1"}
+        assert subprocess.run([PY, str(script)], env=env, capture_output=True, timeout=60).returncode == 1
+        run_id = rows(db, "SELECT id FROM flow_runs WHERE flow_name='parent'")[0]["id"]
+        out = cli(db, "retry", run_id)
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / "sub").read_text() == "child\n"
+        import pickle
+
+        assert pickle.loads(flow_row(db, run_id)["result"]) == 11
