@@ -662,6 +662,7 @@ def _json_fallback(value: Any) -> Any:
 
 
 _ENCODER = json.JSONEncoder(default=_json_fallback)
+_SORTED_ENCODER = json.JSONEncoder(default=_json_fallback, sort_keys=True)
 
 
 class _Store:
@@ -943,11 +944,14 @@ class _Store:
     def logs_of(self, flow_run_id: str) -> list:
         return self._query("SELECT * FROM logs WHERE flow_run_id=? ORDER BY id", (flow_run_id,))
 
-    def read_cache(self, key: str) -> Optional[dict]:
-        """The persisted result behind a cache key (with its expiration), or None."""
-        rows = self._query("SELECT c.expiration, c.task_run_id, r.result, r.result_serializer, r.result_path"
-                           " FROM cache c JOIN task_runs r ON r.id = c.task_run_id WHERE c.key=?", (key,))
-        return rows[0] if rows else None
+    def read_cache(self, key: str) -> Optional[tuple]:
+        """(expiration, task run id, result, serializer, path) behind a cache key, or None."""
+        try:
+            return self._reader().execute(
+                "SELECT c.expiration, c.task_run_id, r.result, r.result_serializer, r.result_path"
+                " FROM cache c JOIN task_runs r ON r.id = c.task_run_id WHERE c.key=?", (key,)).fetchone()
+        except apsw.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
 
     def replay_index(self, flow_run_id: str) -> dict:
         """Completed task runs of a flow run with a persisted result, by (task key, call order)."""
@@ -1273,7 +1277,7 @@ def _hash(*parts: Any) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         try:
-            data = json.dumps(part, sort_keys=True, default=_json_fallback).encode()
+            data = _SORTED_ENCODER.encode(part).encode()
         except (TypeError, ValueError):
             try:
                 data = pickle.dumps(part)
@@ -1883,21 +1887,30 @@ runtime = _Runtime()
 _LOGGING_READY = False
 _LOGGING_LOCK = threading.Lock()
 _ROOT_HANDLERS: list = []  # the engine's own lines go straight to these (no filters, no caller lookup)
+_ROOT = logging.getLogger("orchestrator")
+_LEVEL_NAMES = {lvl: logging.getLevelName(lvl) for lvl in (10, 20, 30, 40, 50)}
+
+
+class _Clock:
+    """Formats ``HH:MM:SS.mmm`` for log lines, re-reading the local time once per second."""
+
+    second = -1
+    text = ""
+
+    @classmethod
+    def stamp(cls, created: float) -> str:
+        second = int(created)
+        if second != cls.second:
+            cls.second, cls.text = second, time.strftime("%H:%M:%S", time.localtime(second))
+        return "%s.%03d" % (cls.text, (created - second) * 1000)
 
 
 class _ConsoleFormatter(logging.Formatter):
     """``HH:MM:SS.mmm | LEVEL   | Flow run 'name' - message``, as Prefect prints it."""
 
-    _second = -1
-    _clock = ""
-
     def format(self, record: logging.LogRecord) -> str:
-        second = int(record.created)
-        if second != self._second:
-            self._second, self._clock = second, time.strftime("%H:%M:%S", time.localtime(second))
-        stamp = "%s.%03d" % (self._clock, record.msecs)
         who = getattr(record, "run_label", None) or record.name
-        line = f"{stamp} | {record.levelname:<7} | {who} - {record.getMessage()}"
+        line = f"{_Clock.stamp(record.created)} | {record.levelname:<7} | {who} - {record.getMessage()}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return line
@@ -1955,9 +1968,17 @@ class _RunLogger(logging.LoggerAdapter):
         return msg, kwargs
 
     def engine(self, level: int, msg: str, exc: Optional[BaseException] = None) -> None:
-        """The engine's own lines: no caller lookup (the caller is always the engine)."""
+        """The engine's own lines: no caller lookup (the caller is always the engine). With only this
+        module's handlers installed, the line is written and stored without building a LogRecord."""
         logger = self.logger
         if not logger.isEnabledFor(level):
+            return
+        if exc is None and _ROOT.handlers == _ROOT_HANDLERS and not logger.handlers and not logger.filters:
+            now = time.time()
+            extra = self.extra
+            if level >= _ROOT_HANDLERS[0].level:
+                sys.stderr.write(f"{_Clock.stamp(now)} | {_LEVEL_NAMES[level]:<7} | {extra['run_label']} - {msg}\n")
+            extra["store"].stage_log(extra["flow_run_id"], extra["task_run_id"], level, logger.name, msg, now)
             return
         record = _engine_record(logger.name, level, msg, exc, self.extra)
         for handler in _ROOT_HANDLERS:  # our own handlers need neither filters nor the handler lock
@@ -2710,14 +2731,14 @@ class _TaskEngine:
                 f"Upstream task run '{failed}' did not reach a 'COMPLETED' state.")))
         if self.flow_ctx is not None and self.flow_ctx.cancelled:
             return self._finish(Cancelled(message="The flow run was cancelled before this task started."))
+        cached = self._cache_lookup(resolved)
+        if cached is not None:
+            return self._finish(cached)
         if self.persist:
             run.inputs_hash = _hash(resolved)
             reused = self._replay()
             if reused is not None:
                 return self._finish(reused)
-        cached = self._cache_lookup(resolved)
-        if cached is not None:
-            return self._finish(cached)
         delays = [_jittered(d, task.retry_jitter_factor) for d in task._delays]
         while True:
             run.run_count += 1
@@ -2817,14 +2838,15 @@ class _TaskEngine:
         if key is None or self.task.refresh_cache:
             return None
         record = self.store.read_cache(key)
-        if record is None or (record["expiration"] is not None and record["expiration"] < time.time()):
+        if record is None or (record[0] is not None and record[0] < time.time()):
             return None
+        _, _, blob, serializer, path = record
         try:
-            value = _load(record["result"], record["result_serializer"], record["result_path"])
+            value = _load(blob, serializer, path)
         except Exception as exc:
             self.logger.warning(f"Cache record {key!r} could not be read ({exc}); running the task")
             return None
-        self.run.keep_result((record["result"], record["result_serializer"], record["result_path"], None))
+        self.run.keep_result((blob, serializer, path, None))
         return Completed(name="Cached", data=value)
 
     def _keep(self, state: State) -> State:

@@ -29,6 +29,12 @@ class Color(enum.Enum):
     RED = "red"
 
 
+@dataclasses.dataclass
+class Pair2:
+    a: int
+    b: str
+
+
 try:
     import pydantic
 
@@ -1485,6 +1491,14 @@ class TestParameters:
             3, 1.5, True, dt.date(2024, 1, 2), [1, 2], "b", Color.RED)
         assert typed(3) == (3, 0.5, False, None, None, "a", Color.RED)
 
+    def test_dataclass_and_tuple_coercion(self, db):
+        @flow
+        def f(p: Pair2, t: tuple[int, str], pairs: dict[str, float]):
+            return p, t, pairs
+
+        assert f({"a": 1, "b": "x"}, ["3", "4"], {"k": "1.5"}) == (Pair2(1, "x"), (3, "4"), {"k": 1.5})
+        assert f(return_state=True, p={"a": 1}, t=[1, 2, 3], pairs={}).is_failed()
+
     def test_invalid_parameters_fail_without_running(self, db):
         ran = []
 
@@ -1933,6 +1947,41 @@ class TestResults:
         assert second.name == "Cached" and second.result() == [1, 2]
         cache = rows(db, "SELECT task_run_id FROM cache")
         assert cache == [{"task_run_id": first.state_details.task_run_id}]
+
+
+    def test_result_storage_key_is_a_cache_key(self, db):
+        calls = []
+
+        @task(result_storage_key="report-{parameters[day]}.pickle")
+        def report(day):
+            calls.append(day)
+            return f"report for {day}"
+
+        @flow
+        def f(day: str):
+            return report(day, return_state=True)
+
+        assert f("mon").name == "Completed" and f("mon").name == "Cached" and f("tue").name == "Completed"
+        assert calls == ["mon", "tue"]
+        keys = sorted(r["key"] for r in rows(db, "SELECT key FROM cache"))
+        assert keys == ["report-mon.pickle", "report-tue.pickle"]
+
+    def test_task_source_and_flow_parameters_policies(self, db):
+        calls = []
+
+        @task(cache_policy=o.TASK_SOURCE + o.FLOW_PARAMETERS)
+        def t(x):
+            calls.append(x)
+            return x
+
+        @flow
+        def f(region: str):
+            return t(1, return_state=True).name, t(2, return_state=True).name
+
+        assert f("eu") == ("Completed", "Cached")  # the inputs are not part of this key
+        assert f("eu") == ("Cached", "Cached")
+        assert f("us") == ("Completed", "Cached")
+        assert calls == [1, 1]
 
 
 class TestTransactions:
