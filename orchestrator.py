@@ -1288,6 +1288,14 @@ def _hash(*parts: Any) -> str:
     return h.hexdigest()
 
 
+def _inputs_key(run: "TaskRun", resolved: dict) -> str:
+    """What identifies a call's inputs for durable retry: with no upstream values resolved, the
+    parameters' JSON (already made for the record) when short; else a hash of the resolved inputs."""
+    if not run.task_inputs and len(run.parameters_json) <= 64:
+        return run.parameters_json
+    return _hash(resolved)
+
+
 class CachePolicy:
     """Computes a task run's cache key from its context and inputs; ``None`` means: do not cache.
 
@@ -2735,7 +2743,7 @@ class _TaskEngine:
         if cached is not None:
             return self._finish(cached)
         if self.persist:
-            run.inputs_hash = _hash(resolved)
+            run.inputs_hash = _inputs_key(run, resolved)
             reused = self._replay()
             if reused is not None:
                 return self._finish(reused)
