@@ -1644,6 +1644,368 @@ def _fallback_logger() -> logging.LoggerAdapter:
 
 
 # == 7. Time ==============================================================================================
+#
+# Pure functions of time: the cron parser, the schedule kinds, durations. Nothing here reads the clock
+# except through a ``start``/``now`` argument's default.
+
+_MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+_CRON_MACROS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+                "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
+
+
+class ScheduleError(OrchestratorError, ValueError):
+    """An invalid cron, rrule, interval or timezone."""
+
+
+def _cron_number(text: str, names: tuple, lo: int, hi: int, field: str) -> int:
+    upper = text.upper()
+    if upper in names:
+        return names.index(upper) + (1 if names is _MONTH_NAMES else 0)
+    if not text.isdigit():
+        raise ScheduleError(f"Invalid cron string: {text!r} is not a valid {field} value")
+    value = int(text)
+    if not lo <= value <= hi:
+        raise ScheduleError(f"Invalid cron string: {field} value {value} is outside {lo}-{hi}")
+    return value
+
+
+def _cron_field(text: str, lo: int, hi: int, field: str, names: tuple = ()) -> set:
+    """The set of values a cron field matches (``*``, ``a-b``, ``*/s``, ``a-b/s``, ``a/s``, lists, names).
+
+    >>> sorted(_cron_field("1-10/3,20", 0, 59, "minute"))
+    [1, 4, 7, 10, 20]
+    """
+    values: set = set()
+    top = 7 if field == "day of week" else hi
+    for part in text.split(","):
+        rng, _, step_text = part.partition("/")
+        step = 1
+        if step_text:
+            if not step_text.isdigit() or int(step_text) == 0:
+                raise ScheduleError(f"Invalid cron string: bad step {step_text!r} in the {field} field")
+            step = int(step_text)
+        if rng in ("*", "?"):
+            start, end = lo, hi
+        elif "-" in rng:
+            first, _, last = rng.partition("-")
+            start, end = _cron_number(first, names, lo, top, field), _cron_number(last, names, lo, top, field)
+            if start > end:
+                raise ScheduleError(f"Invalid cron string: the range {rng!r} in the {field} field runs backwards")
+        else:
+            start = _cron_number(rng, names, lo, top, field)
+            end = hi if step_text else start
+        values.update(range(start, end + 1, step))
+    if field == "day of week" and 7 in values:
+        values.discard(7)
+        values.add(0)
+    return values
+
+
+class _CronExpr:
+    """A parsed cron expression: matching sets per field plus Vixie cron's day rules.
+
+    >>> e = _CronExpr("*/15 9-17 * * MON-FRI")
+    >>> sorted(e.minutes), sorted(e.hours)[:2], sorted(e.weekdays), e.follows_clock
+    ([0, 15, 30, 45], [9, 10], [1, 2, 3, 4, 5], True)
+    """
+
+    def __init__(self, expr: str, day_or: bool = True) -> None:
+        if not isinstance(expr, str) or not expr.strip():
+            raise ScheduleError(f"Invalid cron string: {expr!r}")
+        self.expr = expr
+        text = _CRON_MACROS.get(expr.strip().lower(), expr.strip())
+        fields = text.split()
+        if len(fields) not in (5, 6):
+            raise ScheduleError(f"Invalid cron string: {expr!r} has {len(fields)} fields; expected 5 "
+                                f"(minute hour day month weekday) or 6 (with seconds first)")
+        if len(fields) == 5:
+            fields.insert(0, "0")
+        sec, minute, hour, dom, month, dow = fields
+        self.has_seconds = len(text.split()) == 6
+        self.seconds = _cron_field(sec, 0, 59, "second")
+        self.minutes = _cron_field(minute, 0, 59, "minute")
+        self.hours = _cron_field(hour, 0, 23, "hour")
+        self.months = _cron_field(month, 1, 12, "month", _MONTH_NAMES)
+        self._parse_days(dom, dow)
+        self.dom_star, self.dow_star = dom.startswith(("*", "?")), dow.startswith(("*", "?"))
+        self.day_or = day_or and not self.dom_star and not self.dow_star
+        self.follows_clock = hour.startswith("*") or minute.startswith("*")
+
+    def _parse_days(self, dom: str, dow: str) -> None:
+        self.last_day = False
+        self.days: set = set()
+        for part in dom.split(","):
+            if part.upper() == "L":
+                self.last_day = True
+            else:
+                self.days |= _cron_field(part, 1, 31, "day of month")
+        self.weekdays: set = set()
+        self.last_weekdays: set = set()
+        self.nth_weekdays: set = set()
+        for part in dow.split(","):
+            upper = part.upper()
+            if upper.endswith("L") and len(upper) > 1:
+                self.last_weekdays.add(_cron_number(upper[:-1], _DAY_NAMES, 0, 7, "day of week") % 7)
+            elif "#" in upper:
+                day, _, nth = upper.partition("#")
+                if not nth.isdigit() or not 1 <= int(nth) <= 5:
+                    raise ScheduleError(f"Invalid cron string: {part!r} needs a week number from 1 to 5")
+                self.nth_weekdays.add((_cron_number(day, _DAY_NAMES, 0, 7, "day of week") % 7, int(nth)))
+            else:
+                self.weekdays |= _cron_field(part, 0, 6, "day of week", _DAY_NAMES)
+
+    def matches_day(self, day: _dt.date) -> bool:
+        import calendar
+
+        last = calendar.monthrange(day.year, day.month)[1]
+        dom = day.day in self.days or (self.last_day and day.day == last)
+        wd = (day.weekday() + 1) % 7
+        dow = (wd in self.weekdays or (wd in self.last_weekdays and day.day + 7 > last)
+               or (wd, (day.day - 1) // 7 + 1) in self.nth_weekdays)
+        return (dom or dow) if self.day_or else (dom and dow)
+
+    def next_naive(self, t: _dt.datetime) -> Optional[_dt.datetime]:
+        """The first wall-clock time at or after ``t`` that matches, or None within 50 years."""
+        t = t.replace(microsecond=0)
+        if not self.has_seconds and t.second:
+            t = t.replace(second=0) + _dt.timedelta(minutes=1)
+        limit = t.year + 50
+        day = _dt.timedelta(days=1)
+        while t.year <= limit:
+            if t.month not in self.months:
+                month = next((m for m in sorted(self.months) if m > t.month), None)
+                t = _dt.datetime(t.year + (month is None), month or min(self.months), 1)
+                continue
+            if not self.matches_day(t.date()):
+                t = _dt.datetime(t.year, t.month, t.day) + day
+                continue
+            found = self._next_time_of_day(t)
+            if found is None:
+                t = _dt.datetime(t.year, t.month, t.day) + day
+                continue
+            return found
+        return None
+
+    def _next_time_of_day(self, t: _dt.datetime) -> Optional[_dt.datetime]:
+        for hour in sorted(h for h in self.hours if h >= t.hour):
+            first_minute = t.minute if hour == t.hour else 0
+            for minute in sorted(m for m in self.minutes if m >= first_minute):
+                first_second = t.second if (hour, minute) == (t.hour, t.minute) else 0
+                second = min((s for s in self.seconds if s >= first_second), default=None)
+                if second is not None:
+                    return t.replace(hour=hour, minute=minute, second=second)
+        return None
+
+
+def _zone(name: Optional[str]) -> Any:
+    """A tzinfo for an IANA name (None means UTC)."""
+    if name is None or name.upper() == "UTC":
+        return _dt.timezone.utc
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ScheduleError(f"Unknown timezone {name!r}") from exc
+
+
+def _utc_now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+def _aware(value: Optional[_dt.datetime], tz: Any) -> _dt.datetime:
+    """An aware datetime: naive values are taken as UTC (as Prefect does); None means now."""
+    if value is None:
+        return _utc_now()
+    if value.tzinfo is None:
+        return value.replace(tzinfo=_dt.timezone.utc)
+    return value
+
+
+def _transition(lo: _dt.datetime, hi: _dt.datetime, tz: Any) -> _dt.datetime:
+    """The instant, to the second, where the UTC offset changes between ``lo`` and ``hi`` (UTC)."""
+    before = lo.astimezone(tz).utcoffset()
+    while (hi - lo).total_seconds() > 1:
+        mid = lo + (hi - lo) / 2
+        if mid.astimezone(tz).utcoffset() == before:
+            lo = mid
+        else:
+            hi = mid
+    return hi.replace(microsecond=0) if hi.microsecond == 0 else (hi + _dt.timedelta(seconds=1)).replace(microsecond=0)
+
+
+class _Slot:
+    """Maps a wall-clock time in a zone to the instants a job runs at, with the DST rules of Vixie cron."""
+
+    def __init__(self, tz: Any, follows_clock: bool) -> None:
+        self.tz, self.follows_clock = tz, follows_clock
+
+    def instants(self, naive: _dt.datetime) -> list:
+        tz, utc = self.tz, _dt.timezone.utc
+        first = naive.replace(tzinfo=tz, fold=0).astimezone(utc)
+        second = naive.replace(tzinfo=tz, fold=1).astimezone(utc)
+        if first == second:
+            return [first]
+        if first.astimezone(tz).replace(tzinfo=None) == naive:  # it happens twice (the clock went back)
+            return sorted((first, second)) if self.follows_clock else [min(first, second)]
+        if self.follows_clock:  # skipped by a jump forward: a clock-following job does not run
+            return []
+        return [_transition(min(first, second), max(first, second), tz)]  # runs right after the jump
+
+
+class _Schedule:
+    """What every schedule kind shares: ``get_dates`` over a "next instant after" function."""
+
+    timezone: Optional[str] = None
+
+    def get_dates(self, n: Optional[int] = None, start: Optional[_dt.datetime] = None,
+                  end: Optional[_dt.datetime] = None) -> list:
+        """Up to ``n`` run times strictly after ``start`` (default now) and not after ``end``, as aware
+        datetimes in the schedule's timezone."""
+        if n is None and end is None:
+            n = 1
+        tz = _zone(self.timezone)
+        after = _aware(start, tz).astimezone(_dt.timezone.utc)
+        limit = _aware(end, tz).astimezone(_dt.timezone.utc) if end is not None else None
+        dates = []
+        while n is None or len(dates) < n:
+            nxt = self._next_after(after)
+            if nxt is None or (limit is not None and nxt > limit):
+                break
+            dates.append(nxt.astimezone(tz))
+            after = nxt
+        return dates
+
+    def _next_after(self, after: _dt.datetime) -> Optional[_dt.datetime]:
+        raise NotImplementedError
+
+
+class Cron(_Schedule):
+    """A cron schedule, Vixie cron's rules, in a timezone (default UTC).
+
+    >>> [d.strftime("%a %H:%M") for d in Cron("0 9 * * 1-5", "America/New_York").get_dates(
+    ...     2, start=_dt.datetime(2024, 3, 8, 15, tzinfo=_dt.timezone.utc))]
+    ['Mon 09:00', 'Tue 09:00']
+    """
+
+    def __init__(self, cron: str, /, timezone: Optional[str] = None, day_or: bool = True, active: bool = True,
+                 parameters: Optional[dict] = None, slug: Optional[str] = None) -> None:
+        self.cron, self.timezone, self.day_or = cron, timezone, day_or
+        self.active, self.parameters, self.slug = active, dict(parameters or {}), slug
+        self._expr = _CronExpr(cron, day_or)
+        self._slot = _Slot(_zone(timezone), self._expr.follows_clock)
+
+    def _next_after(self, after: _dt.datetime) -> Optional[_dt.datetime]:
+        tz, expr, slot = self._slot.tz, self._expr, self._slot
+        local = after.astimezone(tz)
+        unit = _dt.timedelta(seconds=1)
+        naive = expr.next_naive(local.replace(tzinfo=None) + unit)
+        if naive is None:
+            return None
+        found = [i for i in slot.instants(naive) if i > after]
+        here = local.replace(tzinfo=None)
+        simple = (len(slot.instants(naive)) == 1 and found
+                  and found[0].astimezone(tz).utcoffset() == local.utcoffset()
+                  and len({here.replace(tzinfo=tz, fold=f).utcoffset() for f in (0, 1)}) == 1)
+        if simple:
+            return found[0]
+        return self._scan(after, here - _dt.timedelta(hours=3), unit)
+
+    def _scan(self, after: _dt.datetime, naive: _dt.datetime, unit: _dt.timedelta) -> Optional[_dt.datetime]:
+        """Near a DST change: every matching wall time from three hours back, keeping the earliest
+        instant after ``after`` (a later wall time more than three hours on cannot be earlier)."""
+        best = bound = None
+        while True:
+            naive = self._expr.next_naive(naive)
+            if naive is None or (bound is not None and naive > bound):
+                return best
+            for instant in self._slot.instants(naive):
+                if instant > after and (best is None or instant < best):
+                    best, bound = instant, naive + _dt.timedelta(hours=3)
+            naive += unit
+
+    def __repr__(self) -> str:
+        return f"Cron({self.cron!r}, timezone={self.timezone!r})"
+
+
+class Interval(_Schedule):
+    """Runs at ``anchor_date + k × interval``: in absolute time under 24 h, at the same local wall-clock
+    time for 24 h or more.
+
+    >>> [d.strftime("%H:%M:%S") for d in Interval(90, anchor_date=_dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc))
+    ...  .get_dates(2, start=_dt.datetime(2024, 1, 1, 0, 1, tzinfo=_dt.timezone.utc))]
+    ['00:01:30', '00:03:00']
+    """
+
+    def __init__(self, interval: Any, /, anchor_date: Optional[_dt.datetime] = None,
+                 timezone: Optional[str] = None, active: bool = True, parameters: Optional[dict] = None,
+                 slug: Optional[str] = None) -> None:
+        if not isinstance(interval, _dt.timedelta):
+            if isinstance(interval, bool) or not isinstance(interval, (int, float)):
+                raise ScheduleError(f"An interval must be a number of seconds or a timedelta, not {interval!r}")
+            interval = _dt.timedelta(seconds=interval)
+        if interval.total_seconds() <= 0:
+            raise ScheduleError(f"An interval must be greater than zero, not {interval}")
+        self.interval, self.timezone = interval, timezone
+        _zone(timezone)
+        self.anchor_date = _aware(anchor_date, None)
+        self.active, self.parameters, self.slug = active, dict(parameters or {}), slug
+
+    def _next_after(self, after: _dt.datetime) -> Optional[_dt.datetime]:
+        step = self.interval
+        anchor = self.anchor_date.astimezone(_dt.timezone.utc)
+        if step < _dt.timedelta(hours=24):
+            k = max(0, int((after - anchor) // step) + 1) if after >= anchor else 0
+            while anchor + k * step <= after:
+                k += 1
+            return anchor + k * step
+        tz = _zone(self.timezone)
+        local = self.anchor_date.astimezone(tz).replace(tzinfo=None)
+        slot = _Slot(tz, follows_clock=False)
+        k = max(0, int((after - anchor) // step) - 1)
+        while True:
+            instants = slot.instants(local + k * step)
+            if instants and instants[0] > after:
+                return instants[0]
+            k += 1
+
+    def __repr__(self) -> str:
+        return f"Interval({self.interval!r}, anchor_date={self.anchor_date.isoformat()!r})"
+
+
+class RRule(_Schedule):
+    """An iCalendar recurrence rule (python-dateutil, an optional extra), in a timezone (default UTC).
+
+    Without a DTSTART the rule counts from 2020-01-01 00:00 in its timezone, so every process computes
+    the same dates. Example: ``RRule("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=8;BYMINUTE=0")``.
+    """
+
+    def __init__(self, rrule: str, /, timezone: Optional[str] = None, active: bool = True,
+                 parameters: Optional[dict] = None, slug: Optional[str] = None) -> None:
+        if not isinstance(rrule, str) or len(rrule) > 6500:
+            raise ScheduleError("An rrule must be a string of at most 6,500 characters")
+        self.rrule, self.timezone = rrule, timezone
+        self.active, self.parameters, self.slug = active, dict(parameters or {}), slug
+        self._rule = self._parse()
+
+    def _parse(self) -> Any:
+        try:
+            from dateutil import rrule as dateutil_rrule
+        except ImportError:
+            raise ScheduleError("RRule schedules need python-dateutil: pip install 'orchestrator[rrule]'") from None
+        tz = _zone(self.timezone)
+        try:
+            return dateutil_rrule.rrulestr(self.rrule, dtstart=_dt.datetime(2020, 1, 1, tzinfo=tz), forceset=True)
+        except (ValueError, TypeError) as exc:
+            raise ScheduleError(f"Invalid rrule {self.rrule!r}: {exc}") from exc
+
+    def _next_after(self, after: _dt.datetime) -> Optional[_dt.datetime]:
+        nxt = self._rule.after(after.astimezone(_zone(self.timezone)), inc=False)
+        return None if nxt is None else nxt.astimezone(_dt.timezone.utc)
+
+    def __repr__(self) -> str:
+        return f"RRule({self.rrule!r}, timezone={self.timezone!r})"
 
 
 def _fmt_duration(seconds: Optional[float]) -> str:

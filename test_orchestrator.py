@@ -2355,3 +2355,200 @@ class TestResilience:
         import pickle
 
         assert pickle.loads(flow_row(db, run_id)["result"]) == 11
+
+
+# == 7. Time: the cron parser against croniter and cronsim =================================================
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+UTC = dt.timezone.utc
+DST_ZONES = ["America/New_York", "Europe/Berlin", "Australia/Sydney", "Europe/London", "America/Santiago",
+             "Australia/Lord_Howe"]
+
+
+def _field(draw, lo, hi, names=None, allow_step=True):
+    kind = draw(st.sampled_from(["star", "num", "range", "step", "rangestep", "list"] if allow_step
+                                else ["star", "num", "range", "list"]))
+    a = draw(st.integers(lo, hi))
+    b = draw(st.integers(a, hi))
+    if kind == "star":
+        return "*"
+    if kind == "num":
+        return names[a - lo] if names and draw(st.booleans()) else str(a)
+    if kind == "range":  # a degenerate a-a is misread by croniter in the weekday field (pinned below)
+        a = min(a, hi - 1)
+        return f"{a}-{max(b, a + 1)}"
+    if kind == "step":
+        return f"*/{draw(st.integers(1, max(1, (hi - lo) // 2)))}"
+    if kind == "rangestep":  # a degenerate a-a/s is read by cronsim as a-max/s (pinned below)
+        a = min(a, hi - 1)
+        return f"{a}-{draw(st.integers(a + 1, hi))}/{draw(st.integers(1, 5))}"
+    return ",".join(str(draw(st.integers(lo, hi))) for _ in range(draw(st.integers(2, 4))))
+
+
+@st.composite
+def cron_exprs(draw, vixie_days=True):
+    minute = _field(draw, 0, 59)
+    hour = _field(draw, 0, 23)
+    dom = _field(draw, 1, 28)
+    month = _field(draw, 1, 12, ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])
+    dow = _field(draw, 0, 6, ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"])
+    if vixie_days and draw(st.booleans()):
+        dom = draw(st.sampled_from(["L", "*/2", "1-31/2", dom]))
+        dow = draw(st.sampled_from(["5L", "1#2", "MON-FRI", "7", dow]))
+    return f"{minute} {hour} {dom} {month} {dow}"
+
+
+starts = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2035, 12, 31))
+
+
+def ours(expr, tz, start, n=6):
+    return [d.astimezone(UTC) for d in o.Cron(expr, tz).get_dates(n, start=start)]
+
+
+def by_cronsim(expr, tz, start, n=6):
+    import cronsim
+    import zoneinfo
+
+    zone = UTC if tz == "UTC" else zoneinfo.ZoneInfo(tz)
+    it = cronsim.CronSim(expr, start.astimezone(zone))
+    return [next(it).astimezone(UTC) for _ in range(n)]
+
+
+def by_croniter(expr, start, n=6):
+    import croniter
+
+    it = croniter.croniter(expr, start)
+    return [it.get_next(dt.datetime).astimezone(UTC) for _ in range(n)]
+
+
+class TestCron:
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(cron_exprs(), starts)
+    def test_matches_cronsim_in_utc(self, expr, start):
+        start = start.replace(tzinfo=UTC)
+        assert ours(expr, "UTC", start) == by_cronsim(expr, "UTC", start), expr
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(cron_exprs(vixie_days=False), starts)
+    def test_matches_croniter_where_the_day_rules_agree(self, expr, start):
+        minute, hour, dom, month, dow = expr.split()
+        if (dom != "*" and dow != "*") and (dom.startswith("*") or dow.startswith("*")):
+            return  # croniter ORs `*/2` with a weekday; Vixie cron ANDs them (pinned below)
+        start = start.replace(tzinfo=UTC)
+        assert ours(expr, "UTC", start) == by_croniter(expr, start), expr
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(cron_exprs(), st.sampled_from(DST_ZONES), st.integers(2020, 2030), st.booleans(),
+           st.integers(-30, 30))
+    def test_matches_cronsim_across_dst_changes(self, expr, zone, year, spring, hours):
+        import zoneinfo
+
+        tz = zoneinfo.ZoneInfo(zone)
+        # find a DST change of that year and start near it
+        t = dt.datetime(year, 1, 1, tzinfo=UTC)
+        offsets = []
+        for day in range(0, 366, 1):
+            instant = t + dt.timedelta(days=day)
+            offsets.append((instant, instant.astimezone(tz).utcoffset()))
+        changes = [b[0] for a, b in zip(offsets, offsets[1:]) if a[1] != b[1]]
+        if not changes:
+            return
+        pick = changes[0] if spring or len(changes) == 1 else changes[1]
+        start = pick + dt.timedelta(hours=hours)
+        assert ours(expr, zone, start) == by_cronsim(expr, zone, start), (expr, zone, start)
+
+    def test_dst_rules_pinned(self):
+        ny = "America/New_York"
+
+        def local(expr, start, n):
+            return [d.isoformat() for d in o.Cron(expr, ny).get_dates(n, start=start)]
+
+        # a fixed-time job whose time is skipped runs right after the jump
+        assert local("30 2 * * *", dt.datetime(2024, 3, 9, 12, tzinfo=UTC), 2) == [
+            "2024-03-10T03:00:00-04:00", "2024-03-11T02:30:00-04:00"]
+        # one whose time repeats runs once, at the first occurrence (croniter runs it twice)
+        assert local("30 1 * * *", dt.datetime(2024, 11, 2, 12, tzinfo=UTC), 2) == [
+            "2024-11-03T01:30:00-04:00", "2024-11-04T01:30:00-05:00"]
+        assert by_croniter("30 1 * * *", dt.datetime(2024, 11, 2, 12, tzinfo=UTC).astimezone(
+            __import__("zoneinfo").ZoneInfo(ny)), 2)[1] == dt.datetime(2024, 11, 3, 6, 30, tzinfo=UTC)
+        # a job whose minute field starts with * follows the clock: both 01:00s, no 02:00 in the gap
+        assert local("*/30 * * * *", dt.datetime(2024, 11, 3, 4, 40, tzinfo=UTC), 4) == [
+            "2024-11-03T01:00:00-04:00", "2024-11-03T01:30:00-04:00", "2024-11-03T01:00:00-05:00",
+            "2024-11-03T01:30:00-05:00"]
+        assert local("*/30 * * * *", dt.datetime(2024, 3, 10, 6, 10, tzinfo=UTC), 2) == [
+            "2024-03-10T01:30:00-05:00", "2024-03-10T03:00:00-04:00"]
+        # two skipped times make one run
+        assert local("0,30 2 * * *", dt.datetime(2024, 3, 9, 12, tzinfo=UTC), 2) == [
+            "2024-03-10T03:00:00-04:00", "2024-03-11T02:00:00-04:00"]
+
+    def test_day_rules_pinned(self):
+        start = dt.datetime(2024, 1, 1, tzinfo=UTC)
+        # */2 in day-of-month with Monday: odd dates that are Mondays (croniter ORs them instead)
+        assert [d.day for d in o.Cron("0 0 */2 * 1").get_dates(3, start=start)] == [15, 29, 5]
+        assert [d.day for d in by_croniter("0 0 */2 * 1", start, 3)] == [3, 5, 7]
+        # both restricted: OR; day_or=False: AND (Friday the 13th)
+        assert [d.day for d in o.Cron("0 0 13 * 5").get_dates(3, start=start)] == [5, 12, 13]
+        assert [d.date().isoformat() for d in o.Cron("0 0 13 * 5", day_or=False).get_dates(2, start=start)] == [
+            "2024-09-13", "2024-12-13"]
+        assert [d.day for d in o.Cron("0 12 * * 5L").get_dates(2, start=start)] == [26, 23]
+        assert [d.day for d in o.Cron("0 12 * * FRI#3").get_dates(2, start=start)] == [19, 16]
+        assert [d.day for d in o.Cron("0 12 L 2 *").get_dates(2, start=start)] == [29, 28]
+        assert [d.weekday() for d in o.Cron("0 0 * * 7").get_dates(2, start=start)] == [6, 6]
+
+    def test_degenerate_range_step(self):
+        start = dt.datetime(2024, 1, 1, tzinfo=UTC)
+        assert [d.minute for d in o.Cron("0-0/1 * * * *").get_dates(2, start=start)] == [0, 0]  # {0}
+        assert by_cronsim("0-0/1 * * * *", "UTC", start, 2)[0].minute == 1  # cronsim: 0-59/1
+        assert o.Cron("* * * * 0-0").get_dates(1, start=start)[0].weekday() == 6  # Sunday only
+
+    def test_macros_and_seconds(self):
+        start = dt.datetime(2024, 1, 1, 0, 0, 5, tzinfo=UTC)
+        assert [d.second for d in o.Cron("*/20 * * * * *").get_dates(3, start=start)] == [20, 40, 0]
+        for macro, expected in (("@yearly", "2025-01-01T00:00:00+00:00"), ("@monthly", "2024-02-01T00:00:00+00:00"),
+                                ("@weekly", "2024-01-07T00:00:00+00:00"), ("@daily", "2024-01-02T00:00:00+00:00"),
+                                ("@midnight", "2024-01-02T00:00:00+00:00"), ("@hourly", "2024-01-01T01:00:00+00:00"),
+                                ("@annually", "2025-01-01T00:00:00+00:00")):
+            assert o.Cron(macro).get_dates(1, start=start)[0].isoformat() == expected, macro
+
+    def test_get_dates_bounds(self):
+        start = dt.datetime(2024, 1, 1, tzinfo=UTC)
+        dates = o.Cron("0 * * * *").get_dates(start=start, end=start + dt.timedelta(hours=3))
+        assert [d.hour for d in dates] == [1, 2, 3]  # strictly after start, none after end
+        assert o.Cron("0 0 30 2 *").get_dates(1, start=start) == []  # never happens
+
+    @pytest.mark.parametrize("bad", ["H 0 * * *", "* * *", "61 * * * *", "5-1 * * * *", "*/0 * * * *",
+                                     "0 0 * * 5#9", "0 0 * FOO *", "", "0 0 0 * *"])
+    def test_invalid_cron(self, bad):
+        with pytest.raises(o.ScheduleError, match="Invalid cron string"):
+            o.Cron(bad)
+
+    def test_invalid_timezone(self):
+        with pytest.raises(o.ScheduleError, match="Unknown timezone 'Mars/Olympus'"):
+            o.Cron("0 0 * * *", timezone="Mars/Olympus")
+
+
+class TestSchedules:
+    def test_interval_under_a_day_is_absolute_time(self):
+        anchor = dt.datetime(2024, 3, 10, 5, tzinfo=UTC)  # across New York's spring change
+        dates = o.Interval(3600, anchor_date=anchor, timezone="America/New_York").get_dates(3, start=anchor)
+        assert [(d - anchor).total_seconds() for d in dates] == [3600, 7200, 10800]
+
+    def test_interval_of_a_day_keeps_wall_clock(self):
+        anchor = dt.datetime(2024, 3, 8, 9, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+        dates = o.Interval(dt.timedelta(days=1), anchor_date=anchor, timezone="America/New_York").get_dates(
+            3, start=anchor)
+        assert [d.strftime("%d %H:%M %z") for d in dates] == ["09 09:00 -0500", "10 09:00 -0400", "11 09:00 -0400"]
+
+    def test_interval_numbers_and_bad_input(self):
+        assert o.Interval(1.5).interval == dt.timedelta(seconds=1.5)
+        for bad in (0, -5, dt.timedelta(0), "10", True):
+            with pytest.raises(o.ScheduleError):
+                o.Interval(bad)
+
+    def test_rrule(self):
+        dates = o.RRule("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=8;BYMINUTE=0").get_dates(
+            3, start=dt.datetime(2024, 1, 1, tzinfo=UTC))
+        assert [d.strftime("%a %H:%M") for d in dates] == ["Mon 08:00", "Wed 08:00", "Fri 08:00"]
+        with pytest.raises(o.ScheduleError, match="Invalid rrule"):
+            o.RRule("FREQ=SOMETIMES")
