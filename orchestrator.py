@@ -597,6 +597,24 @@ _MIGRATIONS = [
     CREATE TABLE transactions (
         key TEXT PRIMARY KEY, value BLOB, flow_run_id TEXT, task_run_id TEXT, committed REAL NOT NULL
     );
+    CREATE INDEX processes_live ON processes(stopped);
+    """,
+    # 3: deployments, and scheduled runs that exist once per (deployment, schedule, slot)
+    """
+    CREATE TABLE deployments (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, flow_name TEXT NOT NULL, entrypoint TEXT NOT NULL,
+        schedules TEXT NOT NULL DEFAULT '[]', parameters TEXT NOT NULL DEFAULT '{}', parameters_blob BLOB,
+        tags TEXT NOT NULL DEFAULT '[]', description TEXT, version TEXT, paused INTEGER NOT NULL DEFAULT 0,
+        concurrency_limit INTEGER, collision_strategy TEXT NOT NULL DEFAULT 'ENQUEUE',
+        catchup TEXT NOT NULL DEFAULT 'latest', max_catchup INTEGER NOT NULL DEFAULT 100,
+        misfire_grace REAL NOT NULL DEFAULT 3600, last_slot REAL, created REAL NOT NULL, updated REAL NOT NULL,
+        UNIQUE (flow_name, name)
+    );
+    ALTER TABLE flow_runs ADD COLUMN idempotency_key TEXT;
+    CREATE UNIQUE INDEX flow_runs_idempotency ON flow_runs(idempotency_key) WHERE idempotency_key IS NOT NULL;
+    CREATE INDEX flow_runs_due ON flow_runs(expected_start_time) WHERE state_type = 'SCHEDULED';
+    CREATE INDEX flow_runs_deployment ON flow_runs(deployment_id, created);
+    ALTER TABLE processes ADD COLUMN kind TEXT;
     """,
 ]
 
@@ -997,17 +1015,188 @@ class _Store:
             raise ObjectNotFound(f"{ref!r} matches {len(rows)} flow runs: {listed}. Give more of the id.")
         return rows[0]
 
+    # -- deployments and scheduled runs -------------------------------------------------------------
+    def upsert_deployment(self, dep: dict) -> str:
+        """Create or update a deployment by (flow name, name); returns its id."""
+        now = time.time()
+        out: dict = {}
+
+        def upsert(conn: apsw.Connection) -> None:
+            rows = conn.execute("SELECT id, last_slot, paused, schedules FROM deployments WHERE flow_name=? AND name=?",
+                                (dep["flow_name"], dep["name"])).fetchall()
+            fields = ("entrypoint", "schedules", "parameters", "parameters_blob", "tags", "description", "version",
+                      "paused", "concurrency_limit", "collision_strategy", "catchup", "max_catchup", "misfire_grace")
+            if rows:
+                dep_id, last_slot, _, old_schedules = rows[0]
+                if old_schedules != dep["schedules"]:
+                    last_slot = now  # changed schedules start from now, as in Prefect
+                conn.execute("UPDATE deployments SET " + ", ".join(f"{f}=?" for f in fields)
+                             + ", last_slot=?, updated=? WHERE id=?",
+                             (*(dep[f] for f in fields), last_slot, now, dep_id))
+            else:
+                dep_id = _uuid7()
+                conn.execute("INSERT INTO deployments (id, name, flow_name, " + ", ".join(fields)
+                             + ", last_slot, created, updated) VALUES (" + ",".join("?" * (len(fields) + 6)) + ")",
+                             (dep_id, dep["name"], dep["flow_name"], *(dep[f] for f in fields), now, now, now))
+            out["id"] = dep_id
+
+        self._write_fn(upsert)
+        return out["id"]
+
+    def deployment(self, ref: str) -> dict:
+        """A deployment by id or "flow-name/deployment-name" (or a unique deployment name)."""
+        rows = self._query("SELECT * FROM deployments WHERE id=?", (ref,))
+        if not rows and "/" in ref:
+            flow_name, _, name = ref.partition("/")
+            rows = self._query("SELECT * FROM deployments WHERE flow_name=? AND name=?", (flow_name, name))
+        if not rows:
+            rows = self._query("SELECT * FROM deployments WHERE name=?", (ref,))
+        if not rows:
+            raise ObjectNotFound(f"No deployment named {ref!r}. Name it as 'flow-name/deployment-name'.")
+        if len(rows) > 1:
+            names = ", ".join(f"{r['flow_name']}/{r['name']}" for r in rows)
+            raise ObjectNotFound(f"{ref!r} matches several deployments: {names}.")
+        return rows[0]
+
+    def deployments(self) -> list:
+        return self._query("SELECT * FROM deployments ORDER BY flow_name, name")
+
+    def set_paused(self, dep_id: str, paused: bool) -> int:
+        """Pause or resume a deployment. Pausing cancels its runs that are only scheduled (running ones
+        go on); resuming starts the schedule from now. Returns how many scheduled runs were cancelled."""
+        now = time.time()
+        out = {"n": 0}
+
+        def change(conn: apsw.Connection) -> None:
+            conn.execute("UPDATE deployments SET paused=?, last_slot=CASE WHEN ? THEN last_slot ELSE ? END,"
+                         " updated=? WHERE id=?", (int(paused), int(paused), now, now, dep_id))
+            if paused:
+                for run_id, history in conn.execute(
+                        "SELECT id, history FROM flow_runs WHERE deployment_id=? AND state_type='SCHEDULED'",
+                        (dep_id,)).fetchall():
+                    entry = ("CANCELLED", "Cancelled", "The deployment was paused.", now)
+                    self._append_state(conn, run_id, history, entry, end=True)
+                    out["n"] += 1
+
+        self._write_fn(change)
+        return out["n"]
+
+    def delete_deployment(self, dep_id: str) -> None:
+        self._write([("DELETE FROM deployments WHERE id=?", (dep_id,))])
+
+    @staticmethod
+    def _append_state(conn: apsw.Connection, run_id: str, history: str, entry: tuple, end: bool = False,
+                      extra: str = "", params: tuple = ()) -> None:
+        conn.execute("UPDATE flow_runs SET state_type=?, state_name=?, state_message=?, state_timestamp=?,"
+                     " history=?" + (", end_time=?" if end else "") + extra + " WHERE id=?",
+                     (*entry, _history_json([*map(tuple, json.loads(history)), entry]),
+                      *((entry[3],) if end else ()), *params, run_id))
+
+    def insert_scheduled_runs(self, runs: list, dep_id: Optional[str] = None,
+                              last_slot: Optional[float] = None) -> int:
+        """Insert Scheduled flow runs (each unique by its idempotency key); returns how many were new."""
+        out = {"n": 0}
+
+        def insert(conn: apsw.Connection) -> None:
+            for run in runs:
+                conn.execute("INSERT OR IGNORE INTO flow_runs (id, name, flow_name, deployment_id, parameters,"
+                             " parameters_blob, tags, state_type, state_name, state_message, state_timestamp,"
+                             " history, run_count, expected_start_time, entrypoint, idempotency_key, created,"
+                             " root_flow_run_id) VALUES (?,?,?,?,?,?,?,'SCHEDULED',?,?,?,?,0,?,?,?,?,?)", run)
+                out["n"] += conn.changes()
+            if dep_id is not None and last_slot is not None:
+                conn.execute("UPDATE deployments SET last_slot=max(coalesce(last_slot, 0), ?) WHERE id=?",
+                             (last_slot, dep_id))
+
+        self._write_fn(insert)
+        return out["n"]
+
+    def due_runs(self, deployment_ids: list, now: float, limit: int) -> list:
+        marks = ",".join("?" * len(deployment_ids))
+        return self._query(f"SELECT id, deployment_id, expected_start_time, state_name FROM flow_runs"
+                           f" WHERE state_type='SCHEDULED' AND expected_start_time <= ? AND deployment_id IN ({marks})"
+                           f" ORDER BY expected_start_time LIMIT ?", (now, *deployment_ids, limit))
+
+    def claim_run(self, run_id: str, process_id: str, concurrency_limit: Optional[int],
+                  collision_strategy: str) -> str:
+        """Atomically take a due Scheduled run: "claimed", "taken" (someone else has it), "waiting" or
+        "cancelled" (its deployment is at its concurrency limit)."""
+        now = time.time()
+        out = {"result": "taken"}
+
+        def claim(conn: apsw.Connection) -> None:
+            rows = conn.execute("SELECT history, deployment_id, state_name FROM flow_runs WHERE id=? AND"
+                                " state_type='SCHEDULED'", (run_id,)).fetchall()
+            if not rows:
+                return
+            history, dep_id, name = rows[0]
+            if concurrency_limit is not None:
+                active = conn.execute("SELECT count(*) FROM flow_runs WHERE deployment_id=? AND state_type IN"
+                                      " ('PENDING', 'RUNNING', 'CANCELLING')", (dep_id,)).fetchall()[0][0]
+                if active >= concurrency_limit:
+                    if collision_strategy == "CANCEL_NEW":
+                        entry = ("CANCELLED", "Cancelled", "The deployment's concurrency limit was reached.", now)
+                        self._append_state(conn, run_id, history, entry, end=True)
+                        out["result"] = "cancelled"
+                    else:
+                        if name != "AwaitingConcurrencySlot":
+                            entry = ("SCHEDULED", "AwaitingConcurrencySlot", "Waiting for the deployment's "
+                                     "concurrency limit.", now)
+                            self._append_state(conn, run_id, history, entry)
+                        out["result"] = "waiting"
+                    return
+            entry = ("PENDING", "Pending", None, now)
+            self._append_state(conn, run_id, history, entry, extra=", process_id=?, hostname=?, pid=?",
+                               params=(process_id, _hostname(), os.getpid()))
+            out["result"] = "claimed"
+
+        self._write_fn(claim)
+        return out["result"]
+
+    def mark_late(self, deployment_ids: list, before: float) -> int:
+        marks = ",".join("?" * len(deployment_ids))
+        now = time.time()
+        out = {"n": 0}
+
+        def late(conn: apsw.Connection) -> None:
+            for run_id, history in conn.execute(
+                    f"SELECT id, history FROM flow_runs WHERE state_type='SCHEDULED' AND state_name='Scheduled'"
+                    f" AND expected_start_time < ? AND deployment_id IN ({marks})",
+                    (before, *deployment_ids)).fetchall():
+                self._append_state(conn, run_id, history, ("SCHEDULED", "Late", None, now))
+                out["n"] += 1
+
+        if self._query(f"SELECT 1 FROM flow_runs WHERE state_type='SCHEDULED' AND state_name='Scheduled'"
+                       f" AND expected_start_time < ? AND deployment_id IN ({marks}) LIMIT 1",
+                       (before, *deployment_ids)):
+            self._write_fn(late)
+        return out["n"]
+
+    def finish_run(self, run_id: str, type_: str, name: str, message: str) -> bool:
+        """Give a run that is not final yet a final state (serve does this for children that died)."""
+        now = time.time()
+        out = {"done": False}
+
+        def finish(conn: apsw.Connection) -> None:
+            rows = conn.execute("SELECT history, state_type FROM flow_runs WHERE id=?", (run_id,)).fetchall()
+            if rows and rows[0][1] not in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED"):
+                self._append_state(conn, run_id, rows[0][0], (type_, name, message, now), end=True)
+                out["done"] = True
+
+        self._write_fn(finish)
+        return out["done"]
+
     # -- processes: heartbeats, crash detection, cancellation requests ------------------------------
-    def register_process(self) -> str:
+    def register_process(self, kind: str = "flows") -> str:
         """This process's heartbeat row, written once; the heartbeat thread keeps it fresh."""
         with self._plock:
             if self._process_id is not None:
                 return self._process_id
             self._process_id = _uuid7()
         now = time.time()
-        self._write([("INSERT INTO processes (id, pid, hostname, proc_start, started, heartbeat)"
-                      " VALUES (?,?,?,?,?,?)", (self._process_id, os.getpid(), _hostname(),
-                                                _proc_start(os.getpid()), now, now))])
+        self._write([("INSERT INTO processes (id, pid, hostname, proc_start, started, heartbeat, kind)"
+                      " VALUES (?,?,?,?,?,?,?)", (self._process_id, os.getpid(), _hostname(),
+                                                  _proc_start(os.getpid()), now, now, kind))])
         self._heartbeat = threading.Thread(target=self._heartbeat_loop, name="orchestrator-heartbeat",
                                            daemon=True)
         self._heartbeat.start()

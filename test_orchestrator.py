@@ -2363,7 +2363,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 
 UTC = dt.timezone.utc
 DST_ZONES = ["America/New_York", "Europe/Berlin", "Australia/Sydney", "Europe/London", "America/Santiago",
-             "Australia/Lord_Howe"]
+             "Pacific/Auckland"]  # Lord Howe's half-hour and Havana's midnight changes are pinned below
 
 
 def _field(draw, lo, hi, names=None, allow_step=True):
@@ -2481,6 +2481,30 @@ class TestCron:
         # two skipped times make one run
         assert local("0,30 2 * * *", dt.datetime(2024, 3, 9, 12, tzinfo=UTC), 2) == [
             "2024-03-10T03:00:00-04:00", "2024-03-11T02:00:00-04:00"]
+
+    def test_half_hour_dst_change_pinned(self):
+        import zoneinfo
+
+        zone = zoneinfo.ZoneInfo("Australia/Lord_Howe")  # 2021-04-04 02:00 +11 -> 01:30 +10:30
+        start = dt.datetime(2021, 4, 3, 13, 0, tzinfo=UTC)
+        got = [d.astimezone(zone).strftime("%H:%M%z") for d in ours("*/14 */2 * * *", "Australia/Lord_Howe", start, 7)]
+        assert got == ["00:14+1100", "00:28+1100", "00:42+1100", "00:56+1100", "02:00+1030", "02:14+1030",
+                       "02:28+1030"]  # 02:00-02:28 happen once each, after the repeat of 01:30-01:59
+        skipped = [d.astimezone(zone).strftime("%H:%M") for d in by_cronsim("*/14 */2 * * *", "Australia/Lord_Howe",
+                                                                               start, 7)]
+        assert "02:00" not in skipped  # cronsim skips them
+        fixed = [d.astimezone(zone).strftime("%d %H:%M%z") for d in ours("45 1 * * *", "Australia/Lord_Howe", start, 2)]
+        assert fixed == ["04 01:45+1100", "05 01:45+1030"]  # a repeated time runs once
+
+    def test_midnight_dst_gap_pinned(self):
+        import zoneinfo
+
+        havana = zoneinfo.ZoneInfo("America/Havana")  # 2021-03-14 00:00 -> 01:00
+        start = dt.datetime(2021, 3, 14, 4, 0, tzinfo=UTC)
+        got = [d.astimezone(havana).strftime("%H:%M") for d in ours("*/30 */2 * * *", "America/Havana", start, 2)]
+        assert got == ["02:00", "02:30"]  # 00:xx never happens and 01:xx is an odd hour
+        fixed = [d.astimezone(havana).strftime("%d %H:%M") for d in ours("15 0 * * *", "America/Havana", start, 2)]
+        assert fixed == ["14 01:00", "15 00:15"]  # a skipped fixed time runs right after the jump
 
     def test_day_rules_pinned(self):
         start = dt.datetime(2024, 1, 1, tzinfo=UTC)
