@@ -1062,8 +1062,9 @@ class _Store:
         return self._query("SELECT * FROM deployments ORDER BY flow_name, name")
 
     def set_paused(self, dep_id: str, paused: bool) -> int:
-        """Pause or resume a deployment. Pausing cancels its runs that are only scheduled (running ones
-        go on); resuming starts the schedule from now. Returns how many scheduled runs were cancelled."""
+        """Pause or resume a deployment. Pausing cancels its auto-scheduled runs that have not started
+        (running ones go on; manual runs wait for resume); resuming starts the schedule from now. Returns
+        how many scheduled runs were cancelled."""
         now = time.time()
         out = {"n": 0}
 
@@ -1072,8 +1073,8 @@ class _Store:
                          " updated=? WHERE id=?", (int(paused), int(paused), now, now, dep_id))
             if paused:
                 for run_id, history in conn.execute(
-                        "SELECT id, history FROM flow_runs WHERE deployment_id=? AND state_type='SCHEDULED'",
-                        (dep_id,)).fetchall():
+                        "SELECT id, history FROM flow_runs WHERE deployment_id=? AND state_type='SCHEDULED'"
+                        " AND idempotency_key LIKE 'scheduled %'", (dep_id,)).fetchall():
                     entry = ("CANCELLED", "Cancelled", "The deployment was paused.", now)
                     self._append_state(conn, run_id, history, entry, end=True)
                     out["n"] += 1
@@ -2120,7 +2121,9 @@ class Cron(_Schedule):
 
 class Interval(_Schedule):
     """Runs at ``anchor_date + k × interval``: in absolute time under 24 h, at the same local wall-clock
-    time for 24 h or more.
+    time for 24 h or more. Without ``anchor_date`` the anchor is 2020-01-01 00:00 (UTC under 24 h, else
+    local midnight in the schedule's timezone), so every process computes the same slots (Prefect
+    anchors at the time ``Interval()`` is called).
 
     >>> [d.strftime("%H:%M:%S") for d in Interval(90, anchor_date=_dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc))
     ...  .get_dates(2, start=_dt.datetime(2024, 1, 1, 0, 1, tzinfo=_dt.timezone.utc))]
@@ -2137,7 +2140,9 @@ class Interval(_Schedule):
         if interval.total_seconds() <= 0:
             raise ScheduleError(f"An interval must be greater than zero, not {interval}")
         self.interval, self.timezone = interval, timezone
-        _zone(timezone)
+        zone = _zone(timezone)
+        if anchor_date is None:  # a fixed anchor: the same slots in every process and after restarts
+            anchor_date = _dt.datetime(2020, 1, 1, tzinfo=zone if interval >= _dt.timedelta(hours=24) else _dt.timezone.utc)
         self.anchor_date = _aware(anchor_date, None)
         self.active, self.parameters, self.slug = active, dict(parameters or {}), slug
 
@@ -2195,6 +2200,33 @@ class RRule(_Schedule):
 
     def __repr__(self) -> str:
         return f"RRule({self.rrule!r}, timezone={self.timezone!r})"
+
+
+def _parse_duration(text: str) -> float:
+    """Seconds in a duration such as ``90``, ``30s``, ``10m``, ``2h``, ``7d`` or ``1h30m``.
+
+    >>> _parse_duration("10m"), _parse_duration("1h30m"), _parse_duration("45")
+    (600.0, 5400.0, 45.0)
+    """
+    import re
+
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+    text = str(text).strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhdw])", text)
+    if not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhdw])", "", text).strip():
+        raise ValueError(f"{text!r} is not a duration (use forms like 30s, 10m, 2h, 7d or 1h30m)")
+    return float(sum(float(n) * units[u] for n, u in parts))
+
+
+def _parse_when(text: str) -> _dt.datetime:
+    """An ISO date or datetime; naive values are local time."""
+    try:
+        value = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO date or datetime (like 2024-01-31 or 2024-01-31T09:00)") from None
+    return value.astimezone() if value.tzinfo is None else value
 
 
 def _fmt_duration(seconds: Optional[float]) -> str:
@@ -2436,12 +2468,21 @@ class _Runtime:
         "api_url": lambda: None, "ui_url": lambda: None,
     })
     deployment = _RuntimeSection("deployment", {
-        "id": _fr("deployment_id"), "flow_run_id": _fr("id"), "name": lambda: None,
+        "id": _fr("deployment_id"), "flow_run_id": _fr("id"), "name": lambda: _deployment_name(_fr("deployment_id")()),
         "version": lambda: None, "parameters": lambda: dict(_fr("parameters")() or {}),
     })
 
 
 runtime = _Runtime()
+
+
+@functools.lru_cache(maxsize=64)
+def _deployment_name(deployment_id: Optional[str]) -> Optional[str]:
+    if deployment_id is None:
+        return None
+    with contextlib.suppress(OrchestratorError):
+        return _get_store().deployment(deployment_id)["name"]
+    return None
 
 _LOGGING_READY = False
 _LOGGING_LOCK = threading.Lock()
@@ -3665,6 +3706,8 @@ class _FlowEngine:
         run.tags = set(json.loads(row["tags"]))
         run.parent_flow_run_id, run.parent_task_run_id = row["parent_flow_run_id"], row["parent_task_run_id"]
         run.root_flow_run_id, run.start_time, run.stored = row["root_flow_run_id"], row["start_time"], True
+        run.deployment_id = row.get("deployment_id")
+        run.expected_start_time = row.get("expected_start_time") or run.expected_start_time
         run.state = State(row["state_type"], row["state_name"], row["state_message"], _NO_DATA,
                           row["state_timestamp"])
 
@@ -4763,6 +4806,30 @@ class Flow:
         self.on_running_hooks.append(fn)
         return fn
 
+    def to_deployment(self, name: str, interval: Any = None, cron: Any = None, rrule: Any = None,
+                      paused: Optional[bool] = None, schedule: Any = None, schedules: Optional[list] = None,
+                      concurrency_limit: Any = None, parameters: Optional[dict] = None,
+                      description: Optional[str] = None, tags: Optional[list] = None, version: Optional[str] = None,
+                      catchup: str = "latest", max_catchup: int = 100, misfire_grace: float = 3600,
+                      **ignored: Any) -> "Deployment":
+        """A deployment of this flow, to pass to :func:`serve`. Example:
+        ``serve(etl.to_deployment("nightly", cron="0 2 * * *"))``."""
+        return Deployment(self, name, _make_schedules(interval, cron, rrule, schedule, schedules), parameters,
+                          tags, description, version, bool(paused), concurrency_limit, catchup, max_catchup,
+                          misfire_grace)
+
+    def serve(self, name: Optional[str] = None, interval: Any = None, cron: Any = None, rrule: Any = None,
+              paused: Optional[bool] = None, schedule: Any = None, schedules: Optional[list] = None,
+              global_limit: Any = None, parameters: Optional[dict] = None, description: Optional[str] = None,
+              tags: Optional[list] = None, version: Optional[str] = None, limit: Optional[int] = None,
+              **options: Any) -> None:
+        """Serve this flow on its schedules until SIGINT/SIGTERM. Example: ``hello.serve(cron="* * * * *")``."""
+        deployment = self.to_deployment(name or self.name, interval, cron, rrule, paused, schedule, schedules,
+                                        global_limit, parameters, description, tags, version,
+                                        **{k: v for k, v in options.items()
+                                           if k in ("catchup", "max_catchup", "misfire_grace")})
+        serve(deployment, limit=limit)
+
     def __repr__(self) -> str:
         return f"Flow(name={self.name!r})"
 
@@ -4786,6 +4853,433 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     if __fn is not None:
         return Flow(__fn, **options)
     return lambda fn: Flow(fn, **options)
+
+
+# == 13. Deployments & serving ============================================================================
+#
+# A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
+# slot as a Scheduled flow run (unique per deployment, schedule and slot, so any number of serve processes
+# create it once), claim due runs atomically, and run each claimed run in a child process that imports the
+# entrypoint; the child records the run's states itself. Missed slots follow the deployment's catchup rule.
+
+_LATE_AFTER = 15.0  # seconds overdue before a Scheduled run shows as Late (Prefect's default)
+_MISSED_AFTER = 2.0  # a slot first seen more than this late was missed (the process was down)
+
+
+class ConcurrencyLimitStrategy(str, enum.Enum):
+    """What a deployment does with a run due while it is at its concurrency limit."""
+
+    ENQUEUE = "ENQUEUE"
+    CANCEL_NEW = "CANCEL_NEW"
+
+
+class ConcurrencyLimitConfig:
+    """``to_deployment(concurrency_limit=ConcurrencyLimitConfig(2, collision_strategy="CANCEL_NEW"))``."""
+
+    def __init__(self, limit: int, collision_strategy: Any = ConcurrencyLimitStrategy.ENQUEUE,
+                 grace_period_seconds: Optional[float] = None) -> None:
+        if not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"A concurrency limit must be a whole number of at least 1, not {limit!r}")
+        self.limit = limit
+        self.collision_strategy = ConcurrencyLimitStrategy(
+            collision_strategy.value if isinstance(collision_strategy, enum.Enum) else collision_strategy)
+        self.grace_period_seconds = grace_period_seconds
+
+
+def _make_schedules(interval: Any, cron: Any, rrule: Any, schedule: Any, schedules: Optional[list]) -> list:
+    """Prefect's ways of naming schedules (one or several of each kind) as a list of schedule objects."""
+    def many(value: Any) -> list:
+        if value is None:
+            return []
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
+    out = [s if isinstance(s, _Schedule) else Interval(s) for s in many(interval)]
+    out += [s if isinstance(s, _Schedule) else Cron(s) for s in many(cron)]
+    out += [s if isinstance(s, _Schedule) else RRule(s) for s in many(rrule)]
+    out += many(schedule) + many(schedules)
+    for s in out:
+        if not isinstance(s, _Schedule):
+            raise ScheduleError(f"Not a schedule: {s!r} (use Cron, Interval or RRule)")
+    return out
+
+
+def Schedule(interval: Any = None, cron: Optional[str] = None, rrule: Optional[str] = None,
+             timezone: Optional[str] = None, anchor_date: Optional[_dt.datetime] = None, day_or: bool = True,
+             active: bool = True, parameters: Optional[dict] = None, slug: Optional[str] = None) -> _Schedule:
+    """Prefect's generic schedule: exactly one of ``interval``, ``cron`` or ``rrule``.
+
+    >>> Schedule(cron="0 0 * * *")
+    Cron('0 0 * * *', timezone=None)
+    """
+    kinds = [k for k, v in (("interval", interval), ("cron", cron), ("rrule", rrule)) if v is not None]
+    if len(kinds) != 1:
+        raise ScheduleError(f"Only one schedule type can be defined at a time. Found: {', '.join(kinds) or 'none'}")
+    common = dict(timezone=timezone, active=active, parameters=parameters, slug=slug)
+    if cron is not None:
+        return Cron(cron, day_or=day_or, **common)
+    if rrule is not None:
+        return RRule(rrule, **common)
+    return Interval(interval, anchor_date=anchor_date, **common)
+
+
+def _schedule_spec(s: _Schedule) -> dict:
+    base = {"timezone": s.timezone, "active": s.active, "parameters": s.parameters, "slug": s.slug}
+    if isinstance(s, Cron):
+        return {"cron": s.cron, "day_or": s.day_or, **base}
+    if isinstance(s, Interval):
+        return {"interval": s.interval.total_seconds(), "anchor_date": s.anchor_date.isoformat(), **base}
+    return {"rrule": s.rrule, **base}
+
+
+def _schedule_from_spec(spec: dict) -> _Schedule:
+    spec = dict(spec)
+    if "anchor_date" in spec:
+        spec["anchor_date"] = _dt.datetime.fromisoformat(spec["anchor_date"])
+    return Schedule(**spec)
+
+
+def _describe_schedule(spec: dict) -> str:
+    tz = f" ({spec['timezone']})" if spec.get("timezone") else ""
+    if "cron" in spec:
+        return f"cron: {spec['cron']}{tz}"
+    if "interval" in spec:
+        return f"interval: {_dt.timedelta(seconds=spec['interval'])}{tz}"
+    return f"rrule: {spec['rrule']}{tz}"
+
+
+class Deployment:
+    """A flow with schedules and defaults, made by ``flow.to_deployment(...)`` and run by :func:`serve`."""
+
+    def __init__(self, flow: "Flow", name: str, schedules: list, parameters: Optional[dict], tags: Optional[list],
+                 description: Optional[str], version: Optional[str], paused: bool, concurrency_limit: Any,
+                 catchup: str, max_catchup: int, misfire_grace: float) -> None:
+        self.flow, self.name = flow, _check_name(name)
+        self.schedules = schedules
+        self.parameters = dict(parameters or {})
+        self.tags, self.description, self.version = list(tags or []), description, version
+        self.paused = paused
+        if concurrency_limit is not None and not isinstance(concurrency_limit, ConcurrencyLimitConfig):
+            concurrency_limit = ConcurrencyLimitConfig(concurrency_limit)
+        self.concurrency_limit = concurrency_limit
+        if catchup not in ("latest", "all", "skip"):
+            raise ValueError(f"catchup must be 'latest', 'all' or 'skip', not {catchup!r}")
+        if max_catchup < 0 or misfire_grace < 0:
+            raise ValueError("max_catchup and misfire_grace must not be negative")
+        self.catchup, self.max_catchup, self.misfire_grace = catchup, max_catchup, float(misfire_grace)
+        self.entrypoint = flow._entrypoint()
+        if not self.entrypoint or "<locals>" in self.entrypoint:
+            raise OrchestratorError(f"Flow {flow.name!r} must be defined at the top level of a file to be "
+                                    f"deployed (its runs start in a new process that imports it).")
+        try:
+            flow._signature.bind_partial(**self.parameters)
+        except TypeError as exc:
+            raise ParameterBindError(f"Deployment {self.full_name!r}: the parameters do not fit the flow: {exc}") from None
+        self.id: Optional[str] = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.flow.name}/{self.name}"
+
+    def apply(self) -> str:
+        """Store (create or update) the deployment; returns its id."""
+        limit = self.concurrency_limit
+        self.id = _get_store().upsert_deployment({
+            "name": self.name, "flow_name": self.flow.name, "entrypoint": self.entrypoint,
+            "schedules": _json([_schedule_spec(s) for s in self.schedules]), "parameters": _json(self.parameters),
+            "parameters_blob": _pickled_or_none(self.parameters), "tags": _json(self.tags),
+            "description": self.description, "version": self.version, "paused": int(self.paused),
+            "concurrency_limit": limit.limit if limit else None,
+            "collision_strategy": limit.collision_strategy.value if limit else "ENQUEUE",
+            "catchup": self.catchup, "max_catchup": self.max_catchup, "misfire_grace": self.misfire_grace})
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"Deployment({self.full_name!r}, schedules={self.schedules!r})"
+
+
+def _slot_run(dep: dict, spec: dict, slot: _dt.datetime, late: bool, now: float) -> tuple:
+    """The insert tuple of the Scheduled flow run for one slot of one schedule."""
+    params = {**_deployment_parameters(dep), **(spec.get("parameters") or {})}
+    run_id = _uuid7()
+    name = "Late" if late else "Scheduled"
+    history = _history_json([("SCHEDULED", name, "Flow run scheduled", now)])
+    key = f"scheduled {dep['id']} {_hash(spec)[:12]} {slot.astimezone(_dt.timezone.utc).isoformat()}"
+    tags = _json(["auto-scheduled", *json.loads(dep["tags"])])
+    return (run_id, _random_name(), dep["flow_name"], dep["id"], _json(params), _pickled_or_none(params), tags,
+            name, "Flow run scheduled", now, history, slot.timestamp(), dep["entrypoint"], key, now, run_id)
+
+
+def _deployment_parameters(dep: dict) -> dict:
+    if dep.get("parameters_blob") is not None:
+        with contextlib.suppress(Exception):
+            return pickle.loads(dep["parameters_blob"])
+    return json.loads(dep["parameters"] or "{}")
+
+
+def _due_slots(dep: dict, now: float, start: Optional[float] = None, end: Optional[float] = None) -> list:
+    """(spec, slot, late) for each slot to create now, after the catch-up rule; or every slot in [start, end]."""
+    out = []
+    backfill = start is not None
+    last = dep["last_slot"] if dep["last_slot"] is not None else now
+    begin = start if backfill else max(last, now - dep["misfire_grace"])
+    finish = end if backfill else now + 0.5
+    for spec in json.loads(dep["schedules"]):
+        if not spec.get("active", True):
+            continue
+        schedule = _schedule_from_spec(spec)
+        slots = schedule.get_dates(None, start=_dt.datetime.fromtimestamp(begin - (1e-6 if backfill else 0),
+                                                                          _dt.timezone.utc),
+                                   end=_dt.datetime.fromtimestamp(finish, _dt.timezone.utc))
+        missed = [s for s in slots if not backfill and s.timestamp() < now - _MISSED_AFTER]
+        due = [s for s in slots if backfill or s.timestamp() >= now - _MISSED_AFTER]
+        kept = {"latest": missed[-1:], "all": missed[-dep["max_catchup"]:] if dep["max_catchup"] else [],
+                "skip": []}[dep["catchup"]]
+        out += [(spec, s, s.timestamp() < now - _MISSED_AFTER) for s in kept + due]
+    return out
+
+
+def _process_limit() -> int:
+    return int(os.environ.get("ORCHESTRATOR_RUNNER_PROCESS_LIMIT") or 5)
+
+
+class _Runner:
+    """The serve loop for a set of deployments: schedule, mark late, claim, start children, reap."""
+
+    def __init__(self, deployments: tuple, limit: Optional[int], stop: Optional[threading.Event] = None) -> None:
+        names = [d.full_name for d in deployments]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"Duplicate deployment name(s) given to serve(): {', '.join(dupes)}")
+        if not deployments:
+            raise ValueError("serve() needs at least one deployment")
+        self.deployments = deployments
+        self.limit = limit if limit is not None else _process_limit()
+        self.stop = stop or threading.Event()
+        self.store = _get_store()
+        self.children: dict = {}  # flow run id -> (Popen, started)
+        self.logger = get_logger("runner")
+
+    def run(self) -> None:
+        ids = [d.apply() for d in self.deployments]
+        self.ids = ids
+        self.process_id = self.store.register_process("serve")
+        self._banner()
+        previous = self._install_signals()
+        try:
+            while not self.stop.is_set():
+                now = time.time()
+                try:
+                    self._tick(now)
+                except StoreError as exc:  # a busy or broken file: say so and try again next round
+                    self.logger.error(f"Could not read or write the state database: {exc}")
+                self.stop.wait(0.1)
+            self._shutdown()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _install_signals(self) -> dict:
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                previous[sig] = signal.signal(sig, lambda signum, frame: self._on_signal(signum))
+        return previous
+
+    def _on_signal(self, signum: int) -> None:
+        self.logger.info(f"{signal.Signals(signum).name} received, shutting down: no new runs start")
+        self.stop.set()
+
+    def _banner(self) -> None:
+        lines = ["Your deployments are being served and polling for scheduled runs!"]
+        for d in self.deployments:
+            plans = ", ".join(_describe_schedule(_schedule_spec(s)) for s in d.schedules) or "no schedule"
+            lines.append(f"  {d.full_name}  ({plans})")
+        lines.append("Start a run now with: python orchestrator.py deployments run FLOW/DEPLOYMENT")
+        print("\n".join(lines), file=sys.stderr)
+
+    def _tick(self, now: float) -> None:
+        deps = [self.store.deployment(i) for i in self.ids]
+        for dep in deps:
+            if not dep["paused"]:
+                self._schedule(dep, now)
+        active = [d["id"] for d in deps if not d["paused"]]
+        self._reap()
+        if active:
+            self.store.mark_late(active, now - _LATE_AFTER)
+            self._claim(active, {d["id"]: d for d in deps}, now)
+
+    def _schedule(self, dep: dict, now: float) -> None:
+        slots = _due_slots(dep, now)
+        newest = max([s.timestamp() for _, s, _ in slots] + [min(now, dep["last_slot"] or now)])
+        runs = [_slot_run(dep, spec, slot, late, now) for spec, slot, late in slots]
+        if runs or dep["last_slot"] is None or dep["last_slot"] < now - 1:
+            self.store.insert_scheduled_runs(runs, dep["id"], max(newest, now - 1.0))
+
+    def _claim(self, active: list, deps: dict, now: float) -> None:
+        room = self.limit - len(self.children)
+        if room <= 0:
+            return
+        for run in self.store.due_runs(active, now, room * 2):
+            if len(self.children) >= self.limit:
+                break
+            dep = deps[run["deployment_id"]]
+            outcome = self.store.claim_run(run["id"], self.process_id, dep["concurrency_limit"],
+                                           dep["collision_strategy"])
+            if outcome == "claimed":
+                self._start(run["id"], dep)
+
+    def _start(self, run_id: str, dep: dict) -> None:
+        import subprocess
+
+        here = os.path.dirname(os.path.abspath(__file__))
+        folder = os.path.dirname(dep["entrypoint"].rpartition(":")[0])
+        env = {**os.environ, "ORCHESTRATOR_DB": self.store.path,
+               "PYTHONPATH": os.pathsep.join(p for p in (here, folder, os.environ.get("PYTHONPATH")) if p)}
+        code = "import sys, orchestrator; sys.exit(orchestrator._execute_flow_run(sys.argv[1]))"
+        proc = subprocess.Popen([sys.executable, "-c", code, run_id], env=env, cwd=folder or None,
+                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        self.children[run_id] = (proc, time.monotonic())
+        self.logger.info(f"Started flow run {run_id} of {dep['flow_name']}/{dep['name']} in process {proc.pid}")
+
+    def _reap(self) -> None:
+        for run_id, (proc, _) in list(self.children.items()):
+            code = proc.poll()
+            if code is None:
+                continue
+            del self.children[run_id]
+            if code != 0:
+                self.logger.info(f"Process {proc.pid} for flow run {run_id} exited with status code {code}")
+            self.store.finish_run(run_id, "CRASHED", "Crashed",
+                                  f"The flow run's process exited with status code {code} before the run finished.")
+
+    def _shutdown(self) -> None:
+        grace = float(os.environ.get("ORCHESTRATOR_SERVE_GRACE_SECONDS") or 30)
+        if self.children:
+            self.logger.info(f"Waiting up to {grace:g} s for {len(self.children)} running flow run(s)")
+        deadline = time.monotonic() + grace
+        while self.children and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(0.05)
+        for run_id, (proc, _) in list(self.children.items()):
+            proc.terminate()
+            with contextlib.suppress(Exception):
+                proc.wait(timeout=5)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            self.store.finish_run(run_id, "CANCELLED", "Cancelled", "serve stopped before the run finished.")
+            self.logger.info(f"Cancelled flow run {run_id}: serve stopped before it finished")
+        self.children.clear()
+        self.store.flush()
+
+
+def _die_with_parent() -> None:
+    """In a serve child (Linux): receive SIGKILL when serve dies, so a killed serve leaves no orphans and
+    its runs are marked Crashed."""
+    import ctypes
+
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = False,
+          print_starting_message: bool = True, **runner_kwargs: Any) -> None:
+    """Serve deployments until SIGINT or SIGTERM: every due slot runs once, in its own process.
+
+    Example::
+
+        serve(etl.to_deployment("nightly", cron="0 2 * * *"),
+              poll.to_deployment("every-5m", interval=300))
+    """
+    if _in_event_loop():
+        raise RuntimeError("Cannot call `serve` in an asynchronous context. Use `aserve` instead.")
+    _setup_logging()
+    _Runner(deployments, limit).run()
+
+
+async def aserve(*deployments: Deployment, limit: Optional[int] = None, **kwargs: Any) -> None:
+    """:func:`serve` for async code (the loop runs in a worker thread)."""
+    import asyncio
+
+    _setup_logging()
+    runner = _Runner(deployments, limit)
+    await asyncio.get_running_loop().run_in_executor(None, runner.run)
+
+
+def _flow_run_record(row: dict) -> FlowRun:
+    """A FlowRun object read back from the database, with its state (and result, when persisted)."""
+    run = FlowRun(row["id"], row["name"], row["flow_name"], State(StateType(row["state_type"]), row["state_name"],
+                  row["state_message"], _NO_DATA, row["state_timestamp"]), json.loads(row["parameters"] or "{}"),
+                  set(json.loads(row["tags"] or "[]")), row.get("flow_version"), row.get("parent_flow_run_id"),
+                  row.get("root_flow_run_id"), row.get("entrypoint"), row["created"])
+    run.deployment_id, run.expected_start_time = row.get("deployment_id"), row.get("expected_start_time")
+    run.start_time, run.end_time, run.run_count = row.get("start_time"), row.get("end_time"), row["run_count"]
+    run.history = [tuple(h) for h in json.loads(row["history"] or "[]")]
+    if row["state_type"] == "COMPLETED" and row.get("result_serializer"):
+        with contextlib.suppress(Exception):
+            run.state.data = _load(row["result"], row["result_serializer"], row["result_path"])
+    run.state.state_details.flow_run_id = row["id"]
+    return run
+
+
+def run_deployment(name: str, parameters: Optional[dict] = None, scheduled_time: Optional[_dt.datetime] = None,
+                   flow_run_name: Optional[str] = None, timeout: Optional[float] = None,
+                   poll_interval: float = 0.2, tags: Optional[list] = None, idempotency_key: Optional[str] = None,
+                   **ignored: Any) -> FlowRun:
+    """Create a run of a deployment for a serve process to execute; returns the flow run record.
+
+    ``timeout=0`` returns at once, ``None`` waits until the run is final, a number waits that long. The
+    run's failure is never raised: read ``flow_run.state``::
+
+        run = run_deployment("etl/nightly", parameters={"day": "2024-01-01"}, timeout=0)
+    """
+    if timeout is not None and timeout < 0:
+        raise ValueError("`timeout` cannot be negative")
+    store = _get_store()
+    dep = store.deployment(str(name))
+    params = {**_deployment_parameters(dep), **(parameters or {})}
+    now = time.time()
+    when = _aware(scheduled_time, None).timestamp() if scheduled_time is not None else now
+    run_id = _uuid7()
+    history = _history_json([("SCHEDULED", "Scheduled", "Flow run scheduled", now)])
+    all_tags = _json([*json.loads(dep["tags"]), *(tags or [])])
+    store.insert_scheduled_runs([(run_id, flow_run_name or _random_name(), dep["flow_name"], dep["id"], _json(params),
+                                  _pickled_or_none(params), all_tags, "Scheduled", "Flow run scheduled", now, history,
+                                  when, dep["entrypoint"], idempotency_key, now, run_id)])
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        row = store.flow_run(run_id)
+        if row is None and idempotency_key:  # an earlier call made it
+            row = store._query("SELECT * FROM flow_runs WHERE idempotency_key=?", (idempotency_key,))[0]
+            run_id = row["id"]
+        if row["state_type"] in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED") or (
+                deadline is not None and time.monotonic() >= deadline):
+            return _flow_run_record(row)
+        time.sleep(poll_interval)
+
+
+def _execute_flow_run(run_id: str) -> int:
+    """A serve child's whole job: run one claimed flow run of a deployment; the exit code says how it ended."""
+    store = _get_store()
+    row = store.flow_run(run_id)
+    if row is None:
+        print(f"orchestrator: no flow run {run_id}", file=sys.stderr)
+        return 1
+    try:
+        flow_obj = _load_entrypoint(row["entrypoint"])
+        params = flow_obj._parameters((), _recorded_parameters(row))
+    except ParameterBindError as exc:
+        message = f"The flow's signature no longer matches the deployment's parameters: {exc}"
+        store.finish_run(run_id, "FAILED", "Failed", message)
+        print(f"orchestrator: {message}", file=sys.stderr)
+        return 1
+    except OrchestratorError as exc:
+        store.finish_run(run_id, "FAILED", "Failed", str(exc))
+        print(f"orchestrator: {exc}", file=sys.stderr)
+        return 1
+    engine = _FlowEngine(flow_obj, params, None, resume=row)
+    state = _run_coro_sync(engine.run_async()) if flow_obj._is_async else engine.run_sync()
+    return 0 if state.is_completed() else 1
 
 
 # == 14. CLI ==============================================================================================
@@ -4873,7 +5367,209 @@ def _make_cli():
         else:
             click.echo(f"Flow run {run!r} was successfully scheduled for cancellation ({name}).")
 
+    _deployment_commands(cli, click)
+
+    @cli.command("serve")
+    @click.argument("entrypoint", metavar="FILE.py:FLOW")
+    @click.option("--name", required=True, help="The deployment's name.")
+    @click.option("--cron", help="A cron expression.")
+    @click.option("--interval", type=float, help="Seconds between runs.")
+    @click.option("--timezone", help="The schedule's IANA timezone (default UTC).")
+    @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter (value as JSON).")
+    @click.option("--limit", type=int, help="How many runs may run at once in this process.")
+    @click.pass_context
+    def serve_command(ctx: Any, entrypoint: str, name: str, cron: Optional[str], interval: Optional[float],
+                      timezone: Optional[str], params: tuple, limit: Optional[int]) -> None:
+        """Serve a flow on a schedule until Ctrl-C or SIGTERM.
+
+        Example: python orchestrator.py serve jobs.py:nightly --name nightly --cron "0 2 * * *"
+        """
+        if (cron is None) == (interval is None):
+            raise click.UsageError("give exactly one of --cron and --interval")
+        parameters = _parse_params(params, None)
+        schedule = Cron(cron, timezone=timezone) if cron else Interval(interval, timezone=timezone)
+
+        def go() -> None:
+            path, _, qualname = entrypoint.rpartition(":")
+            flow_obj = _load_entrypoint(f"{os.path.abspath(path)}:{qualname}")
+            serve(flow_obj.to_deployment(name, schedules=[schedule], parameters=parameters), limit=limit)
+
+        _cli_call(ctx, go)
+
     return cli
+
+
+def _parse_params(pairs: tuple, raw_json: Optional[str]) -> dict:
+    """``--param k=v`` (v as JSON, else text) and ``--params JSON`` as one dict; ClickException on bad input."""
+    import click
+
+    params: dict = {}
+    if raw_json:
+        try:
+            params = json.loads(raw_json)
+        except ValueError as exc:
+            raise click.BadParameter(f"--params is not valid JSON: {exc}") from None
+        if not isinstance(params, dict):
+            raise click.BadParameter("--params must be a JSON object")
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key:
+            raise click.BadParameter(f"--param {pair!r} must look like KEY=VALUE")
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
+
+
+def _deployment_commands(cli: Any, click: Any) -> None:
+    """The ``deployments`` group: ls, run, pause, resume, backfill, delete."""
+
+    @cli.group()
+    def deployments() -> None:
+        """Deployments: list them, run them now, pause, resume, backfill, delete.
+
+        Example: python orchestrator.py deployments ls
+        """
+
+    @deployments.command("ls")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    @click.pass_context
+    def ls(ctx: Any, as_json: bool) -> None:
+        """Every deployment with its schedules, next run and last state.
+
+        Example: python orchestrator.py deployments ls --json
+        """
+        rows = _cli_call(ctx.parent, _deployment_rows)
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        from tabulate import tabulate
+
+        click.echo(tabulate([[r["name"], "; ".join(r["schedules"]) or "-", "paused" if r["paused"] else "active",
+                              _fmt_ago_or_in(r["next_run"]), r["last_state"] or "-"] for r in rows],
+                            headers=["Deployment", "Schedule", "Status", "Next run", "Last state"]))
+
+    @deployments.command("run")
+    @click.argument("name")
+    @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter (value as JSON).")
+    @click.option("--params", "raw_params", metavar="JSON", help="Parameters as a JSON object.")
+    @click.option("--start-in", metavar="DURATION", help="Start after this long (30s, 10m, 2h).")
+    @click.option("--start-at", metavar="ISO", help="Start at this time (local unless it has an offset).")
+    @click.option("--flow-run-name", help="The run's name.")
+    @click.pass_context
+    def run_cmd(ctx: Any, name: str, params: tuple, raw_params: Optional[str], start_in: Optional[str],
+                start_at: Optional[str], flow_run_name: Optional[str]) -> None:
+        """Create a run of a deployment now (or later); a serve process runs it.
+
+        Example: python orchestrator.py deployments run etl/nightly --param day=2024-01-31 --start-in 10m
+        """
+        parameters = _parse_params(params, raw_params)
+        if start_in and start_at:
+            raise click.UsageError("give --start-in or --start-at, not both")
+        try:
+            when = (_utc_now() + _dt.timedelta(seconds=_parse_duration(start_in)) if start_in
+                    else _parse_when(start_at) if start_at else None)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        run = _cli_call(ctx.parent, run_deployment, name, parameters, when, flow_run_name, 0)
+        click.echo(f"Created flow run {run.name!r} ({run.id}) of {name}, scheduled for "
+                   f"{_fmt_local(run.expected_start_time)}.")
+
+    @deployments.command()
+    @click.argument("name")
+    @click.pass_context
+    def pause(ctx: Any, name: str) -> None:
+        """Pause a deployment: no new scheduled runs; running ones go on; history stays.
+
+        Example: python orchestrator.py deployments pause etl/nightly
+        """
+        dep = _cli_call(ctx.parent, lambda: _get_store().deployment(name))
+        cancelled = _cli_call(ctx.parent, lambda: _get_store().set_paused(dep["id"], True))
+        click.echo(f"Paused {dep['flow_name']}/{dep['name']}" + (f"; cancelled {cancelled} scheduled run(s)."
+                                                                 if cancelled else "."))
+
+    @deployments.command()
+    @click.argument("name")
+    @click.pass_context
+    def resume(ctx: Any, name: str) -> None:
+        """Resume a paused deployment; its schedule starts again from now.
+
+        Example: python orchestrator.py deployments resume etl/nightly
+        """
+        dep = _cli_call(ctx.parent, lambda: _get_store().deployment(name))
+        _cli_call(ctx.parent, lambda: _get_store().set_paused(dep["id"], False))
+        click.echo(f"Resumed {dep['flow_name']}/{dep['name']}.")
+
+    @deployments.command()
+    @click.argument("name")
+    @click.option("--start", required=True, metavar="ISO", help="The first slot time (inclusive).")
+    @click.option("--end", required=True, metavar="ISO", help="The last slot time (inclusive).")
+    @click.pass_context
+    def backfill(ctx: Any, name: str, start: str, end: str) -> None:
+        """Create a run for every slot of the deployment's schedules in a range; running it again adds nothing.
+
+        Example: python orchestrator.py deployments backfill etl/nightly --start 2024-01-01 --end 2024-01-31
+        """
+        try:
+            begin, finish = _parse_when(start).timestamp(), _parse_when(end).timestamp()
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        if finish < begin:
+            raise click.BadParameter("--end is before --start")
+        made, total = _cli_call(ctx.parent, _backfill, name, begin, finish)
+        click.echo(f"Created {made} run(s) for {total} slot(s) ({total - made} already existed).")
+
+    @deployments.command()
+    @click.argument("name")
+    @click.pass_context
+    def delete(ctx: Any, name: str) -> None:
+        """Delete a deployment (its runs and their history stay).
+
+        Example: python orchestrator.py deployments delete etl/nightly
+        """
+        dep = _cli_call(ctx.parent, lambda: _get_store().deployment(name))
+        _cli_call(ctx.parent, lambda: _get_store().delete_deployment(dep["id"]))
+        click.echo(f"Deleted {dep['flow_name']}/{dep['name']}.")
+
+
+def _backfill(name: str, begin: float, finish: float) -> tuple:
+    store = _get_store()
+    dep = store.deployment(name)
+    now = time.time()
+    slots = _due_slots(dep, now, start=begin, end=finish)
+    made = store.insert_scheduled_runs([_slot_run(dep, spec, slot, False, now) for spec, slot, _ in slots])
+    return made, len(slots)
+
+
+def _deployment_rows() -> list:
+    store = _get_store()
+    rows = []
+    now = _utc_now()
+    for dep in store.deployments():
+        specs = json.loads(dep["schedules"])
+        nexts = [d for spec in specs if spec.get("active", True)
+                 for d in _schedule_from_spec(spec).get_dates(1, start=now)]
+        last = store._query("SELECT state_name FROM flow_runs WHERE deployment_id=? AND state_type NOT IN"
+                            " ('SCHEDULED') ORDER BY created DESC LIMIT 1", (dep["id"],))
+        rows.append({"id": dep["id"], "name": f"{dep['flow_name']}/{dep['name']}",
+                     "schedules": [_describe_schedule(spec) for spec in specs], "paused": bool(dep["paused"]),
+                     "next_run": min(nexts).isoformat() if nexts and not dep["paused"] else None,
+                     "last_state": last[0]["state_name"] if last else None, "entrypoint": dep["entrypoint"],
+                     "parameters": json.loads(dep["parameters"]), "tags": json.loads(dep["tags"])})
+    return rows
+
+
+def _fmt_local(ts: Optional[float]) -> str:
+    return "" if ts is None else time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
+
+
+def _fmt_ago_or_in(iso: Optional[str]) -> str:
+    if not iso:
+        return "-"
+    ts = _dt.datetime.fromisoformat(iso).timestamp()
+    delta = ts - time.time()
+    return f"{_fmt_local(ts)} (in {_fmt_duration(max(0.0, delta))})"
 
 
 def _cli_call(ctx: Any, fn: Callable, *args: Any) -> Any:
