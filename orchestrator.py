@@ -4863,7 +4863,7 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
 # entrypoint; the child records the run's states itself. Missed slots follow the deployment's catchup rule.
 
 _LATE_AFTER = 15.0  # seconds overdue before a Scheduled run shows as Late (Prefect's default)
-_MISSED_AFTER = 2.0  # a slot first seen more than this late was missed (the process was down)
+_MISSED_AFTER = 1.0  # a slot first seen more than this late was missed (nothing was serving it)
 
 
 class ConcurrencyLimitStrategy(str, enum.Enum):

@@ -2576,3 +2576,284 @@ class TestSchedules:
         assert [d.strftime("%a %H:%M") for d in dates] == ["Mon 08:00", "Wed 08:00", "Fri 08:00"]
         with pytest.raises(o.ScheduleError, match="Invalid rrule"):
             o.RRule("FREQ=SOMETIMES")
+
+
+# == 13. Deployments & serving ============================================================================
+
+SERVE_FILE = """
+import os, sys, time
+from orchestrator import flow, task, serve, Cron, Interval, ConcurrencyLimitConfig
+
+@task
+def work(n):
+    time.sleep(float(os.environ.get("WORK_SECONDS", "0")))
+    return n
+
+@flow
+def tick(n: int = 1):
+    return work(n)
+
+@flow
+def slow(n: int = 1):
+    time.sleep(float(os.environ.get("SLOW_SECONDS", "1.5")))
+    return n
+
+if __name__ == "__main__":
+    which = sys.argv[1]
+    if which == "tick":
+        serve(tick.to_deployment("every-second", interval=1))
+    elif which == "policies":
+        serve(tick.to_deployment("latest", interval=1, catchup="latest"),
+              tick.to_deployment("all", interval=1, catchup="all"),
+              tick.to_deployment("skip", interval=1, catchup="skip"))
+    elif which == "limited":
+        serve(slow.to_deployment("enqueue", interval=0.5, concurrency_limit=1),
+              slow.to_deployment("cancel-new", interval=0.5,
+                                 concurrency_limit=ConcurrencyLimitConfig(1, collision_strategy="CANCEL_NEW")))
+    elif which == "slow":
+        serve(slow.to_deployment("slow", interval=1))
+    elif which == "manual":
+        serve(tick.to_deployment("manual", parameters={"n": 5}))
+    elif which == "params":
+        serve(tick.to_deployment("with-params", interval=1, parameters={"n": 3}),
+              tick.to_deployment("plain", interval=1))
+"""
+
+
+@pytest.fixture
+def serve_file(tmp_path, db):
+    path = tmp_path / "served.py"
+    path.write_text(SERVE_FILE)
+    env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING",
+           "ORCHESTRATOR_SERVE_GRACE_SECONDS": "3"}
+    procs = []
+
+    def start(which, **extra):
+        proc = subprocess.Popen([PY, str(path), which], env={**env, **extra}, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        procs.append(proc)
+        return proc
+
+    yield path, env, start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def stop(proc, timeout=20):
+    import signal
+
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, err
+
+
+def wait_until(predicate, timeout=20.0, step=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+class TestServing:
+    def test_definition_errors(self, db):
+        with pytest.raises(o.ScheduleError, match="Only one schedule type"):
+            o.Schedule(interval=5, cron="* * * * *")
+        with pytest.raises(o.ScheduleError, match="greater than zero"):
+            o.Interval(0)
+        with pytest.raises(o.ScheduleError, match="Invalid cron string"):
+            o.Cron("every day")
+        with pytest.raises(o.ScheduleError, match="Unknown timezone"):
+            o.Interval(60, timezone="Nowhere/Land")
+
+        @flow
+        def local_flow(x: int):
+            return x
+
+        with pytest.raises(o.OrchestratorError, match="defined at the top level"):
+            local_flow.to_deployment("d", interval=5)
+
+    def test_bad_parameters_and_duplicate_names(self, db, tmp_path):
+        script = tmp_path / "defs.py"
+        script.write_text("from orchestrator import flow\n@flow\ndef f(x: int = 1):\n    return x\n")
+        out = run_py(f"""
+            import sys, orchestrator as o
+            sys.path.insert(0, {str(tmp_path)!r})
+            import defs
+            try:
+                defs.f.to_deployment("d", interval=5, parameters={{"y": 1}})
+            except o.ParameterBindError as e:
+                print("params:", e)
+            try:
+                o.serve(defs.f.to_deployment("d", interval=5), defs.f.to_deployment("d", cron="* * * * *"))
+            except ValueError as e:
+                print("dupes:", e)
+        """, db)
+        assert "params: Deployment 'f/d': the parameters do not fit the flow" in out.stdout, out.stderr
+        assert "dupes: Duplicate deployment name(s) given to serve(): f/d" in out.stdout
+
+    def test_two_serves_run_every_slot_exactly_once(self, db, serve_file):
+        path, env, start = serve_file
+        a, b = start("tick"), start("tick")
+        time.sleep(10)
+        codes = [stop(a), stop(b)]
+        assert [c for c, _ in codes] == [0, 0], codes
+        runs = rows(db, "SELECT expected_start_time, state_type, start_time FROM flow_runs WHERE deployment_id"
+                        " IS NOT NULL ORDER BY expected_start_time")
+        slots = [r["expected_start_time"] for r in runs]
+        assert len(slots) == len(set(slots)) >= 8  # once each
+        assert all(b - a == pytest.approx(1.0) for a, b in zip(slots, slots[1:]))  # no slot missed
+        done = [r for r in runs if r["state_type"] == "COMPLETED"]
+        assert len(done) >= len(runs) - 1  # the last slot may have been cut by the stop
+        assert max(r["start_time"] - r["expected_start_time"] for r in done) < 1.0  # on time
+        both = rows(db, "SELECT count(DISTINCT pid) AS n FROM processes WHERE kind='serve'")[0]["n"]
+        assert both == 2
+
+    def test_killed_serve_run_crashes_and_slots_go_on(self, db, serve_file):
+        import signal
+
+        path, env, start = serve_file
+        a = start("slow", ORCHESTRATOR_HEARTBEAT_SECONDS="0.3")
+        assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE state_type='RUNNING'"), 20)
+        b = start("slow", ORCHESTRATOR_HEARTBEAT_SECONDS="0.3")
+        assert wait_until(lambda: rows(db, "SELECT 1 FROM processes WHERE kind='serve' AND pid=?", (b.pid,)), 20)
+        running = rows(db, "SELECT f.id FROM flow_runs f JOIN processes p ON p.id = f.process_id WHERE"
+                           " f.state_type='RUNNING' AND p.pid != ?", (b.pid,))
+        a.send_signal(signal.SIGKILL)
+        a.wait(timeout=10)
+        killed_at = time.time()
+        assert wait_until(lambda: any(r["state_type"] == "CRASHED" for r in rows(
+            db, "SELECT state_type FROM flow_runs WHERE id IN (%s)" % ",".join("?" * len(running)),
+            tuple(r["id"] for r in running))), 20)
+        assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE state_type='COMPLETED' AND"
+                                           " expected_start_time > ?", (killed_at,)), 20)
+        assert stop(b)[0] == 0
+
+    def test_missed_slots_follow_the_policy(self, db, serve_file):
+        path, env, start = serve_file
+        first = start("policies")
+        time.sleep(2.5)
+        assert stop(first)[0] == 0
+        stopped = time.time()
+        time.sleep(5)
+        restarted = time.time()
+        second = start("policies")
+        time.sleep(2.5)
+        assert stop(second)[0] == 0
+
+        def caught_up(name):  # runs the restarted serve made for missed slots: created Late
+            made = rows(db, "SELECT f.expected_start_time, f.history FROM flow_runs f JOIN deployments d ON d.id ="
+                            " f.deployment_id WHERE d.name=? AND f.created > ?", (name, restarted))
+            return sorted(r["expected_start_time"] for r in made if json.loads(r["history"])[0][1] == "Late")
+
+        latest, every, skipped = caught_up("latest"), caught_up("all"), caught_up("skip")
+        assert len(latest) == 1 and stopped < latest[0] < restarted + 2  # the most recent missed slot, once
+        assert len(every) >= 4 and all(b - a == pytest.approx(1.0) for a, b in zip(every, every[1:]))
+        assert every[-1] == latest[0] and skipped == []  # all: every missed slot in order; skip: none
+
+    def test_concurrency_limits(self, db, serve_file):
+        path, env, start = serve_file
+        proc = start("limited", SLOW_SECONDS="1.2")
+        time.sleep(4.5)
+        assert stop(proc)[0] == 0
+        for name in ("enqueue", "cancel-new"):
+            runs = rows(db, "SELECT f.state_name, f.start_time, f.end_time, f.history FROM flow_runs f JOIN"
+                            " deployments d ON d.id = f.deployment_id WHERE d.name=?", (name,))
+            spans = sorted((r["start_time"], r["end_time"]) for r in runs if r["start_time"] and r["end_time"])
+            assert all(b[0] >= a[1] - 0.05 for a, b in zip(spans, spans[1:])), spans  # never two at once
+            assert len(spans) >= 2
+            if name == "enqueue":
+                assert any("AwaitingConcurrencySlot" in r["history"] for r in runs)
+            else:
+                assert any(r["state_name"] == "Cancelled" and "concurrency limit" in r["history"] for r in runs)
+
+    def test_run_deployment_and_manual_runs(self, db, serve_file):
+        path, env, start = serve_file
+        proc = start("manual")
+        try:
+            assert wait_until(lambda: rows(db, "SELECT 1 FROM deployments"), 20)
+            made = run_py("""
+                import orchestrator as o
+                run = o.run_deployment("tick/manual", parameters={"n": 9}, timeout=30)
+                print(run.state.name, run.state.result(), run.parameters)
+                quick = o.run_deployment("tick/manual", timeout=0)
+                print(quick.state.name)
+            """, db)
+            assert made.stdout.split("\n")[0] == "Completed 9 {'n': 9}", made.stderr
+            assert made.stdout.split("\n")[1] == "Scheduled"
+            out = cli(db, "deployments", "run", "tick/manual", "--param", "n=4", env=env)
+            assert out.returncode == 0 and "Created flow run" in out.stdout
+            assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE parameters='{\"n\": 4}' AND"
+                                               " state_type='COMPLETED'"), 20)
+        finally:
+            assert stop(proc)[0] == 0
+        with pytest.raises(ValueError):
+            o.run_deployment("tick/manual", timeout=-1)
+        with pytest.raises(o.ObjectNotFound):
+            o.run_deployment("tick/none", timeout=0)
+
+    def test_changed_flow_fails_its_runs_and_serve_goes_on(self, db, serve_file):
+        path, env, start = serve_file
+        proc = start("params")
+        try:
+            assert wait_until(lambda: len(rows(db, "SELECT 1 FROM flow_runs WHERE state_type='COMPLETED'")) >= 3, 20)
+            path.write_text(SERVE_FILE.replace("def tick(n: int = 1):", "def tick(m: int = 1):")
+                            .replace("return work(n)", "return work(m)"))
+            marker = time.time()
+            assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE state_type='FAILED' AND"
+                                               " created > ?", (marker,)), 20)
+        finally:
+            code, err = stop(proc)
+        assert code == 0
+        failed = rows(db, "SELECT f.state_message, d.name FROM flow_runs f JOIN deployments d ON"
+                          " d.id = f.deployment_id WHERE f.state_type='FAILED'")
+        assert "no longer matches the deployment's parameters" in failed[0]["state_message"]
+        assert {r["name"] for r in failed} == {"with-params"}
+        assert rows(db, "SELECT 1 FROM flow_runs f JOIN deployments d ON d.id = f.deployment_id WHERE"
+                        " d.name='plain' AND f.state_type='COMPLETED' AND f.created > ?", (marker,))
+
+    def test_deployments_cli(self, db, serve_file):
+        path, env, start = serve_file
+        proc = start("tick")
+        assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE state_type='COMPLETED'"), 20)
+        assert stop(proc)[0] == 0
+        listing = json.loads(cli(db, "deployments", "ls", "--json").stdout)
+        assert listing[0]["name"] == "tick/every-second" and listing[0]["schedules"] == ["interval: 0:00:01"]
+        assert listing[0]["last_state"] == "Completed" and listing[0]["next_run"]
+        first = cli(db, "deployments", "backfill", "tick/every-second", "--start", "2024-01-01T00:00:00",
+                    "--end", "2024-01-01T00:00:04")
+        again = cli(db, "deployments", "backfill", "tick/every-second", "--start", "2024-01-01T00:00:00",
+                    "--end", "2024-01-01T00:00:04")
+        assert "Created 5 run(s) for 5 slot(s)" in first.stdout and "Created 0 run(s) for 5 slot(s)" in again.stdout
+        paused = cli(db, "deployments", "pause", "tick/every-second")
+        assert paused.returncode == 0 and "cancelled 5 scheduled run(s)" in paused.stdout
+        assert json.loads(cli(db, "deployments", "ls", "--json").stdout)[0]["paused"] is True
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs WHERE state_type='COMPLETED'")[0]["n"] >= 1  # kept
+        assert cli(db, "deployments", "resume", "every-second").returncode == 0
+        for bad in (("deployments", "run", "nope"), ("deployments", "backfill", "tick/every-second", "--start", "x",
+                                                     "--end", "y")):
+            out = cli(db, *bad)
+            assert out.returncode in (1, 2) and "Traceback" not in out.stderr and out.stderr.strip()
+
+    @pytest.mark.parametrize("example,seconds", [("nightly.py", 3.5), ("poller.py", 3.0), ("several.py", 4.0)])
+    def test_examples_serve_on_a_fast_schedule(self, db, tmp_path, example, seconds):
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "POLLER_INBOX": str(tmp_path / "in"),
+               "ORCHESTRATOR_SERVE_GRACE_SECONDS": "5"}
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / "a.txt").write_text("hello")
+        proc = subprocess.Popen([PY, str(HERE / "examples" / example), "--fast"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(seconds)
+        finally:
+            code, err = stop(proc)
+        assert code == 0, err[-2000:]
+        runs = rows(db, "SELECT f.state_type, d.name FROM flow_runs f JOIN deployments d ON d.id = f.deployment_id")
+        assert sum(r["state_type"] == "COMPLETED" for r in runs) >= 2, err[-2000:]
+        if example == "several.py":
+            assert {r["name"] for r in runs if r["state_type"] == "COMPLETED"} >= {"nightly-report", "health-check"}
+        if example == "poller.py":
+            assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
