@@ -2815,6 +2815,19 @@ class TestServing:
         assert rows(db, "SELECT 1 FROM flow_runs f JOIN deployments d ON d.id = f.deployment_id WHERE"
                         " d.name='plain' AND f.state_type='COMPLETED' AND f.created > ?", (marker,))
 
+    def test_entrypoint_that_no_longer_imports_fails_its_runs(self, db, serve_file):
+        path, env, start = serve_file
+        proc = start("tick")
+        try:
+            assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE state_type='COMPLETED'"), 20)
+            path.write_text(SERVE_FILE + "\nraise ImportError('a missing dependency')\n")
+            assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE state_type='FAILED'"), 20)
+        finally:
+            code, err = stop(proc)
+        assert code == 0
+        message = rows(db, "SELECT state_message FROM flow_runs WHERE state_type='FAILED'")[0]["state_message"]
+        assert "no longer imports: ImportError: a missing dependency" in message
+
     def test_deployments_cli(self, db, serve_file):
         path, env, start = serve_file
         proc = start("tick")
