@@ -2828,6 +2828,35 @@ class TestServing:
         message = rows(db, "SELECT state_message FROM flow_runs WHERE state_type='FAILED'")[0]["state_message"]
         assert "no longer imports: ImportError: a missing dependency" in message
 
+    def test_sigterm_gives_grace_then_cancels(self, db, serve_file):
+        import signal
+
+        path, env, start = serve_file
+        proc = start("slow", SLOW_SECONDS="30", ORCHESTRATOR_SERVE_GRACE_SECONDS="1")
+        assert wait_until(lambda: rows(db, "SELECT 1 FROM flow_runs WHERE state_type='RUNNING'"), 20)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+        assert proc.returncode == 0 and time.monotonic() - t0 < 10
+        states = {r["state_name"] for r in rows(db, "SELECT state_name FROM flow_runs WHERE start_time IS NOT NULL")}
+        assert states == {"Cancelled"}
+        assert rows(db, "SELECT 1 FROM flow_runs WHERE state_type IN ('RUNNING', 'PENDING')") == []
+
+    def test_overdue_scheduled_runs_show_as_late(self, db):
+        s = store(db)
+        now = time.time()
+        s._write([("INSERT INTO deployments (id, name, flow_name, entrypoint, created, updated) VALUES"
+                   " ('d1', 'd', 'f', '/x.py:f', 1, 1)", ()),
+                  ("INSERT INTO flow_runs (id, name, flow_name, deployment_id, state_type, state_name, history,"
+                   " expected_start_time, created) VALUES ('r1', 'n', 'f', 'd1', 'SCHEDULED', 'Scheduled', '[]', ?, 1)",
+                   (now - 20,)),
+                  ("INSERT INTO flow_runs (id, name, flow_name, deployment_id, state_type, state_name, history,"
+                   " expected_start_time, created) VALUES ('r2', 'n', 'f', 'd1', 'SCHEDULED', 'Scheduled', '[]', ?, 1)",
+                   (now - 5,))])
+        assert s.mark_late(["d1"], now - o._LATE_AFTER) == 1
+        assert {r["id"]: r["state_name"] for r in rows(db, "SELECT id, state_name FROM flow_runs")} == {
+            "r1": "Late", "r2": "Scheduled"}
+
     def test_deployments_cli(self, db, serve_file):
         path, env, start = serve_file
         proc = start("tick")
