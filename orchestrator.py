@@ -39,8 +39,8 @@ Decisions where Prefect is silent or surprising (the README's migration table sa
 
 Contents (numbered banners below):
     1. module header          6. results & caching       11. public decorators
-    2. settings               7. time                    12. (coordination: not yet)
-    3. errors                 8. context & logging       13. (deployments & serving: not yet)
+    2. settings               7. time                    12. coordination (variables, artifacts)
+    3. errors                 8. context & logging       13. deployments & serving
     4. states                 9. futures & task runners  14. CLI
     5. store                 10. engine
 """
@@ -204,6 +204,7 @@ def _log_level() -> int:
 # OrchestratorError
 #  ├── StoreError                      the database cannot be opened, is not ours, or is too new
 #  ├── ObjectNotFound                  no run (or other object) by that id or name
+#  ├── ObjectAlreadyExists             a variable or limit by that name exists already
 #  ├── InvalidNameError (ValueError)   a name with a forbidden character
 #  ├── ReservedArgumentError (TypeError)
 #  ├── ParameterBindError (TypeError)  arguments that do not fit the function's signature
@@ -232,6 +233,10 @@ class StoreError(OrchestratorError):
 
 class ObjectNotFound(OrchestratorError):
     """No object with that id or name."""
+
+
+class ObjectAlreadyExists(OrchestratorError):
+    """An object with that name exists already."""
 
 
 class InvalidNameError(OrchestratorError, ValueError):
@@ -616,6 +621,29 @@ _MIGRATIONS = [
     CREATE INDEX flow_runs_deployment ON flow_runs(deployment_id, created);
     ALTER TABLE processes ADD COLUMN kind TEXT;
     """,
+    # 4: run names are looked up by the CLI; variables, artifacts and concurrency limits
+    """
+    CREATE INDEX flow_runs_name ON flow_runs(name);
+    CREATE TABLE variables (
+        name TEXT PRIMARY KEY, value TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]',
+        created REAL NOT NULL, updated REAL NOT NULL
+    );
+    CREATE TABLE artifacts (
+        id TEXT PRIMARY KEY, key TEXT, type TEXT NOT NULL, data TEXT, description TEXT,
+        flow_run_id TEXT, task_run_id TEXT, created REAL NOT NULL, updated REAL NOT NULL
+    );
+    CREATE INDEX artifacts_key ON artifacts(key, created);
+    CREATE INDEX artifacts_flow_run ON artifacts(flow_run_id);
+    CREATE TABLE concurrency_limits (
+        name TEXT PRIMARY KEY, "limit" INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+        slot_decay_per_second REAL NOT NULL DEFAULT 0, created REAL NOT NULL, updated REAL NOT NULL
+    );
+    CREATE TABLE concurrency_slots (
+        id INTEGER PRIMARY KEY, limit_name TEXT NOT NULL, occupy INTEGER NOT NULL, process_id TEXT,
+        acquired REAL NOT NULL, expires REAL
+    );
+    CREATE INDEX concurrency_slots_limit ON concurrency_slots(limit_name);
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -686,8 +714,9 @@ _SORTED_ENCODER = json.JSONEncoder(default=_json_fallback, sort_keys=True)
 class _Store:
     """One SQLite state database. ``_get_store(path)`` opens (creating or upgrading) it once per process."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, readonly: bool = False) -> None:
         self.path = path
+        self.readonly = readonly
         self._readers = threading.local()
         self._wlock = threading.RLock()
         self._plock = threading.Lock()
@@ -702,23 +731,30 @@ class _Store:
         self.results_dir = os.path.join(os.path.dirname(os.path.abspath(path)), "results")
         self._writer = self._connect()
         self._migrate()
+        if readonly:
+            return
         _at_exit(self.flush)
-        self.detect_crashes()  # the next process to open the database finds the runs of dead ones
+        with contextlib.suppress(StoreError):  # best effort: a busy file must not stop a reader
+            self.detect_crashes()  # the next process to open the database finds the runs of dead ones
 
     # -- connections and transactions --------------------------------------------------------------
     def _connect(self) -> apsw.Connection:
         folder = os.path.dirname(os.path.abspath(self.path))
         try:
-            os.makedirs(folder, exist_ok=True)
-            conn = apsw.Connection(self.path)
+            if getattr(self, "readonly", False):
+                conn = apsw.Connection(self.path, flags=apsw.SQLITE_OPEN_READONLY)
+            else:
+                os.makedirs(folder, exist_ok=True)
+                conn = apsw.Connection(self.path)
         except (OSError, apsw.Error) as exc:
             raise StoreError(f"cannot create the state database at {self.path}: "
                              f"{getattr(exc, 'strerror', None) or exc}") from exc
         conn.setbusytimeout(_BUSY_TIMEOUT_MS)
         try:
             conn.execute("PRAGMA foreign_keys=ON")
-            _while_busy(lambda: self._wal(conn))
-            conn.execute("PRAGMA synchronous=NORMAL")
+            if not getattr(self, "readonly", False):
+                _while_busy(lambda: self._wal(conn))
+                conn.execute("PRAGMA synchronous=NORMAL")
         except apsw.NotADBError as exc:
             raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
         except apsw.Error as exc:
@@ -737,6 +773,20 @@ class _Store:
         return conn
 
     def _migrate(self) -> None:
+        try:
+            current = self._writer.execute("PRAGMA user_version").fetchall()[0][0]
+        except apsw.NotADBError as exc:
+            raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+        except apsw.Error as exc:
+            raise StoreError(f"cannot read the state database at {self.path}: {exc}") from exc
+        if current == len(_MIGRATIONS):
+            return  # up to date: no write lock needed, so readers open a busy file at once
+        if self.readonly:
+            if current > len(_MIGRATIONS):
+                raise StoreError(f"{self.path} was written by a newer orchestrator (schema version {current}); "
+                                 f"this orchestrator {__version__} knows up to version {len(_MIGRATIONS)}")
+            raise StoreError(f"{self.path} has schema version {current} and is read-only, so it cannot be "
+                             f"upgraded to version {len(_MIGRATIONS)}")
         with self._wlock:
             conn = self._writer
             try:
@@ -1014,6 +1064,183 @@ class _Store:
             listed = ", ".join(f"{r['id']} ({r['name']})" for r in rows[:10])
             raise ObjectNotFound(f"{ref!r} matches {len(rows)} flow runs: {listed}. Give more of the id.")
         return rows[0]
+
+    # -- reads and housekeeping for the command line ----------------------------------------------
+    def runs(self, flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
+             since: Optional[float] = None, limit: int = 20) -> list:
+        where, params = ["1=1"], []
+        if flow:
+            where.append("flow_name=?")
+            params.append(flow)
+        if states:
+            where.append("(" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")")
+            for st in states:
+                params += [st.upper(), st.upper()]
+        if deployment_id:
+            where.append("deployment_id=?")
+            params.append(deployment_id)
+        if since is not None:
+            where.append("created >= ?")
+            params.append(since)
+        return self._query(f"SELECT * FROM flow_runs WHERE {' AND '.join(where)} ORDER BY created DESC LIMIT ?",
+                           (*params, limit))
+
+    def active_runs(self, limit: int = 20) -> list:
+        return self._query("SELECT * FROM flow_runs WHERE state_type IN ('RUNNING', 'PENDING', 'CANCELLING',"
+                           " 'PAUSED') ORDER BY created DESC LIMIT ?", (limit,))
+
+    def failures(self, limit: int = 5) -> list:
+        return self._query("SELECT * FROM flow_runs WHERE state_type IN ('FAILED', 'CRASHED') ORDER BY created"
+                           " DESC LIMIT ?", (limit,))
+
+    def serve_processes(self) -> list:
+        return self._query("SELECT * FROM processes WHERE stopped IS NULL AND kind='serve' ORDER BY started")
+
+    def logs_after(self, flow_run_id: str, after_id: int = 0, min_level: int = 0) -> list:
+        return self._query("SELECT l.id, l.level, l.message, l.timestamp, l.task_run_id, t.name AS task_name"
+                           " FROM logs l LEFT JOIN task_runs t ON t.id = l.task_run_id WHERE l.flow_run_id=?"
+                           " AND l.id > ? AND l.level >= ? ORDER BY l.id", (flow_run_id, after_id, min_level))
+
+    def deployment_names(self) -> dict:
+        return {r["id"]: f"{r['flow_name']}/{r['name']}" for r in self._query(
+            "SELECT id, name, flow_name FROM deployments")}
+
+    def artifacts_of(self, flow_run_id: str) -> list:
+        return self._query("SELECT * FROM artifacts WHERE flow_run_id=? ORDER BY created", (flow_run_id,))
+
+    def delete_flow_runs(self, ids: list) -> dict:
+        """Delete flow runs with their task runs, logs, artifacts and result files; returns what went."""
+        out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "result_files": 0, "bytes": 0}
+        paths: list = []
+
+        def delete(conn: apsw.Connection) -> None:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for table, column in (("task_runs", "flow_run_id"), ("flow_runs", "id")):
+                    paths.extend(p for (p,) in conn.execute(
+                        f"SELECT result_path FROM {table} WHERE {column} IN ({marks}) AND result_path IS NOT NULL",
+                        chunk).fetchall())
+                out["bytes"] += conn.execute(
+                    f"SELECT coalesce(sum(length(result)), 0) + coalesce(sum(length(history)), 0) FROM task_runs"
+                    f" WHERE flow_run_id IN ({marks})", chunk).fetchall()[0][0]
+                for key, table, column in (("task_runs", "task_runs", "flow_run_id"), ("logs", "logs", "flow_run_id"),
+                                           ("artifacts", "artifacts", "flow_run_id"), ("flow_runs", "flow_runs", "id")):
+                    conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+                    out[key] += conn.changes()
+
+        self._write_fn(delete)
+        for path in paths:
+            with contextlib.suppress(OSError):
+                out["bytes"] += os.path.getsize(path)
+                os.remove(path)
+                out["result_files"] += 1
+        return out
+
+    def prunable(self, before: float, states: tuple = ()) -> list:
+        where = "created < ? AND state_type IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
+        params: list = [before]
+        if states:
+            where += " AND (" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")"
+            for st in states:
+                params += [st.upper(), st.upper()]
+        return [r["id"] for r in self._query(f"SELECT id FROM flow_runs WHERE {where}", tuple(params))]
+
+    def integrity(self) -> list:
+        return [r["integrity_check"] for r in self._query("PRAGMA integrity_check")]
+
+    def vacuum(self) -> None:
+        with self._wlock:
+            self.flush()
+            try:
+                self._writer.execute("VACUUM")
+            except apsw.Error as exc:
+                raise StoreError(f"could not vacuum {self.path}: {exc}") from exc
+
+    # -- variables, artifacts, concurrency limits ---------------------------------------------------
+    def variable(self, name: str) -> Optional[dict]:
+        rows = self._query("SELECT * FROM variables WHERE name=?", (name,))
+        return rows[0] if rows else None
+
+    def variables(self, limit: int = 100) -> list:
+        return self._query("SELECT * FROM variables ORDER BY name LIMIT ?", (limit,))
+
+    def set_variable(self, name: str, value_json: str, tags: list, overwrite: bool) -> None:
+        now = time.time()
+
+        def put(conn: apsw.Connection) -> None:
+            exists = conn.execute("SELECT 1 FROM variables WHERE name=?", (name,)).fetchall()
+            if exists and not overwrite:
+                raise ObjectAlreadyExists(f"Variable {name!r} already exists. Use `overwrite=True` to update it.")
+            conn.execute("INSERT INTO variables (name, value, tags, created, updated) VALUES (?,?,?,?,?)"
+                         " ON CONFLICT(name) DO UPDATE SET value=excluded.value, tags=excluded.tags,"
+                         " updated=excluded.updated", (name, value_json, _json(tags), now, now))
+
+        self._write_fn(put)
+
+    def unset_variable(self, name: str) -> bool:
+        out = {"n": 0}
+
+        def delete(conn: apsw.Connection) -> None:
+            conn.execute("DELETE FROM variables WHERE name=?", (name,))
+            out["n"] = conn.changes()
+
+        self._write_fn(delete)
+        return bool(out["n"])
+
+    def add_artifact(self, row: tuple) -> None:
+        self._write([("INSERT INTO artifacts (id, key, type, data, description, flow_run_id, task_run_id, created,"
+                      " updated) VALUES (?,?,?,?,?,?,?,?,?)", row)])
+
+    def update_artifact(self, artifact_id: str, data: str, description: Optional[str]) -> bool:
+        out = {"n": 0}
+
+        def update(conn: apsw.Connection) -> None:
+            conn.execute("UPDATE artifacts SET data=?, description=coalesce(?, description), updated=? WHERE id=?",
+                         (data, description, time.time(), artifact_id))
+            out["n"] = conn.changes()
+
+        self._write_fn(update)
+        return bool(out["n"])
+
+    def artifacts(self, key: Optional[str] = None, limit: int = 100, latest_only: bool = True) -> list:
+        if key is not None:
+            return self._query("SELECT * FROM artifacts WHERE key=? ORDER BY created DESC LIMIT ?", (key, limit))
+        if latest_only:
+            return self._query("SELECT * FROM artifacts a WHERE key IS NULL OR created = (SELECT max(created) FROM"
+                               " artifacts b WHERE b.key = a.key) ORDER BY created DESC LIMIT ?", (limit,))
+        return self._query("SELECT * FROM artifacts ORDER BY created DESC LIMIT ?", (limit,))
+
+    def artifact(self, ref: str) -> Optional[dict]:
+        rows = self._query("SELECT * FROM artifacts WHERE id=? OR key=? ORDER BY created DESC LIMIT 1", (ref, ref))
+        return rows[0] if rows else None
+
+    def limits(self) -> list:
+        return self._query('SELECT l.*, (SELECT coalesce(sum(occupy), 0) FROM concurrency_slots s WHERE'
+                           ' s.limit_name = l.name) AS active_slots FROM concurrency_limits l ORDER BY name')
+
+    def create_limit(self, name: str, limit: int, decay: float) -> None:
+        now = time.time()
+
+        def put(conn: apsw.Connection) -> None:
+            if conn.execute("SELECT 1 FROM concurrency_limits WHERE name=?", (name,)).fetchall():
+                raise ObjectAlreadyExists(f"A concurrency limit named {name!r} already exists.")
+            conn.execute('INSERT INTO concurrency_limits (name, "limit", slot_decay_per_second, created, updated)'
+                         " VALUES (?,?,?,?,?)", (name, limit, decay, now, now))
+
+        self._write_fn(put)
+
+    def delete_limit(self, name: str, slots_only: bool = False) -> bool:
+        out = {"n": 0}
+
+        def delete(conn: apsw.Connection) -> None:
+            out["n"] = len(conn.execute("SELECT 1 FROM concurrency_limits WHERE name=?", (name,)).fetchall())
+            conn.execute("DELETE FROM concurrency_slots WHERE limit_name=?", (name,))
+            if not slots_only:
+                conn.execute("DELETE FROM concurrency_limits WHERE name=?", (name,))
+
+        self._write_fn(delete)
+        return bool(out["n"])
 
     # -- deployments and scheduled runs -------------------------------------------------------------
     def upsert_deployment(self, dep: dict) -> str:
@@ -2256,6 +2483,8 @@ def _fmt_ago(ts: Optional[float], now: Optional[float] = None) -> str:
         return ""
     now = time.time() if now is None else now
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
+    if ts > now + 0.5:
+        return f"{stamp} (in {_fmt_duration(ts - now)})"
     return f"{stamp} ({_fmt_duration(max(0.0, now - ts))} ago)"
 
 
@@ -4855,6 +5084,119 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     return lambda fn: Flow(fn, **options)
 
 
+# == 12. Coordination: variables and artifacts ============================================================
+#
+# Values and reports that flows share through the database. (Concurrency limits, rate limits and
+# pause/resume are not built yet; the CLI's `limits` group already manages the stored limits.)
+
+_VARIABLE_NAME = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
+class Variable:
+    """Named JSON values shared by every flow and process on the database.
+
+    Example::
+
+        Variable.set("api_base", "https://example.com", overwrite=True)
+        base = Variable.get("api_base", default="http://localhost")
+    """
+
+    def __init__(self, name: str, value: Any, tags: Optional[list] = None) -> None:
+        self.name, self.value, self.tags = name, value, list(tags or [])
+
+    @staticmethod
+    def _check(name: str) -> None:
+        if not isinstance(name, str) or not name or len(name) > 255 or any(c not in _VARIABLE_NAME for c in name):
+            raise ValueError(f"Invalid variable name {name!r}: use at most 255 lowercase letters, digits, '_' "
+                             f"and '-'")
+
+    @classmethod
+    def get(cls, name: str, default: Any = None) -> Any:
+        """The stored value, or ``default`` (nothing is raised for a missing name)."""
+        row = _get_store().variable(name)
+        return default if row is None else json.loads(row["value"])
+
+    @classmethod
+    def set(cls, name: str, value: Any, tags: Optional[list] = None, overwrite: bool = False) -> "Variable":
+        """Store a JSON value; an existing name needs ``overwrite=True``."""
+        cls._check(name)
+        try:
+            text = json.dumps(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"The value of variable {name!r} is not JSON: {exc}") from None
+        if len(text) > 5000:
+            raise ValueError(f"The value of variable {name!r} is {len(text)} characters of JSON; the most is 5,000")
+        try:
+            _get_store().set_variable(name, text, list(tags or []), overwrite)
+        except ObjectAlreadyExists as exc:
+            raise ValueError(str(exc)) from None
+        return cls(name, value, tags)
+
+    @classmethod
+    def unset(cls, name: str) -> bool:
+        """Delete a variable; True if it existed."""
+        return _get_store().unset_variable(name)
+
+    def __repr__(self) -> str:
+        return f"Variable(name={self.name!r}, value={self.value!r})"
+
+
+def _artifact_key(key: Optional[str]) -> Optional[str]:
+    if key is not None and (not key or any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-" for c in key)):
+        raise ValueError(f"Invalid artifact key {key!r}: use lowercase letters, digits and dashes")
+    return key
+
+
+def _create_artifact(type_: str, data: Any, key: Optional[str], description: Optional[str]) -> str:
+    task_ctx, flow_ctx = _TASK_CTX.get(), _FLOW_CTX.get()
+    artifact_id = _uuid7()
+    now = time.time()
+    text = data if isinstance(data, str) else json.dumps(data, default=_json_fallback, allow_nan=True)
+    text = text.replace("NaN", "null") if not isinstance(data, str) else text
+    _get_store().add_artifact((artifact_id, _artifact_key(key), type_, text, description,
+                               flow_ctx.flow_run.id if flow_ctx else None,
+                               task_ctx.task_run.id if task_ctx else None, now, now))
+    return artifact_id
+
+
+def create_markdown_artifact(markdown: str, key: Optional[str] = None, description: Optional[str] = None) -> str:
+    """Attach a markdown report to the current run (``key`` keeps a history). Returns its id.
+
+    Example: ``create_markdown_artifact("# Done\n3 files", key="daily-report")``.
+    """
+    return _create_artifact("markdown", markdown, key, description)
+
+
+def create_table_artifact(table: Any, key: Optional[str] = None, description: Optional[str] = None) -> str:
+    """Attach a table (a list of dicts, a list of lists, or a dict of columns). Returns its id."""
+    return _create_artifact("table", table, key, description)
+
+
+def create_link_artifact(link: str, link_text: Optional[str] = None, key: Optional[str] = None,
+                         description: Optional[str] = None) -> str:
+    """Attach a link (stored as markdown, as Prefect does). Returns its id."""
+    return _create_artifact("markdown", f"[{link_text or link}]({link})", key, description)
+
+
+def create_progress_artifact(progress: float, key: Optional[str] = None, description: Optional[str] = None) -> str:
+    """Attach a progress figure from 0 to 100 (updated in place). Returns its id."""
+    return _create_artifact("progress", _clamp_progress(progress), key, description)
+
+
+def update_progress_artifact(artifact_id: str, progress: float, description: Optional[str] = None) -> str:
+    """Set a progress artifact's figure. Returns its id."""
+    if not _get_store().update_artifact(str(artifact_id), json.dumps(_clamp_progress(progress)), description):
+        raise ObjectNotFound(f"No artifact with id {artifact_id!r}.")
+    return artifact_id
+
+
+def _clamp_progress(progress: float) -> float:
+    value = float(progress)
+    if not 0 <= value <= 100:
+        logging.getLogger("orchestrator").warning(f"Progress {value} is outside 0-100; clamped")
+    return min(100.0, max(0.0, value))
+
+
 # == 13. Deployments & serving ============================================================================
 #
 # A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
@@ -5285,22 +5627,55 @@ def _execute_flow_run(run_id: str) -> int:
 # == 14. CLI ==============================================================================================
 
 
-def _status_rows(store: _Store, limit: int) -> list:
-    now = time.time()
-    rows = []
-    for r in store.recent_flow_runs(limit):
-        end = r["end_time"] or (now if r["state_type"] in ("RUNNING", "CANCELLING") else None)
-        duration = (end - r["start_time"]) if (end and r["start_time"]) else None
-        rows.append({"id": r["id"], "name": r["name"], "flow_name": r["flow_name"],
-                     "state_type": r["state_type"], "state_name": r["state_name"],
-                     "state_message": r["state_message"], "start_time": _iso(r["start_time"]),
-                     "end_time": _iso(r["end_time"]), "duration": duration, "run_count": r["run_count"],
-                     "_start": r["start_time"]})
-    return rows
+_RUN_FIELDS = ("id", "name", "flow_name", "deployment_name", "state_type", "state_name", "state_message",
+               "parameters", "tags", "run_count", "expected_start_time", "start_time", "end_time", "total_run_time")
 
 
 def _iso(ts: Optional[float]) -> Optional[str]:
     return None if ts is None else _utc(ts).isoformat()
+
+
+def _run_json(row: dict, deployments: dict) -> dict:
+    """A flow run as JSON with Prefect's field names."""
+    end = row["end_time"] or (time.time() if row["state_type"] in ("RUNNING", "CANCELLING") else None)
+    return {"id": row["id"], "name": row["name"], "flow_name": row["flow_name"],
+            "deployment_name": deployments.get(row["deployment_id"]), "state_type": row["state_type"],
+            "state_name": row["state_name"], "state_message": row["state_message"],
+            "parameters": json.loads(row["parameters"] or "{}"), "tags": json.loads(row["tags"] or "[]"),
+            "run_count": row["run_count"], "expected_start_time": _iso(row["expected_start_time"]),
+            "start_time": _iso(row["start_time"]), "end_time": _iso(row["end_time"]),
+            "total_run_time": (end - row["start_time"]) if end and row["start_time"] else 0.0}
+
+
+def _task_json(row: dict) -> dict:
+    end = row["end_time"]
+    return {"id": row["id"], "name": row["name"], "task_key": row["task_key"], "flow_run_id": row["flow_run_id"],
+            "state_type": row["state_type"], "state_name": row["state_name"], "state_message": row["state_message"],
+            "run_count": row["run_count"], "tags": json.loads(row["tags"] or "[]"),
+            "parameters": json.loads(row["parameters"] or "{}"), "task_inputs": json.loads(row["task_inputs"] or "{}"),
+            "start_time": _iso(row["start_time"]), "end_time": _iso(end),
+            "total_run_time": (end - row["start_time"]) if end and row["start_time"] else 0.0}
+
+
+def _open_store(ctx: Any, must_exist: bool = True) -> Optional[_Store]:
+    """The CLI's store: the --db file, opened read-only when it cannot be written (reads still work)."""
+    import click
+
+    path = os.path.abspath(ctx.find_root().obj["db"] or _db_path())
+    if not os.path.exists(path):
+        if must_exist:
+            return None
+    try:
+        return _get_store(path)
+    except StoreError as exc:
+        if "newer orchestrator" in str(exc) or "not a SQLite" in str(exc) or "another program" in str(exc):
+            raise click.ClickException(str(exc)) from None
+        try:
+            store = _Store(path, readonly=True)
+        except StoreError:
+            raise click.ClickException(str(exc)) from None
+        _STORES[path] = store
+        return store
 
 
 def _make_cli():
@@ -5318,25 +5693,9 @@ def _make_cli():
         """
         ctx.obj = {"db": db}
 
-    @cli.command()
-    @click.option("--limit", default=20, show_default=True, help="How many recent flow runs to list.")
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-    @click.pass_context
-    def status(ctx: Any, limit: int, as_json: bool) -> None:
-        """Recent flow runs and counts by state over the last 24 hours.
-
-        Example: python orchestrator.py status --limit 5
-        """
-        path = os.path.abspath(ctx.obj["db"] or _db_path())
-        if not os.path.exists(path):
-            click.echo("[]" if as_json else f"No runs yet: {path} does not exist.")
-            return
-        store = _open_for_cli(path)
-        rows = _status_rows(store, limit)
-        if as_json:
-            click.echo(json.dumps([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], indent=2))
-            return
-        _print_status(store, rows, path)
+    _run_commands(cli, click)
+    _db_commands(cli, click)
+    _data_commands(cli, click)
 
     @cli.command()
     @click.argument("run")
@@ -5533,6 +5892,603 @@ def _deployment_commands(cli: Any, click: Any) -> None:
         click.echo(f"Deleted {dep['flow_name']}/{dep['name']}.")
 
 
+def _since(text: Optional[str]) -> Optional[float]:
+    """``--since 2h`` / ``7d`` / an ISO time, as a timestamp."""
+    import click
+
+    if text is None:
+        return None
+    try:
+        return time.time() - _parse_duration(text)
+    except ValueError:
+        try:
+            return _parse_when(text).timestamp()
+        except ValueError:
+            raise click.BadParameter(f"--since {text!r} is neither a duration (2h, 7d) nor an ISO time") from None
+
+
+def _resolve_run(ctx: Any, store: Optional[_Store], ref: str) -> dict:
+    import click
+
+    if store is None:
+        raise click.ClickException(f"No flow run {ref!r}: there is no database yet.")
+    try:
+        return store.resolve_flow_run(ref)
+    except ObjectNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _table(rows: list, headers: list) -> str:
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=headers)
+
+
+def _run_table(rows: list, deployments: dict) -> str:
+    now = time.time()
+    return _table([[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
+                    _fmt_ago(r["start_time"], now) if r["start_time"]
+                    else "scheduled " + _fmt_ago(r["expected_start_time"], now) if r["expected_start_time"] else "",
+                    _fmt_duration(_run_json(r, deployments)["total_run_time"]) if r["start_time"] else ""]
+                   for r in rows], ["Name", "Flow", "State", "Started", "Duration"])
+
+
+def _log_line(row: dict, run_name: str) -> str:
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row["timestamp"])) + ".%03d" % (
+        (row["timestamp"] % 1) * 1000)
+    who = f"Task run {row['task_name']!r}" if row["task_name"] else f"Flow run {run_name!r}"
+    return f"{stamp} | {logging.getLevelName(row['level']):<7} | {who} - {row['message']}"
+
+
+def _timeline(run: dict, tasks: list, width: int = 40) -> list:
+    """One ASCII bar per task run: where it started and how long it took, within the flow run."""
+    start = run["start_time"] or (min((t["start_time"] for t in tasks if t["start_time"]), default=None))
+    if start is None:
+        return []
+    end = max([run["end_time"] or time.time()] + [t["end_time"] or time.time() for t in tasks if t["start_time"]])
+    span = max(end - start, 1e-6)
+    lines = []
+    for t in tasks:
+        if not t["start_time"]:
+            continue
+        a = int((t["start_time"] - start) / span * width)
+        b = max(a + 1, int(((t["end_time"] or time.time()) - start) / span * width))
+        lines.append(f"{t['name'][:24]:<24} |{' ' * a}{'#' * (b - a)}{' ' * (width - b)}| "
+                     f"{_fmt_duration((t['end_time'] or time.time()) - t['start_time'])}")
+    return lines
+
+
+def _result_preview(row: dict) -> Optional[str]:
+    if row.get("result_note"):
+        return row["result_note"]
+    if not row.get("result_serializer"):
+        return None
+    try:
+        text = repr(_load(row["result"], row["result_serializer"], row["result_path"]))
+    except Exception as exc:
+        return f"(could not be read: {type(exc).__name__}: {exc})"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _run_commands(cli: Any, click: Any) -> None:
+    """status, runs, show, logs, tasks, delete, run, prune."""
+    as_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+    @cli.command()
+    @click.option("--limit", default=10, show_default=True, help="How many recent flow runs to list.")
+    @as_json_option
+    @click.pass_context
+    def status(ctx: Any, limit: int, as_json: bool) -> None:
+        """One screen: counts by state, runs in progress, latest failures, deployments, serve processes.
+
+        Example: python orchestrator.py status
+        """
+        store = _open_store(ctx)
+        if store is None:
+            path = os.path.abspath(ctx.find_root().obj["db"] or _db_path())
+            click.echo("[]" if as_json else f"No runs yet: {path} does not exist.")
+            return
+        deployments = store.deployment_names()
+        recent = store.recent_flow_runs(limit)
+        if as_json:
+            click.echo(json.dumps([_run_json(r, deployments) for r in recent], indent=2))
+            return
+        _print_status(click, store, recent, deployments)
+
+    @cli.command()
+    @click.option("--flow", help="Only runs of this flow.")
+    @click.option("--state", "states", multiple=True, help="Only runs in this state (name or type; repeatable).")
+    @click.option("--deployment", help="Only runs of this deployment (flow/deployment).")
+    @click.option("--since", help="Only runs created since: 2h, 7d, or an ISO time.")
+    @click.option("--limit", default=20, show_default=True, help="How many runs at most.")
+    @as_json_option
+    @click.pass_context
+    def runs(ctx: Any, flow: Optional[str], states: tuple, deployment: Optional[str], since: Optional[str],
+             limit: int, as_json: bool) -> None:
+        """Flow runs, newest first, filtered.
+
+        Example: python orchestrator.py runs --state failed --since 7d
+        """
+        since_ts = _since(since)
+        store = _open_store(ctx)
+        if store is None:
+            click.echo("[]" if as_json else "No runs yet.")
+            return
+        dep_id = _cli_call(ctx, lambda: store.deployment(deployment)["id"]) if deployment else None
+        rows = store.runs(flow, states, dep_id, since_ts, limit)
+        deployments = store.deployment_names()
+        if as_json:
+            click.echo(json.dumps([_run_json(r, deployments) for r in rows], indent=2))
+        elif rows:
+            click.echo(_run_table(rows, deployments))
+        else:
+            click.echo("No flow runs match.")
+
+    @cli.command()
+    @click.argument("run")
+    @as_json_option
+    @click.pass_context
+    def show(ctx: Any, run: str, as_json: bool) -> None:
+        """One flow run: parameters, state history, task runs and a timeline, artifacts, result.
+
+        RUN is a flow run id, a unique prefix of one, or a run name.
+
+        Example: python orchestrator.py show nightly-1
+        """
+        store = _open_store(ctx)
+        row = _resolve_run(ctx, store, run)
+        tasks = store.task_runs_of(row["id"])
+        artifacts = store.artifacts_of(row["id"])
+        data = _run_json(row, store.deployment_names())
+        history = [{"type": h[0], "name": h[1], "message": h[2], "timestamp": _iso(h[3])}
+                   for h in json.loads(row["history"] or "[]")]
+        if as_json:
+            click.echo(json.dumps({**data, "entrypoint": row["entrypoint"], "history": history,
+                                   "task_runs": [_task_json(t) for t in tasks],
+                                   "artifacts": [{k: a[k] for k in ("id", "key", "type", "data", "description")}
+                                                 for a in artifacts],
+                                   "result": _result_preview(row)}, indent=2))
+            return
+        _print_run(click, row, data, history, tasks, artifacts)
+
+    @cli.command()
+    @click.argument("run")
+    @click.option("--follow", "-f", is_flag=True, help="Keep printing new lines until the run ends.")
+    @click.option("--level", default="DEBUG", show_default=True, help="The lowest level shown.")
+    @click.option("--tail", "-n", type=int, help="Only the last N lines (before following).")
+    @click.pass_context
+    def logs(ctx: Any, run: str, follow: bool, level: str, tail: Optional[int]) -> None:
+        """A flow run's log lines (its tasks' too), oldest first.
+
+        Example: python orchestrator.py logs nightly-1 --follow
+        """
+        min_level = logging.getLevelName(level.upper())
+        if not isinstance(min_level, int):
+            raise click.BadParameter(f"--level {level!r} is not DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        store = _open_store(ctx)
+        row = _resolve_run(ctx, store, run)
+        lines = store.logs_after(row["id"], 0, min_level)
+        if tail is not None:
+            lines = lines[-tail:] if tail > 0 else []
+        for line in lines:
+            click.echo(_log_line(line, row["name"]))
+        if follow:
+            _follow_logs(click, store, row, lines[-1]["id"] if lines else 0, min_level)
+
+    @cli.command()
+    @click.argument("run")
+    @as_json_option
+    @click.pass_context
+    def tasks(ctx: Any, run: str, as_json: bool) -> None:
+        """The task runs of a flow run.
+
+        Example: python orchestrator.py tasks nightly-1 --json
+        """
+        store = _open_store(ctx)
+        row = _resolve_run(ctx, store, run)
+        items = store.task_runs_of(row["id"])
+        if as_json:
+            click.echo(json.dumps([_task_json(t) for t in items], indent=2))
+            return
+        click.echo(_table([[t["name"], _colour_state(t["state_name"], t["state_type"]), t["run_count"],
+                            _fmt_local(t["start_time"]), _fmt_duration(_task_json(t)["total_run_time"])
+                            if t["end_time"] else ""] for t in items],
+                          ["Task run", "State", "Runs", "Started", "Duration"]) if items else "No task runs.")
+
+    @cli.command()
+    @click.argument("run")
+    @click.pass_context
+    def delete(ctx: Any, run: str) -> None:
+        """Delete a flow run with its task runs, logs, artifacts and result files.
+
+        Example: python orchestrator.py delete 0193a4f2
+        """
+        store = _open_store(ctx)
+        row = _resolve_run(ctx, store, run)
+        if row["state_type"] in _ACTIVE_STATES:
+            raise click.ClickException(f"Flow run {row['name']!r} is {row['state_name']}; cancel it first.")
+        gone = store.delete_flow_runs([row["id"]])
+        click.echo(f"Deleted flow run {row['name']!r} ({row['id']}): {gone['task_runs']} task run(s), "
+                   f"{gone['logs']} log line(s).")
+
+    @cli.command("run")
+    @click.argument("entrypoint", metavar="FILE.py:FLOW")
+    @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter (value as JSON).")
+    @click.option("--params", "raw_params", metavar="JSON", help="Parameters as a JSON object.")
+    @click.pass_context
+    def run_flow(ctx: Any, entrypoint: str, params: tuple, raw_params: Optional[str]) -> None:
+        """Run a flow now, in this process; exit 1 if it does not complete.
+
+        Example: python orchestrator.py run jobs.py:nightly --param day=2024-01-31
+        """
+        parameters = _parse_params(params, raw_params)
+        path, colon, qualname = entrypoint.rpartition(":")
+        if not colon or not path:
+            raise click.BadParameter(f"{entrypoint!r} must look like FILE.py:FLOW")
+
+        def go() -> State:
+            flow_obj = _load_entrypoint(f"{os.path.abspath(path)}:{qualname}")
+            state = flow_obj(**parameters, return_state=True)
+            return _run_coro_sync(state) if inspect.isawaitable(state) else state
+
+        state = _cli_call(ctx, go)
+        click.echo(f"Flow run finished in state {state}.")
+        ctx.exit(0 if state.is_completed() else 1)
+
+    @cli.command()
+    @click.option("--older-than", required=True, metavar="DURATION", help="Age of the runs to delete (30d, 12h).")
+    @click.option("--state", "states", multiple=True, help="Only runs in this state (repeatable).")
+    @click.option("--dry-run", is_flag=True, help="Say what would go; delete nothing.")
+    @click.pass_context
+    def prune(ctx: Any, older_than: str, states: tuple, dry_run: bool) -> None:
+        """Delete finished runs older than a duration, with their task runs, logs, artifacts and results.
+
+        Example: python orchestrator.py prune --older-than 30d --state completed
+        """
+        try:
+            before = time.time() - _parse_duration(older_than)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        store = _open_store(ctx)
+        if store is None:
+            click.echo("Nothing to prune: there is no database yet.")
+            return
+        ids = store.prunable(before, states)
+        if dry_run:
+            click.echo(f"Would delete {len(ids)} flow run(s) created before {_fmt_local(before)}.")
+            return
+        gone = store.delete_flow_runs(ids)
+        click.echo(f"Deleted {gone['flow_runs']} flow run(s), {gone['task_runs']} task run(s), {gone['logs']} log "
+                   f"line(s), {gone['artifacts']} artifact(s) and {gone['result_files']} result file(s), freeing "
+                   f"about {gone['bytes'] / 1e6:.1f} MB (run `db vacuum` to shrink the file).")
+
+
+def _print_status(click: Any, store: _Store, recent: list, deployments: dict) -> None:
+    now = time.time()
+    size = sum(os.path.getsize(p) for p in (store.path, store.path + "-wal") if os.path.exists(p))
+    click.echo(f"Database: {store.path} ({size / 1e6:.1f} MB)")
+    alive = [p for p in store.serve_processes() if p["heartbeat"] > now - 3 * _heartbeat_seconds()]
+    click.echo("Serve: " + (", ".join(f"pid {p['pid']} on {p['hostname']} (heartbeat {_fmt_duration(now - p['heartbeat'])}"
+                                      f" ago)" for p in alive) or "no serve process is running"))
+    counts = store.state_counts(now - 86400)
+    summary = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
+    click.echo(f"Flow runs in the last 24h: {summary}")
+    active = store.active_runs()
+    if active:
+        click.echo("\nIn progress:")
+        click.echo(_table([[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
+                            _fmt_duration(now - r["start_time"]) if r["start_time"] else "waiting"] for r in active],
+                          ["Name", "Flow", "State", "Elapsed"]))
+    failed = store.failures(5)
+    if failed:
+        click.echo("\nLatest failures:")
+        click.echo(_table([[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
+                            _fmt_ago(r["end_time"] or r["created"], now), (r["state_message"] or "")[:70]]
+                           for r in failed], ["Name", "Flow", "State", "When", "Message"]))
+    deps = _deployment_rows(store)
+    if deps:
+        click.echo("\nDeployments:")
+        click.echo(_table([[d["name"], "; ".join(d["schedules"]) or "-", "paused" if d["paused"] else "active",
+                            _fmt_ago_or_in(d["next_run"]), d["last_state"] or "-"] for d in deps],
+                          ["Deployment", "Schedule", "Status", "Next run", "Last state"]))
+    click.echo("\nRecent runs:")
+    click.echo(_run_table(recent, deployments) if recent else "No flow runs yet.")
+
+
+def _print_run(click: Any, row: dict, data: dict, history: list, tasks: list, artifacts: list) -> None:
+    click.echo(f"Flow run {row['name']!r} ({row['id']})")
+    fields = [("Flow", row["flow_name"]), ("Deployment", data["deployment_name"] or "-"),
+              ("State", f"{_colour_state(row['state_name'], row['state_type'])}"
+                        + (f": {row['state_message']}" if row["state_message"] else "")),
+              ("Parameters", json.dumps(data["parameters"])), ("Tags", ", ".join(data["tags"]) or "-"),
+              ("Attempts", row["run_count"]), ("Started", _fmt_ago(row["start_time"]) or "-"),
+              ("Duration", _fmt_duration(data["total_run_time"]) if row["start_time"] else "-"),
+              ("Entrypoint", row["entrypoint"] or "-")]
+    click.echo("\n".join(f"  {k + ':':<12} {v}" for k, v in fields))
+    click.echo("\nState history:")
+    click.echo(_table([[h["name"], h["type"], _fmt_local(_dt.datetime.fromisoformat(h["timestamp"]).timestamp())
+                        if h["timestamp"] else "", h["message"] or ""] for h in history],
+                      ["State", "Type", "Time", "Message"]))
+    if tasks:
+        click.echo(f"\nTask runs ({len(tasks)}):")
+        click.echo(_table([[t["name"], _colour_state(t["state_name"], t["state_type"]), t["run_count"],
+                            _fmt_duration(_task_json(t)["total_run_time"]) if t["end_time"] else ""]
+                           for t in tasks[:50]], ["Task run", "State", "Runs", "Duration"]))
+        if len(tasks) > 50:
+            click.echo(f"... and {len(tasks) - 50} more (python orchestrator.py tasks {row['id'][:13]})")
+        click.echo("\nTimeline:")
+        click.echo("\n".join(_timeline(row, tasks[:50])))
+    if artifacts:
+        click.echo("\nArtifacts:")
+        for art in artifacts:
+            click.echo(f"  [{art['type']}] {art['key'] or art['id']}: {_artifact_text(art)}")
+    preview = _result_preview(row)
+    if preview is not None:
+        click.echo(f"\nResult: {preview}")
+
+
+def _artifact_text(art: dict) -> str:
+    if art["type"] == "table":
+        rows = json.loads(art["data"])
+        if isinstance(rows, dict):
+            return "\n" + _table(list(zip(*rows.values())), list(rows))
+        if rows and isinstance(rows[0], dict):
+            return "\n" + _table([list(r.values()) for r in rows], list(rows[0]))
+        return "\n" + _table(rows, [])
+    return art["data"] if art["type"] != "progress" else f"{float(art['data']):.0f}%"
+
+
+def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: int) -> None:
+    """Poll for new lines (every 0.1 s) until the run is final and its last lines are in."""
+    quiet_since = None
+    try:
+        while True:
+            lines = store.logs_after(row["id"], last_id, min_level)
+            for line in lines:
+                click.echo(_log_line(line, row["name"]))
+                last_id = line["id"]
+            state = store.flow_run(row["id"])["state_type"]
+            if state in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED"):
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since > 2 * _FLUSH_SECONDS + 0.2:
+                    return
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        return
+
+
+def _db_commands(cli: Any, click: Any) -> None:
+    @cli.group()
+    def db() -> None:
+        """The state database: where it is, check it, vacuum it, migrate it.
+
+        Example: python orchestrator.py db check
+        """
+
+    @db.command("path")
+    @click.pass_context
+    def db_path(ctx: Any) -> None:
+        """Print the database's path.
+
+        Example: python orchestrator.py db path
+        """
+        click.echo(os.path.abspath(ctx.find_root().obj["db"] or _db_path()))
+
+    @db.command()
+    @click.pass_context
+    def check(ctx: Any) -> None:
+        """Check the file's integrity and schema version.
+
+        Example: python orchestrator.py db check
+        """
+        store = _open_store(ctx)
+        if store is None:
+            raise click.ClickException("There is no database yet.")
+        problems = [r for r in store.integrity() if r != "ok"]
+        version = store._query("PRAGMA user_version")[0]["user_version"]
+        if problems:
+            raise click.ClickException(f"{store.path} is damaged: {'; '.join(problems[:5])}")
+        click.echo(f"{store.path}: ok (schema version {version})")
+
+    @db.command()
+    @click.pass_context
+    def vacuum(ctx: Any) -> None:
+        """Rebuild the file to give back the space of deleted runs.
+
+        Example: python orchestrator.py db vacuum
+        """
+        store = _open_store(ctx)
+        if store is None:
+            raise click.ClickException("There is no database yet.")
+        before = os.path.getsize(store.path)
+        _cli_call(ctx, store.vacuum)
+        click.echo(f"{store.path}: {before / 1e6:.1f} MB -> {os.path.getsize(store.path) / 1e6:.1f} MB")
+
+    @db.command()
+    @click.pass_context
+    def migrate(ctx: Any) -> None:
+        """Create the database, or upgrade an older one to this version's schema.
+
+        Example: python orchestrator.py db migrate
+        """
+        path = os.path.abspath(ctx.find_root().obj["db"] or _db_path())
+        try:
+            store = _get_store(path)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+        version = store._query("PRAGMA user_version")[0]["user_version"]
+        click.echo(f"{path}: schema version {version} (up to date)")
+
+
+def _data_commands(cli: Any, click: Any) -> None:
+    """variables, artifacts, limits."""
+    as_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+    @cli.group()
+    def variables() -> None:
+        """Named JSON values shared by flows.
+
+        Example: python orchestrator.py variables set api_base '"https://example.com"'
+        """
+
+    @variables.command("ls")
+    @click.option("--limit", default=100, show_default=True)
+    @as_json_option
+    @click.pass_context
+    def variables_ls(ctx: Any, limit: int, as_json: bool) -> None:
+        """List variables. Example: python orchestrator.py variables ls"""
+        store = _open_store(ctx)
+        items = store.variables(limit) if store else []
+        data = [{"name": v["name"], "value": json.loads(v["value"]), "tags": json.loads(v["tags"]),
+                 "created": _iso(v["created"]), "updated": _iso(v["updated"])} for v in items]
+        if as_json:
+            click.echo(json.dumps(data, indent=2))
+        else:
+            click.echo(_table([[d["name"], json.dumps(d["value"])[:60], _fmt_local(v["created"]),
+                                _fmt_local(v["updated"])] for d, v in zip(data, items)],
+                              ["Name", "Value", "Created", "Updated"]) if data else "No variables.")
+
+    @variables.command("get")
+    @click.argument("name")
+    @click.pass_context
+    def variables_get(ctx: Any, name: str) -> None:
+        """Print a variable's value (as JSON). Example: python orchestrator.py variables get api_base"""
+        store = _open_store(ctx)
+        row = store.variable(name) if store else None
+        if row is None:
+            raise click.ClickException(f"Variable {name!r} not found.")
+        click.echo(row["value"])
+
+    @variables.command("set")
+    @click.argument("name")
+    @click.argument("value")
+    @click.option("--overwrite", is_flag=True, help="Replace an existing value.")
+    @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+    @click.pass_context
+    def variables_set(ctx: Any, name: str, value: str, overwrite: bool, tags: tuple) -> None:
+        """Set a variable; VALUE is JSON, or else taken as text.
+
+        Example: python orchestrator.py variables set retries 3 --overwrite
+        """
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = value
+        _cli_call(ctx, _set_variable, name, parsed, list(tags), overwrite)
+        click.echo(f"Set variable {name!r}.")
+
+    @variables.command("unset")
+    @click.argument("name")
+    @click.pass_context
+    def variables_unset(ctx: Any, name: str) -> None:
+        """Delete a variable. Example: python orchestrator.py variables unset api_base"""
+        if not _cli_call(ctx, Variable.unset, name):
+            raise click.ClickException(f"Variable {name!r} not found.")
+        click.echo(f"Unset variable {name!r}.")
+
+    @cli.group()
+    def artifacts() -> None:
+        """Reports that runs attached: markdown, tables, links, progress.
+
+        Example: python orchestrator.py artifacts ls
+        """
+
+    @artifacts.command("ls")
+    @click.option("--limit", default=100, show_default=True)
+    @click.option("--all", "-a", "show_all", is_flag=True, help="Every version, not only the latest per key.")
+    @as_json_option
+    @click.pass_context
+    def artifacts_ls(ctx: Any, limit: int, show_all: bool, as_json: bool) -> None:
+        """List artifacts (the latest version of each key). Example: python orchestrator.py artifacts ls"""
+        store = _open_store(ctx)
+        items = store.artifacts(limit=limit, latest_only=not show_all) if store else []
+        data = [{k: a[k] for k in ("id", "key", "type", "description", "flow_run_id")} | {"created": _iso(a["created"])}
+                for a in items]
+        if as_json:
+            click.echo(json.dumps(data, indent=2))
+        else:
+            click.echo(_table([[a["key"] or "-", a["type"], a["description"] or "", _fmt_local(a["created"]), a["id"]]
+                               for a in items], ["Key", "Type", "Description", "Created", "ID"])
+                       if items else "No artifacts.")
+
+    @artifacts.command("show")
+    @click.argument("key")
+    @as_json_option
+    @click.pass_context
+    def artifacts_show(ctx: Any, key: str, as_json: bool) -> None:
+        """Show an artifact by key (latest version) or id. Example: python orchestrator.py artifacts show daily-report"""
+        store = _open_store(ctx)
+        art = store.artifact(key) if store else None
+        if art is None:
+            raise click.ClickException(f"No artifact with key or id {key!r}.")
+        if as_json:
+            click.echo(json.dumps({k: art[k] for k in ("id", "key", "type", "data", "description", "flow_run_id")},
+                                  indent=2))
+            return
+        click.echo(f"{art['key'] or art['id']} ({art['type']}){': ' + art['description'] if art['description'] else ''}")
+        click.echo(_artifact_text(art))
+
+    @cli.group()
+    def limits() -> None:
+        """Global concurrency limits, shared by every process on the database.
+
+        Example: python orchestrator.py limits create db --limit 2
+        """
+
+    @limits.command("ls")
+    @as_json_option
+    @click.pass_context
+    def limits_ls(ctx: Any, as_json: bool) -> None:
+        """List limits with their slots in use. Example: python orchestrator.py limits ls"""
+        store = _open_store(ctx)
+        items = store.limits() if store else []
+        data = [{"name": r["name"], "limit": r["limit"], "active": bool(r["active"]),
+                 "active_slots": r["active_slots"], "slot_decay_per_second": r["slot_decay_per_second"]} for r in items]
+        if as_json:
+            click.echo(json.dumps(data, indent=2))
+        else:
+            click.echo(_table([[d["name"], d["limit"], d["active_slots"], d["slot_decay_per_second"]] for d in data],
+                              ["Name", "Limit", "Slots in use", "Decay/s"]) if data else "No limits.")
+
+    @limits.command("create")
+    @click.argument("name")
+    @click.option("--limit", type=int, required=True, help="How many slots.")
+    @click.option("--slot-decay-per-second", type=float, default=0.0, help="For rate limits: slots freed per second.")
+    @click.pass_context
+    def limits_create(ctx: Any, name: str, limit: int, slot_decay_per_second: float) -> None:
+        """Create a limit. Example: python orchestrator.py limits create api --limit 5 --slot-decay-per-second 5"""
+        if limit < 0 or slot_decay_per_second < 0:
+            raise click.BadParameter("--limit and --slot-decay-per-second must not be negative")
+        _check_name(name)
+        _cli_call(ctx, lambda: _get_store().create_limit(name, limit, slot_decay_per_second))
+        click.echo(f"Created concurrency limit {name!r} with {limit} slot(s).")
+
+    @limits.command("delete")
+    @click.argument("name")
+    @click.pass_context
+    def limits_delete(ctx: Any, name: str) -> None:
+        """Delete a limit. Example: python orchestrator.py limits delete api"""
+        if not _cli_call(ctx, lambda: _get_store().delete_limit(name)):
+            raise click.ClickException(f"No concurrency limit named {name!r}.")
+        click.echo(f"Deleted concurrency limit {name!r}.")
+
+    @limits.command("reset")
+    @click.argument("name")
+    @click.pass_context
+    def limits_reset(ctx: Any, name: str) -> None:
+        """Free every slot of a limit. Example: python orchestrator.py limits reset api"""
+        if not _cli_call(ctx, lambda: _get_store().delete_limit(name, slots_only=True)):
+            raise click.ClickException(f"No concurrency limit named {name!r}.")
+        click.echo(f"Reset concurrency limit {name!r}.")
+
+
+def _set_variable(name: str, value: Any, tags: list, overwrite: bool) -> None:
+    try:
+        Variable.set(name, value, tags=tags, overwrite=overwrite)
+    except ValueError as exc:
+        raise OrchestratorError(str(exc)) from None
+
+
 def _backfill(name: str, begin: float, finish: float) -> tuple:
     store = _get_store()
     dep = store.deployment(name)
@@ -5542,8 +6498,8 @@ def _backfill(name: str, begin: float, finish: float) -> tuple:
     return made, len(slots)
 
 
-def _deployment_rows() -> list:
-    store = _get_store()
+def _deployment_rows(store: Optional[_Store] = None) -> list:
+    store = store or _get_store()
     rows = []
     now = _utc_now()
     for dep in store.deployments():
@@ -5576,37 +6532,13 @@ def _cli_call(ctx: Any, fn: Callable, *args: Any) -> Any:
     """Run an API call for a command: the --db choice applies, and user errors become one-line messages."""
     import click
 
-    if ctx.obj.get("db"):
-        os.environ["ORCHESTRATOR_DB"] = ctx.obj["db"]
+    root = ctx.find_root().obj or {}
+    if root.get("db"):
+        os.environ["ORCHESTRATOR_DB"] = root["db"]
     try:
         return fn(*args)
     except OrchestratorError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-def _open_for_cli(path: str) -> _Store:
-    import click
-
-    try:
-        return _get_store(path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _print_status(store: _Store, rows: list, path: str) -> None:
-    import click
-    from tabulate import tabulate
-
-    counts = store.state_counts(time.time() - 86400)
-    summary = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
-    click.echo(f"Database: {path}")
-    click.echo(f"Flow runs in the last 24h: {summary}")
-    if not rows:
-        click.echo("No flow runs yet.")
-        return
-    table = [[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
-              _fmt_ago(r["_start"]) if r["_start"] else "", _fmt_duration(r["duration"])] for r in rows]
-    click.echo(tabulate(table, headers=["Name", "Flow", "State", "Started", "Duration"]))
 
 
 def _colour_state(name: str, type_: str) -> str:

@@ -1748,8 +1748,11 @@ class TestCLI:
         assert "nightly-1" in out.stdout and "broken-1" in out.stdout
         assert "Completed" in out.stdout and "Failed" in out.stdout
         assert "1 Completed" in out.stdout and "1 Failed" in out.stdout
-        header = [line for line in out.stdout.splitlines() if line.startswith("Name")][0]
+        lines = out.stdout.splitlines()
+        header = lines[lines.index("Recent runs:") + 1]
         assert header.split() == ["Name", "Flow", "State", "Started", "Duration"]
+        failures = lines[lines.index("Latest failures:") + 1:]
+        assert any("broken-1" in line and "ValueError: nope" in line for line in failures)
         data = json.loads(cli(db, "status", "--json").stdout)
         assert [d["name"] for d in data] == ["broken-1", "nightly-1"]
         assert data[0]["state_type"] == "FAILED" and data[0]["flow_name"] == "broken"
