@@ -2902,3 +2902,267 @@ class TestServing:
             assert {r["name"] for r in runs if r["state_type"] == "COMPLETED"} >= {"nightly-report", "health-check"}
         if example == "poller.py":
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
+
+
+# == 14b. The command line: every command ==================================================================
+
+
+@pytest.fixture
+def history(db, tmp_path):
+    """A small history: a completed run with tasks, logs and an artifact, a failed run, a subflow."""
+    script = tmp_path / "hist.py"
+    script.write_text(textwrap.dedent("""
+        from orchestrator import flow, task, get_run_logger, create_markdown_artifact, create_table_artifact
+
+        @task
+        def step(i):
+            get_run_logger().info(f"step {i}")
+            return i * 2
+
+        @flow(flow_run_name="good-run")
+        def good(n: int = 3):
+            create_markdown_artifact("# Report\\nall fine", key="daily-report", description="the report")
+            create_table_artifact([{"a": 1, "b": 2}], key="numbers")
+            return [step(i) for i in range(n)]
+
+        @flow(flow_run_name="bad-run")
+        def bad():
+            step(1)
+            raise ValueError("it broke")
+
+        if __name__ == "__main__":
+            good()
+            try:
+                bad()
+            except ValueError:
+                pass
+    """))
+    env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+    out = subprocess.run([PY, str(script)], env=env, timeout=60, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return script
+
+
+class TestCLICommands:
+    def test_runs_filters_and_json(self, db, history):
+        data = json.loads(cli(db, "runs", "--json").stdout)
+        assert [d["name"] for d in data] == ["bad-run", "good-run"]
+        assert set(data[0]) == set(o._RUN_FIELDS)
+        assert data[1]["parameters"] == {"n": 3} and data[1]["total_run_time"] > 0
+        assert [d["name"] for d in json.loads(cli(db, "runs", "--state", "failed", "--json").stdout)] == ["bad-run"]
+        assert [d["name"] for d in json.loads(cli(db, "runs", "--flow", "good", "--json").stdout)] == ["good-run"]
+        assert json.loads(cli(db, "runs", "--since", "2099-01-01", "--json").stdout) == []
+        assert len(json.loads(cli(db, "runs", "--since", "1h", "--limit", "1", "--json").stdout)) == 1
+        table = cli(db, "runs").stdout
+        assert "good-run" in table and "Completed" in table
+        bad = cli(db, "runs", "--since", "yesterdayish")
+        assert bad.returncode == 2 and "--since" in bad.stderr and "Traceback" not in bad.stderr
+
+    def test_show(self, db, history):
+        out = cli(db, "show", "good-run")
+        assert out.returncode == 0, out.stderr
+        for needle in ("Flow run 'good-run'", "Parameters:", '{"n": 3}', "State history:", "Pending", "Running",
+                       "Task runs (3):", "Timeline:", "#", "Artifacts:", "daily-report", "Result: [0, 2, 4]"):
+            assert needle in out.stdout, needle
+        data = json.loads(cli(db, "show", "good-run", "--json").stdout)
+        assert [h["name"] for h in data["history"]] == ["Pending", "Running", "Completed"]
+        assert len(data["task_runs"]) == 3 and data["result"] == "[0, 2, 4]"
+        assert {a["key"] for a in data["artifacts"]} == {"daily-report", "numbers"}
+        failed = cli(db, "show", "bad-run").stdout
+        assert "ValueError: it broke" in failed
+
+    def test_run_references(self, db, history):
+        full = json.loads(cli(db, "runs", "--json").stdout)[0]["id"]
+        assert cli(db, "show", full[:18], "--json").returncode == 0
+        assert cli(db, "show", "bad-run", "--json").returncode == 0
+        missing = cli(db, "show", "nope")
+        assert missing.returncode == 1 and "No flow run with id, id prefix or name 'nope'" in missing.stderr
+        ambiguous = cli(db, "show", full[:4])  # both runs share the time-ordered prefix
+        assert ambiguous.returncode == 1 and "matches 2 flow runs" in ambiguous.stderr
+        assert "good-run" in ambiguous.stderr and "bad-run" in ambiguous.stderr
+
+    def test_logs_and_tasks(self, db, history):
+        out = cli(db, "logs", "good-run").stdout.splitlines()
+        import re
+
+        assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| \w+ +\| (Flow|Task) run '", line) for line in out)
+        assert any("Task run 'step-" in line and "step 1" in line for line in out)
+        assert out[-1].endswith("Finished in state Completed()")
+        assert len(cli(db, "logs", "good-run", "--tail", "2").stdout.splitlines()) == 2
+        errors = cli(db, "logs", "bad-run", "--level", "error").stdout
+        assert "ERROR" in errors and "INFO" not in errors
+        assert cli(db, "logs", "good-run", "--level", "loud").returncode == 2
+        tasks = json.loads(cli(db, "tasks", "good-run", "--json").stdout)
+        assert [t["state_name"] for t in tasks] == ["Completed"] * 3
+        assert "Task run" in cli(db, "tasks", "good-run").stdout
+
+    def test_logs_follow_shows_new_lines_promptly(self, db, tmp_path):
+        script = tmp_path / "slowlog.py"
+        script.write_text(textwrap.dedent("""
+            import time
+            from orchestrator import flow, get_run_logger
+            @flow(flow_run_name="chatty")
+            def chatty():
+                for i in range(6):
+                    get_run_logger().info(f"line {i} at {time.time()}")
+                    time.sleep(0.4)
+            chatty()
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        writer = subprocess.Popen([PY, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            assert wait_until(lambda: os.path.exists(db) and rows(db, "SELECT 1 FROM flow_runs"), 20)
+            follower = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "logs", "chatty", "--follow"],
+                                        env=env, stdout=subprocess.PIPE, text=True)
+            delays = []
+            for line in follower.stdout:
+                if " - line " in line:
+                    delays.append(time.time() - float(line.rsplit(" at ", 1)[1]))
+            follower.wait(timeout=20)
+        finally:
+            writer.kill()
+            writer.wait()
+        assert len(delays) == 6 and follower.returncode == 0
+        assert max(delays[1:]) < 0.5, delays  # each new line within half a second
+
+    def test_delete_and_prune(self, db, history):
+        out = cli(db, "delete", "bad-run")
+        assert out.returncode == 0 and "Deleted flow run 'bad-run'" in out.stdout
+        assert [r["name"] for r in rows(db, "SELECT name FROM flow_runs")] == ["good-run"]
+        dry = cli(db, "prune", "--older-than", "0s", "--dry-run")
+        assert "Would delete 1 flow run(s)" in dry.stdout
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 1
+        kept = cli(db, "prune", "--older-than", "30d")
+        assert "Deleted 0 flow run(s)" in kept.stdout
+        gone = cli(db, "prune", "--older-than", "0s", "--state", "completed")
+        assert "Deleted 1 flow run(s), 3 task run(s)" in gone.stdout and "2 artifact(s)" in gone.stdout
+        assert rows(db, "SELECT count(*) AS n FROM task_runs")[0]["n"] == 0
+        assert rows(db, "SELECT count(*) AS n FROM logs")[0]["n"] == 0
+        assert cli(db, "prune", "--older-than", "soon").returncode == 2
+
+    def test_prune_keeps_running_runs_and_removes_result_files(self, db):
+        big = os.urandom(100_000)
+
+        @task
+        def make():
+            return big
+
+        @flow(flow_run_name="big-one")
+        def f():
+            return make()
+
+        f()
+        s = store(db)
+        paths = [r["result_path"] for r in rows(db, "SELECT result_path FROM task_runs")]
+        assert paths[0] and os.path.exists(paths[0])
+        s._write([("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created)"
+                   " VALUES ('live', 'running-one', 'f', 'RUNNING', 'Running', '[]', 1)", ())])
+        out = cli(db, "prune", "--older-than", "0s")
+        assert "2 result file(s)" in out.stdout and not os.path.exists(paths[0])  # the task's and the flow's
+        assert [r["name"] for r in rows(db, "SELECT name FROM flow_runs")] == ["running-one"]
+        assert "cancel it first" in cli(db, "delete", "running-one").stderr
+
+    def test_run_command(self, db, tmp_path):
+        script = tmp_path / "runme.py"
+        script.write_text("from orchestrator import flow\n@flow\ndef add(a: int, b: int = 1):\n    return a + b\n"
+                          "@flow\ndef boom():\n    raise RuntimeError('x')\n")
+        ok = cli(db, "run", f"{script}:add", "--param", "a=4", "--params", '{"b": 5}')
+        assert ok.returncode == 0 and "Completed" in ok.stdout
+        assert json.loads(cli(db, "runs", "--json").stdout)[0]["parameters"] == {"a": 4, "b": 5}
+        assert cli(db, "run", f"{script}:boom").returncode == 1
+        assert cli(db, "run", f"{script}:nothing").returncode == 1
+        assert cli(db, "run", "no-colon").returncode == 2
+        bad = cli(db, "run", f"{script}:add", "--params", "{not json")
+        assert bad.returncode == 2 and "not valid JSON" in bad.stderr
+
+    def test_db_commands(self, db, history):
+        assert cli(db, "db", "path").stdout.strip() == os.path.abspath(db)
+        check = cli(db, "db", "check")
+        assert check.returncode == 0 and f"schema version {len(o._MIGRATIONS)}" in check.stdout
+        assert cli(db, "db", "vacuum").returncode == 0
+        assert "up to date" in cli(db, "db", "migrate").stdout
+
+    def test_readonly_database_still_reads(self, db, history):
+        import shutil
+
+        if shutil.which("chattr") is None:
+            pytest.skip("chattr is not available")
+        made = subprocess.run(["chattr", "+i", db], capture_output=True)
+        if made.returncode != 0:
+            pytest.skip("this file system cannot make files immutable")
+        try:
+            out = cli(db, "runs")
+            assert out.returncode == 0 and "good-run" in out.stdout, out.stderr
+            assert "Flow run 'good-run'" in cli(db, "show", "good-run").stdout
+            written = cli(db, "variables", "set", "x", "1")
+            assert written.returncode == 1 and "Traceback" not in written.stderr
+        finally:
+            subprocess.run(["chattr", "-i", db])
+
+    def test_database_from_a_newer_version_is_refused(self, tmp_path):
+        import apsw
+
+        path = str(tmp_path / "newer.db")
+        conn = apsw.Connection(path)
+        conn.execute("PRAGMA user_version=99")
+        conn.close()
+        out = cli(path, "status")
+        assert out.returncode == 1
+        assert "newer orchestrator (schema version 99)" in out.stderr and f"version {len(o._MIGRATIONS)}" in out.stderr
+
+    def test_busy_database_still_reads(self, db, history):
+        import apsw
+
+        holder = apsw.Connection(db)
+        holder.setbusytimeout(1000)
+        holder.execute("BEGIN IMMEDIATE")  # another process is writing
+        try:
+            t0 = time.monotonic()
+            out = cli(db, "runs", "--json")
+            assert out.returncode == 0 and len(json.loads(out.stdout)) == 2
+            assert time.monotonic() - t0 < 10
+        finally:
+            holder.execute("ROLLBACK")
+
+    def test_variables(self, db):
+        assert cli(db, "variables", "set", "api_base", '"https://example.com"').returncode == 0
+        again = cli(db, "variables", "set", "api_base", '"x"')
+        assert again.returncode == 1 and "already exists. Use `overwrite=True`" in again.stderr
+        assert cli(db, "variables", "set", "api_base", '{"a": 1}', "--overwrite").returncode == 0
+        assert json.loads(cli(db, "variables", "get", "api_base").stdout) == {"a": 1}
+        assert o.Variable.get("api_base") == {"a": 1} and o.Variable.get("missing", 5) == 5
+        listing = json.loads(cli(db, "variables", "ls", "--json").stdout)
+        assert listing[0]["name"] == "api_base" and listing[0]["value"] == {"a": 1}
+        assert cli(db, "variables", "set", "Bad Name", "1").returncode == 1
+        assert cli(db, "variables", "unset", "api_base").returncode == 0
+        assert cli(db, "variables", "get", "api_base").returncode == 1
+        with pytest.raises(ValueError, match="not JSON"):
+            o.Variable.set("x", object())
+
+    def test_artifacts(self, db, history):
+        listing = json.loads(cli(db, "artifacts", "ls", "--json").stdout)
+        assert {a["key"] for a in listing} == {"daily-report", "numbers"}
+        shown = cli(db, "artifacts", "show", "numbers").stdout
+        assert "a" in shown and "b" in shown and "1" in shown
+        assert "# Report" in cli(db, "artifacts", "show", "daily-report").stdout
+        assert cli(db, "artifacts", "show", "nope").returncode == 1
+
+    def test_limits(self, db):
+        assert "Created concurrency limit 'api'" in cli(db, "limits", "create", "api", "--limit", "2").stdout
+        assert cli(db, "limits", "create", "api", "--limit", "2").returncode == 1
+        assert json.loads(cli(db, "limits", "ls", "--json").stdout) == [
+            {"name": "api", "limit": 2, "active": True, "active_slots": 0, "slot_decay_per_second": 0.0}]
+        assert cli(db, "limits", "create", "neg", "--limit", "-1").returncode == 2
+        assert cli(db, "limits", "create", "bad/name", "--limit", "1").returncode == 1
+        assert cli(db, "limits", "reset", "api").returncode == 0
+        assert cli(db, "limits", "delete", "api").returncode == 0
+        assert cli(db, "limits", "delete", "api").returncode == 1
+
+    def test_status_sections(self, db, history):
+        out = cli(db, "status").stdout
+        for needle in ("Database:", "Serve: no serve process is running", "Flow runs in the last 24h:",
+                       "Latest failures:", "bad-run", "Recent runs:"):
+            assert needle in out, needle
+
+    def test_no_colour_when_not_a_terminal(self, db, history):
+        assert "\033[" not in cli(db, "status").stdout
