@@ -179,6 +179,100 @@ def retry_seconds(repeat: int) -> tuple:
     return min(inproc), min(wall)
 
 
+def build_history(path: str, flow_runs: int, tasks_per_run: int) -> str:
+    """A database of `flow_runs` runs over 100 days, each with `tasks_per_run` task runs and two log lines;
+    returns the id of a run in the middle."""
+    sys.path.insert(0, ROOT)
+    import orchestrator as o
+
+    store = o._Store(path)
+    conn = store._writer
+    now = time.time()
+    span = 100 * 86400
+    states = [("COMPLETED", "Completed")] * 18 + [("FAILED", "Failed"), ("CRASHED", "Crashed")]
+    history = '[["PENDING","Pending",null,1],["RUNNING","Running",null,2],["COMPLETED","Completed",null,3]]'
+    middle = None
+    batch = 5000
+    for start in range(0, flow_runs, batch):
+        conn.execute("BEGIN")
+        fr, tr, lg = [], [], []
+        for i in range(start, min(start + batch, flow_runs)):
+            created = now - span + span * i / flow_runs
+            run_id = "%08x-0000-7000-8000-%012x" % (int(created), i)
+            st = states[i % len(states)]
+            fr.append((run_id, f"run-{i}", f"flow-{i % 7}", st[0], st[1], None if st[0] == "COMPLETED" else "boom",
+                       created, history, 1, created, created, created + 1.5, '{"n": 1}', '["nightly"]', created))
+            for k in range(tasks_per_run):
+                tr.append((f"{run_id[:-4]}{k:04x}", run_id, f"task-{k}", f"task-{k}-abc", str(k), "COMPLETED",
+                           "Completed", history, created + k * 0.1, created + k * 0.1 + 0.05, created))
+            lg.append((run_id, None, 20, "orchestrator.flow_runs", "Beginning flow run", created))
+            lg.append((run_id, None, 20, "orchestrator.flow_runs", "Finished in state Completed()", created + 1.5))
+            if i == flow_runs // 2:
+                middle = run_id
+        conn.executemany("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, state_message,"
+                         " state_timestamp, history, run_count, expected_start_time, start_time, end_time,"
+                         " parameters, tags, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", fr)
+        conn.executemany("INSERT INTO task_runs (id, flow_run_id, name, task_key, dynamic_key, state_type, state_name,"
+                         " history, start_time, end_time, created) VALUES (?,?,?,?,?,?,?,?,?,?,?)", tr)
+        conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, timestamp)"
+                         " VALUES (?,?,?,?,?,?)", lg)
+        conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return middle
+
+
+def cli_ms(path: str, args: list, repeat: int, as_script: bool = False) -> float:
+    """Median wall time of a CLI command as a fresh process: `python -m orchestrator` (what the installed
+    `orchestrator` command costs: cached bytecode), or `python orchestrator.py` (which Python compiles on
+    every call, because it never caches a script's bytecode)."""
+    env = {**os.environ, "ORCHESTRATOR_DB": path, "NO_COLOR": "1", "PYTHONPATH": ROOT}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    entry = [os.path.join(ROOT, "orchestrator.py")] if as_script else ["-m", "orchestrator"]
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, *entry, *args], env=env, capture_output=True, text=True)
+        times.append((time.perf_counter() - t0) * 1000)
+        if out.returncode != 0:
+            raise SystemExit(f"orchestrator {' '.join(args)} failed: {out.stderr}")
+    return statistics.median(times)
+
+
+FOLLOW_FLOW = """
+import time
+from orchestrator import flow, get_run_logger
+
+@flow(flow_run_name="chatty")
+def chatty():
+    for i in range(8):
+        get_run_logger().info(f"line {i} at {time.time()}")
+        time.sleep(0.3)
+
+chatty()
+"""
+
+
+def follow_delay() -> float:
+    """The worst delay between a log line being written and `logs --follow` printing it, in seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "chatty.py")
+        with open(script, "w") as fh:
+            fh.write(FOLLOW_FLOW)
+        env = {**os.environ, "ORCHESTRATOR_DB": os.path.join(tmp, "f.db"), "PYTHONPATH": ROOT}
+        writer = subprocess.Popen([sys.executable, script], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        while not os.path.exists(env["ORCHESTRATOR_DB"]):
+            time.sleep(0.02)
+        time.sleep(0.3)
+        follower = subprocess.Popen([sys.executable, os.path.join(ROOT, "orchestrator.py"), "logs", "chatty",
+                                     "--follow"], env=env, stdout=subprocess.PIPE, text=True)
+        delays = [time.time() - float(line.rsplit(" at ", 1)[1]) for line in follower.stdout if " - line " in line]
+        follower.wait()
+        writer.wait()
+        return max(delays[2:])
+
+
 def best_of(name: str, n: int, repeat: int) -> float:
     return min(run_workload(name, n) for _ in range(repeat))
 
@@ -250,6 +344,27 @@ def main() -> None:
     inproc, wall = retry_seconds(1 if args.quick else 3)
     figures["retry_999_of_1000_s"] = inproc
     print(f"retry, 999 of 1,000 done     : {inproc:8.3f} s         (goal < 0.5 s; as a fresh CLI process: {wall:.3f} s)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        runs_n, tasks_n = (10_000, 10) if args.quick else (100_000, 10)
+        path = os.path.join(tmp, "history.db")
+        t0 = time.perf_counter()
+        middle = build_history(path, runs_n, tasks_n)
+        print(f"history: {runs_n:,} flow runs, {runs_n * tasks_n:,} task runs (built in {time.perf_counter() - t0:.0f} s)")
+        reps = 3 if args.quick else 7
+        for label, cmd in (("status", ["status"]), ("runs", ["runs"]), ("runs --state failed --since 7d",
+                           ["runs", "--state", "failed", "--since", "7d"]), ("show RUN", ["show", middle]),
+                           ("show RUN (by name)", ["show", "run-%d" % (runs_n // 2)])):
+            ms = cli_ms(path, cmd, reps)
+            script = cli_ms(path, cmd, reps, as_script=True)
+            figures[f"cli_{cmd[0]}_ms"] = max(figures.get(f"cli_{cmd[0]}_ms", 0), ms)
+            print(f"  {label:<30}: {ms:8.1f} ms   (goal <= 200 ms; as `python orchestrator.py`: {script:.0f} ms)")
+        json_ms = cli_ms(path, ["runs", "--json"], reps)
+        print(f"  {'runs --json (no tabulate)':<30}: {json_ms:8.1f} ms")
+        print(f"  {'bare `python -c pass`':<30}: {process_ms([sys.executable, '-c', 'pass'], reps):8.1f} ms")
+    delay = follow_delay()
+    figures["logs_follow_delay_s"] = delay
+    print(f"logs --follow, new line      : {delay:8.3f} s         (goal <= 0.5 s)")
 
     imp, heavy = import_ms(5 if args.quick else 15)
     empty = process_ms([sys.executable, "-c", "pass"], 5 if args.quick else 15)
