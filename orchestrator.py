@@ -20,9 +20,15 @@ Quick example::
 
     pipeline()          # then: python orchestrator.py status
 
-Command line (``python orchestrator.py COMMAND`` or the ``orchestrator`` console script)::
+Command line (``python orchestrator.py COMMAND``, ``python -m orchestrator`` or the ``orchestrator`` script)::
 
-    status [--json] [--limit N]      recent flow runs, counts by state
+    status                            counts, runs in progress, failures, deployments, serve processes
+    runs / show RUN / logs RUN / tasks RUN      history (--json on every listing)
+    run FILE.py:FLOW / serve FILE.py:FLOW       run a flow now / serve it on a schedule
+    retry RUN / cancel RUN / delete RUN         durable retry, cancellation, deletion
+    deployments ls|run|pause|resume|backfill|delete
+    variables ls|get|set|unset   artifacts ls|show   limits ls|create|delete|reset
+    prune --older-than 30d       db path|check|vacuum|migrate
 
 Where the database lives: ``$ORCHESTRATOR_DB`` if set, else ``$ORCHESTRATOR_HOME/orchestrator.db``, else
 ``platformdirs.user_data_dir("orchestrator")/orchestrator.db``.
@@ -643,6 +649,15 @@ _MIGRATIONS = [
     );
     CREATE INDEX concurrency_slots_limit ON concurrency_slots(limit_name);
     """,
+    # 5: every index on flow_runs costs each run's commit a page; keep only those a query needs. Run ids
+    #    are time-ordered (UUIDv7), so "newest first" and "since T" use the primary key.
+    """
+    DROP INDEX flow_runs_parent;
+    DROP INDEX flow_runs_created;
+    DROP INDEX flow_runs_flow;
+    DROP INDEX flow_runs_deployment;
+    CREATE INDEX flow_runs_deployment ON flow_runs(deployment_id, created) WHERE deployment_id IS NOT NULL;
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -662,6 +677,16 @@ def _uuid7() -> str:
     value = (ms << 80) | (0x7 << 76) | (((rnd >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rnd & ((1 << 62) - 1))
     h = "%032x" % value
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _id_at(ts: float) -> str:
+    """The smallest run id (UUIDv7, time-ordered) made at or after ``ts``: ids compare as times.
+
+    >>> _id_at(0), _uuid7() > _id_at(time.time() - 1)
+    ('00000000-0000', True)
+    """
+    h = "%012x" % max(0, int(ts * 1000))
+    return f"{h[:8]}-{h[8:12]}"
 
 
 def _json(value: Any) -> str:
@@ -963,11 +988,11 @@ class _Store:
         return rows[0] if rows else None
 
     def recent_flow_runs(self, limit: int = 20) -> list:
-        return self._query("SELECT * FROM flow_runs ORDER BY created DESC LIMIT ?", (limit,))
+        return self._query("SELECT * FROM flow_runs ORDER BY id DESC LIMIT ?", (limit,))
 
     def state_counts(self, since: float) -> dict:
-        rows = self._query("SELECT state_name, count(*) AS n FROM flow_runs WHERE created >= ? "
-                           "GROUP BY state_name", (since,))
+        rows = self._query("SELECT state_name, count(*) AS n FROM flow_runs WHERE id >= ? "
+                           "GROUP BY state_name", (_id_at(since),))
         return {r["state_name"]: r["n"] for r in rows}
 
     # -- task runs ----------------------------------------------------------------------------------
@@ -1058,10 +1083,10 @@ class _Store:
         ref = str(ref)
         rows = self._query("SELECT * FROM flow_runs WHERE id=?", (ref,))
         if not rows and len(ref) >= 4:
-            rows = self._query("SELECT * FROM flow_runs WHERE id >= ? AND id < ? ORDER BY created LIMIT 11",
+            rows = self._query("SELECT * FROM flow_runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
                                (ref, ref + "\uffff"))
         if not rows:
-            rows = self._query("SELECT * FROM flow_runs WHERE name=? ORDER BY created DESC LIMIT 11", (ref,))
+            rows = self._query("SELECT * FROM flow_runs WHERE name=? ORDER BY id DESC LIMIT 11", (ref,))
         if not rows:
             raise ObjectNotFound(f"No flow run with id, id prefix or name {ref!r}.")
         if len(rows) > 1:
@@ -1084,17 +1109,17 @@ class _Store:
             where.append("deployment_id=?")
             params.append(deployment_id)
         if since is not None:
-            where.append("created >= ?")
-            params.append(since)
-        return self._query(f"SELECT * FROM flow_runs WHERE {' AND '.join(where)} ORDER BY created DESC LIMIT ?",
+            where.append("id >= ?")
+            params.append(_id_at(since))
+        return self._query(f"SELECT * FROM flow_runs WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
                            (*params, limit))
 
     def active_runs(self, limit: int = 20) -> list:
         return self._query("SELECT * FROM flow_runs WHERE state_type IN ('RUNNING', 'PENDING', 'CANCELLING',"
-                           " 'PAUSED') ORDER BY created DESC LIMIT ?", (limit,))
+                           " 'PAUSED') ORDER BY id DESC LIMIT ?", (limit,))
 
     def failures(self, limit: int = 5) -> list:
-        return self._query("SELECT * FROM flow_runs WHERE state_type IN ('FAILED', 'CRASHED') ORDER BY created"
+        return self._query("SELECT * FROM flow_runs WHERE state_type IN ('FAILED', 'CRASHED') ORDER BY id"
                            " DESC LIMIT ?", (limit,))
 
     def serve_processes(self) -> list:
@@ -1142,8 +1167,8 @@ class _Store:
         return out
 
     def prunable(self, before: float, states: tuple = ()) -> list:
-        where = "created < ? AND state_type IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
-        params: list = [before]
+        where = "id < ? AND state_type IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
+        params: list = [_id_at(before)]
         if states:
             where += " AND (" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")"
             for st in states:
@@ -1345,8 +1370,9 @@ class _Store:
 
     def due_runs(self, deployment_ids: list, now: float, limit: int) -> list:
         marks = ",".join("?" * len(deployment_ids))
+        # "+deployment_id": use the small index of Scheduled runs, not the one over a deployment's history
         return self._query(f"SELECT id, deployment_id, expected_start_time, state_name FROM flow_runs"
-                           f" WHERE state_type='SCHEDULED' AND expected_start_time <= ? AND deployment_id IN ({marks})"
+                           f" WHERE state_type='SCHEDULED' AND expected_start_time <= ? AND +deployment_id IN ({marks})"
                            f" ORDER BY expected_start_time LIMIT ?", (now, *deployment_ids, limit))
 
     def claim_run(self, run_id: str, process_id: str, concurrency_limit: Optional[int],
@@ -1363,7 +1389,7 @@ class _Store:
                 return
             history, dep_id, name = rows[0]
             if concurrency_limit is not None:
-                active = conn.execute("SELECT count(*) FROM flow_runs WHERE deployment_id=? AND state_type IN"
+                active = conn.execute("SELECT count(*) FROM flow_runs WHERE +deployment_id=? AND state_type IN"
                                       " ('PENDING', 'RUNNING', 'CANCELLING')", (dep_id,)).fetchall()[0][0]
                 if active >= concurrency_limit:
                     if collision_strategy == "CANCEL_NEW":
@@ -1393,13 +1419,13 @@ class _Store:
         def late(conn: apsw.Connection) -> None:
             for run_id, history in conn.execute(
                     f"SELECT id, history FROM flow_runs WHERE state_type='SCHEDULED' AND state_name='Scheduled'"
-                    f" AND expected_start_time < ? AND deployment_id IN ({marks})",
+                    f" AND expected_start_time < ? AND +deployment_id IN ({marks})",
                     (before, *deployment_ids)).fetchall():
                 self._append_state(conn, run_id, history, ("SCHEDULED", "Late", None, now))
                 out["n"] += 1
 
         if self._query(f"SELECT 1 FROM flow_runs WHERE state_type='SCHEDULED' AND state_name='Scheduled'"
-                       f" AND expected_start_time < ? AND deployment_id IN ({marks}) LIMIT 1",
+                       f" AND expected_start_time < ? AND +deployment_id IN ({marks}) LIMIT 1",
                        (before, *deployment_ids)):
             self._write_fn(late)
         return out["n"]

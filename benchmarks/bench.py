@@ -198,7 +198,8 @@ def build_history(path: str, flow_runs: int, tasks_per_run: int) -> str:
         fr, tr, lg = [], [], []
         for i in range(start, min(start + batch, flow_runs)):
             created = now - span + span * i / flow_runs
-            run_id = "%08x-0000-7000-8000-%012x" % (int(created), i)
+            h = "%012x" % int(created * 1000)
+            run_id = f"{h[:8]}-{h[8:12]}-7000-8000-{i:012x}"  # time-ordered, as the engine's UUIDv7 ids
             st = states[i % len(states)]
             fr.append((run_id, f"run-{i}", f"flow-{i % 7}", st[0], st[1], None if st[0] == "COMPLETED" else "boom",
                        created, history, 1, created, created, created + 1.5, '{"n": 1}', '["nightly"]', created))
