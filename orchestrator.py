@@ -6088,8 +6088,9 @@ def _run_commands(cli: Any, click: Any) -> None:
     @click.option("--follow", "-f", is_flag=True, help="Keep printing new lines until the run ends.")
     @click.option("--level", default="DEBUG", show_default=True, help="The lowest level shown.")
     @click.option("--tail", "-n", type=int, help="Only the last N lines (before following).")
+    @as_json_option
     @click.pass_context
-    def logs(ctx: Any, run: str, follow: bool, level: str, tail: Optional[int]) -> None:
+    def logs(ctx: Any, run: str, follow: bool, level: str, tail: Optional[int], as_json: bool) -> None:
         """A flow run's log lines (its tasks' too), oldest first.
 
         Example: python orchestrator.py logs nightly-1 --follow
@@ -6102,6 +6103,14 @@ def _run_commands(cli: Any, click: Any) -> None:
         lines = store.logs_after(row["id"], 0, min_level)
         if tail is not None:
             lines = lines[-tail:] if tail > 0 else []
+        if as_json:
+            if follow:
+                raise click.UsageError("--json and --follow do not go together")
+            click.echo(json.dumps([{"id": line["id"], "timestamp": _iso(line["timestamp"]),
+                                    "level": logging.getLevelName(line["level"]), "message": line["message"],
+                                    "flow_run_id": row["id"], "task_run_id": line["task_run_id"],
+                                    "task_run_name": line["task_name"]} for line in lines], indent=2))
+            return
         for line in lines:
             click.echo(_log_line(line, row["name"]))
         if follow:

@@ -2989,6 +2989,10 @@ class TestCLICommands:
         assert any("Task run 'step-" in line and "step 1" in line for line in out)
         assert out[-1].endswith("Finished in state Completed()")
         assert len(cli(db, "logs", "good-run", "--tail", "2").stdout.splitlines()) == 2
+        as_json = json.loads(cli(db, "logs", "good-run", "--json").stdout)
+        assert as_json[-1]["message"] == "Finished in state Completed()" and as_json[-1]["level"] == "INFO"
+        assert any(e["task_run_name"] and e["message"] == "step 1" for e in as_json)
+        assert cli(db, "logs", "good-run", "--json", "--follow").returncode == 2
         errors = cli(db, "logs", "bad-run", "--level", "error").stdout
         assert "ERROR" in errors and "INFO" not in errors
         assert cli(db, "logs", "good-run", "--level", "loud").returncode == 2
