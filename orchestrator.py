@@ -5689,14 +5689,16 @@ def _task_json(row: dict) -> dict:
             "total_run_time": (end - row["start_time"]) if end and row["start_time"] else 0.0}
 
 
-def _open_store(ctx: Any, must_exist: bool = True) -> Optional[_Store]:
-    """The CLI's store: the --db file, opened read-only when it cannot be written (reads still work)."""
+def _open_store(ctx: Any, required: bool = False) -> Optional[_Store]:
+    """The CLI's store: the --db file, opened read-only when it cannot be written (reads still work).
+    None when the file does not exist yet (an error when ``required``)."""
     import click
 
     path = os.path.abspath(ctx.find_root().obj["db"] or _db_path())
     if not os.path.exists(path):
-        if must_exist:
-            return None
+        if required:
+            raise click.ClickException(f"There is no database yet at {path}.")
+        return None
     try:
         return _get_store(path)
     except StoreError as exc:
@@ -6322,9 +6324,7 @@ def _db_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py db check
         """
-        store = _open_store(ctx)
-        if store is None:
-            raise click.ClickException("There is no database yet.")
+        store = _open_store(ctx, required=True)
         problems = [r for r in store.integrity() if r != "ok"]
         version = store._query("PRAGMA user_version")[0]["user_version"]
         if problems:
@@ -6338,9 +6338,7 @@ def _db_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py db vacuum
         """
-        store = _open_store(ctx)
-        if store is None:
-            raise click.ClickException("There is no database yet.")
+        store = _open_store(ctx, required=True)
         before = os.path.getsize(store.path)
         _cli_call(ctx, store.vacuum)
         click.echo(f"{store.path}: {before / 1e6:.1f} MB -> {os.path.getsize(store.path) / 1e6:.1f} MB")

@@ -591,19 +591,6 @@ class TestCaching:
 
         assert g() == 3
 
-    def test_unpicklable_result_is_not_cached_and_does_not_fail(self, db):
-        @task(cache_key_fn=lambda c, p: "lock")
-        def make_lock():
-            return threading.Lock()
-
-        @flow
-        def f():
-            return make_lock(return_state=True)
-
-        state = f()
-        assert state.is_completed()
-        assert rows(db, "SELECT count(*) AS n FROM cache")[0]["n"] == 0
-
     def test_cache_key_fn_must_return_str(self, db):
         @task(cache_key_fn=lambda c, p: 42)
         def bad():
@@ -1860,8 +1847,8 @@ class TestResults:
         again = f()  # a cache hit reads the file back
         assert again.name == "Cached" and again.result() == big
 
-    def test_unpicklable_result_is_recorded_not_persisted(self, db):
-        @task
+    def test_unpicklable_result_is_recorded_not_persisted_nor_cached(self, db):
+        @task(cache_key_fn=lambda c, p: "lock")
         def make_lock():
             return threading.Lock()
 
@@ -1873,6 +1860,7 @@ class TestResults:
         assert state.is_completed()
         (tr,) = rows(db, "SELECT result, result_note FROM task_runs")
         assert tr["result"] is None
+        assert rows(db, "SELECT count(*) AS n FROM cache")[0]["n"] == 0
         assert tr["result_note"] == "not persisted: TypeError: cannot pickle '_thread.lock' object"
 
     def test_explicit_persist_fails_when_unpicklable(self, db):
