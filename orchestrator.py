@@ -45,7 +45,7 @@ Decisions where Prefect is silent or surprising (the README's migration table sa
 
 Contents (numbered banners below):
     1. module header          6. results & caching       11. public decorators
-    2. settings               7. time                    12. coordination (variables, artifacts)
+    2. settings               7. time                    12. coordination (limits, variables, ...)
     3. errors                 8. context & logging       13. deployments & serving
     4. states                 9. futures & task runners  14. CLI
     5. store                 10. engine
@@ -56,6 +56,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = [
+    "AcquireConcurrencySlotTimeoutError",
     "AwaitingConcurrencySlot",
     "AwaitingRetry",
     "CachePolicy",
@@ -64,20 +65,27 @@ __all__ = [
     "Cancelling",
     "CommitMode",
     "Completed",
+    "ConcurrencyLimitConfig",
+    "ConcurrencyLimitStrategy",
+    "ConcurrencySlotAcquisitionError",
     "ConcurrentTaskRunner",
     "Crashed",
     "CrashedRun",
+    "Cron",
     "DEFAULT",
+    "Deployment",
     "DoneAndNotDoneFutures",
     "FLOW_PARAMETERS",
     "Failed",
     "FailedRun",
     "Flow",
+    "FlowPauseTimeout",
     "FlowRun",
     "FlowRunContext",
     "FlowRunTimeoutError",
     "INPUTS",
     "InfrastructurePending",
+    "Interval",
     "InvalidNameError",
     "IsolationLevel",
     "Late",
@@ -87,7 +95,9 @@ __all__ = [
     "MissingResult",
     "NONE",
     "NO_CACHE",
+    "NotPausedError",
     "NotSet",
+    "ObjectAlreadyExists",
     "ObjectNotFound",
     "OrchestratorError",
     "ParameterBindError",
@@ -99,10 +109,13 @@ __all__ = [
     "PrefectException",
     "PrefectFuture",
     "PrefectFutureList",
+    "RRule",
     "RUN_ID",
     "ReservedArgumentError",
     "Retrying",
     "Running",
+    "Schedule",
+    "ScheduleError",
     "Scheduled",
     "State",
     "StateDetails",
@@ -121,11 +134,20 @@ __all__ = [
     "TransactionState",
     "UnfinishedRun",
     "UpstreamTaskError",
+    "Variable",
     "__version__",
     "allow_failure",
     "as_completed",
+    "aserve",
     "atransaction",
     "cancel_flow_run",
+    "concurrency",
+    "create_concurrency_limit",
+    "create_link_artifact",
+    "create_markdown_artifact",
+    "create_progress_artifact",
+    "create_table_artifact",
+    "delete_concurrency_limit",
     "exponential_backoff",
     "flow",
     "get_logger",
@@ -134,14 +156,20 @@ __all__ = [
     "get_transaction",
     "main",
     "opaque",
+    "pause_flow_run",
     "quote",
+    "rate_limit",
+    "resume_flow_run",
     "retry_flow_run",
+    "run_deployment",
     "runtime",
+    "serve",
     "tags",
     "task",
     "task_input_hash",
     "transaction",
     "unmapped",
+    "update_progress_artifact",
     "wait",
 ]
 
@@ -218,6 +246,8 @@ def _log_level() -> int:
 #  ├── MissingContextError (RuntimeError)
 #  ├── UpstreamTaskError               a task's upstream did not complete
 #  ├── FailedRun, CrashedRun, CancelledRun, PausedRun, UnfinishedRun, MissingResult
+#  ├── ConcurrencySlotAcquisitionError, AcquireConcurrencySlotTimeoutError (TimeoutError)
+#  ├── NotPausedError, FlowPauseTimeout (TimeoutError)
 #  └── FlowRunTimeoutError, TaskRunTimeoutError (TimeoutError)
 
 
@@ -298,6 +328,22 @@ class UnfinishedRun(OrchestratorError):
 
 class MissingResult(OrchestratorError):
     """A state read back from the database whose value was not persisted."""
+
+
+class ConcurrencySlotAcquisitionError(OrchestratorError):
+    """Concurrency slots cannot be had: a missing limit (strict), or more slots than the limit holds."""
+
+
+class AcquireConcurrencySlotTimeoutError(OrchestratorError, TimeoutError):
+    """Concurrency slots did not free up within ``timeout_seconds``."""
+
+
+class NotPausedError(OrchestratorError):
+    """resume_flow_run() of a run that is not paused."""
+
+
+class FlowPauseTimeout(OrchestratorError, TimeoutError):
+    """A paused flow run was not resumed in time."""
 
 
 class FlowRunTimeoutError(OrchestratorError, TimeoutError):
@@ -658,6 +704,13 @@ _MIGRATIONS = [
     DROP INDEX flow_runs_deployment;
     CREATE INDEX flow_runs_deployment ON flow_runs(deployment_id, created) WHERE deployment_id IS NOT NULL;
     """,
+    # 6: rate limits keep a leaky-bucket level; a paused run receives its input here
+    """
+    ALTER TABLE concurrency_limits ADD COLUMN level REAL NOT NULL DEFAULT 0;
+    ALTER TABLE concurrency_limits ADD COLUMN level_at REAL;
+    ALTER TABLE flow_runs ADD COLUMN run_input TEXT;
+    CREATE INDEX concurrency_slots_process ON concurrency_slots(process_id);
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -757,6 +810,8 @@ class _Store:
         self._flusher: Optional[threading.Thread] = None
         self._stop = threading.Event()
         self._process_id: Optional[str] = None
+        self._slot_freed = threading.Condition()
+        self._limit_cache: Optional[tuple] = None
         self.results_dir = os.path.join(os.path.dirname(os.path.abspath(path)), "results")
         self._writer = self._connect()
         self._migrate()
@@ -1258,6 +1313,7 @@ class _Store:
                          " VALUES (?,?,?,?,?)", (name, limit, decay, now, now))
 
         self._write_fn(put)
+        self._limit_cache = None
 
     def delete_limit(self, name: str, slots_only: bool = False) -> bool:
         out = {"n": 0}
@@ -1269,7 +1325,107 @@ class _Store:
                 conn.execute("DELETE FROM concurrency_limits WHERE name=?", (name,))
 
         self._write_fn(delete)
+        self._limit_cache = None
         return bool(out["n"])
+
+    def acquire_slots(self, names: list, occupy: int, process_id: Optional[str], lease: float,
+                      decay_only: bool = False) -> tuple:
+        """Take ``occupy`` slots on every named limit at once, or none: (slot ids or None, missing names).
+
+        Concurrency limits hold rows (freed by release_slots, or when the holder's lease runs out);
+        limits with slot decay are leaky buckets whose level drains at the decay rate.
+        """
+        now = time.time()
+        out: dict = {"ids": None, "missing": []}
+
+        def take(conn: apsw.Connection) -> None:
+            limits = {r[0]: r for r in conn.execute(
+                'SELECT name, "limit", active, slot_decay_per_second, level, level_at FROM concurrency_limits'
+                f" WHERE name IN ({','.join('?' * len(names))})", names).fetchall()}
+            out["missing"] = [n for n in names if n not in limits]
+            plans = []
+            for name, limit, active, decay, level, level_at in limits.values():
+                if not active:
+                    continue
+                if occupy > limit:
+                    raise ConcurrencySlotAcquisitionError(
+                        f"Unable to acquire {occupy} slot(s) on {name!r}: its limit is {limit}")
+                if decay > 0:
+                    level = max(0.0, level - decay * (now - (level_at or now)))
+                    if level + occupy > limit + 1e-9:
+                        return
+                    plans.append(("bucket", name, level + occupy))
+                elif decay_only:
+                    raise ConcurrencySlotAcquisitionError(f"Rate limit {name!r} has no slot decay; give it "
+                                                          f"--slot-decay-per-second to use it with rate_limit()")
+                else:
+                    used = conn.execute("SELECT coalesce(sum(occupy), 0) FROM concurrency_slots WHERE limit_name=?"
+                                        " AND (expires IS NULL OR expires > ?)", (name, now)).fetchall()[0][0]
+                    if used + occupy > limit:
+                        return
+                    plans.append(("slot", name, None))
+            ids = []
+            for kind, name, level in plans:
+                if kind == "bucket":
+                    conn.execute("UPDATE concurrency_limits SET level=?, level_at=? WHERE name=?", (level, now, name))
+                else:
+                    conn.execute("INSERT INTO concurrency_slots (limit_name, occupy, process_id, acquired, expires)"
+                                 " VALUES (?,?,?,?,?)", (name, occupy, process_id, now, now + lease))
+                    ids.append(conn.last_insert_rowid())
+            out["ids"] = ids
+
+        self._write_fn(take)
+        return out["ids"], out["missing"]
+
+    def release_slots(self, ids: list) -> None:
+        """Give slots back. The delete is staged: this process's next acquire runs it first (so its waiters,
+        woken now, see the slot free at once) and the flusher commits it for other processes within
+        _FLUSH_SECONDS."""
+        if ids:
+            self._stage(op=(f"DELETE FROM concurrency_slots WHERE id IN ({','.join('?' * len(ids))})", tuple(ids)))
+        with self._slot_freed:
+            self._slot_freed.notify_all()
+
+    def wait_for_slot(self, seconds: float) -> None:
+        """Sleep until a slot is freed in this process, or ``seconds`` (other processes are polled)."""
+        with self._slot_freed:
+            self._slot_freed.wait(seconds)
+
+    def limit_names(self) -> set:
+        """The names of existing limits, cached for a second (tasks with tags ask on every run)."""
+        cached = self._limit_cache
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        names = {r["name"] for r in self._query("SELECT name FROM concurrency_limits")}
+        self._limit_cache = (time.monotonic() + 1.0, names)
+        return names
+
+    def limit(self, name: str) -> Optional[dict]:
+        rows = self._query('SELECT name, "limit", active, slot_decay_per_second FROM concurrency_limits WHERE name=?',
+                           (name,))
+        return rows[0] if rows else None
+
+    # -- pause and resume -----------------------------------------------------------------------------
+    def run_state(self, run_id: str) -> Optional[tuple]:
+        try:
+            return self._reader().execute("SELECT state_type, state_name, run_input FROM flow_runs WHERE id=?",
+                                          (run_id,)).fetchone()
+        except apsw.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
+
+    def resume_run(self, run_id: str, run_input: Optional[str]) -> None:
+        now = time.time()
+
+        def resume(conn: apsw.Connection) -> None:
+            rows = conn.execute("SELECT state_type, history FROM flow_runs WHERE id=?", (run_id,)).fetchall()
+            if not rows:
+                raise ObjectNotFound(f"No flow run with id {run_id!r}.")
+            if rows[0][0] != "PAUSED":
+                raise NotPausedError("Cannot resume a run that isn't paused!")
+            self._append_state(conn, run_id, rows[0][1], ("RUNNING", "Resuming", None, now),
+                               extra=", run_input=?", params=(run_input,))
+
+        self._write_fn(resume)
 
     # -- deployments and scheduled runs -------------------------------------------------------------
     def upsert_deployment(self, dep: dict) -> str:
@@ -1476,7 +1632,10 @@ class _Store:
                     self._deliver_cancellations()
                 if time.monotonic() - last >= interval:
                     last = time.monotonic()
-                    self._write([("UPDATE processes SET heartbeat=? WHERE id=?", (time.time(), self._process_id))])
+                    now = time.time()
+                    self._write([("UPDATE processes SET heartbeat=? WHERE id=?", (now, self._process_id)),
+                                 ("UPDATE concurrency_slots SET expires=? WHERE process_id=?",
+                                  (now + _lease_seconds(), self._process_id))])
                     self.detect_crashes()
             except StoreError as exc:  # a busy or broken file: try again next round
                 print(f"orchestrator: heartbeat could not be written yet: {exc}", file=sys.stderr)
@@ -1509,6 +1668,7 @@ class _Store:
                            f"marked Crashed by process {os.getpid()}.")
                 crashed.extend(self._crash_runs(conn, p["id"], message, now))
                 conn.execute("UPDATE processes SET stopped=? WHERE id=?", (now, p["id"]))
+                conn.execute("DELETE FROM concurrency_slots WHERE process_id=?", (p["id"],))
 
         self._write_fn(mark)
         return crashed
@@ -1606,6 +1766,11 @@ def _hostname() -> str:
 
 def _heartbeat_seconds() -> float:
     return float(os.environ.get("ORCHESTRATOR_HEARTBEAT_SECONDS") or 5.0)
+
+
+def _lease_seconds() -> float:
+    """How long a held concurrency slot lasts without its process's heartbeat renewing it."""
+    return 3 * _heartbeat_seconds()
 
 
 def _proc_start(pid: int) -> Optional[str]:
@@ -3595,6 +3760,9 @@ class _TaskEngine:
         cached = self._cache_lookup(resolved)
         if cached is not None:
             return self._finish(cached)
+        refused = self._take_tag_slots()
+        if refused is not None:
+            return self._finish(refused)
         if self.persist:
             run.inputs_hash = _inputs_key(run, resolved)
             reused = self._replay()
@@ -3663,6 +3831,24 @@ class _TaskEngine:
         self.logger.engine(logging.ERROR, f"Task run failed with {what}{suffix}", exc)
 
     # -- caching -------------------------------------------------------------------------------------
+    def _take_tag_slots(self) -> Optional[State]:
+        """Before running: a slot on ``tag:<tag>`` for each of the run's tags that has a limit (waiting as
+        AwaitingConcurrencySlot). Returns a Failed state when a limit can never admit the task."""
+        self.slot_ids: list = []
+        if not self.run.tags:
+            return None
+        limited = self.store.limit_names()
+        names = sorted(f"tag:{t}" for t in self.run.tags if f"tag:{t}" in limited)
+        if not names:
+            return None
+        self._record(AwaitingConcurrencySlot(scheduled_time=time.time()))
+        self.store.stage_task_run(self.run)
+        try:
+            self.slot_ids = _acquire(names, 1, None, True, rate=False)
+        except ConcurrencySlotAcquisitionError as exc:
+            return Failed(message=f"{exc}; the task cannot start (a limit of 0 admits nothing).", data=exc)
+        return None
+
     def _replay(self) -> Optional[State]:
         """On a retried flow run: the result an earlier attempt recorded for this same call, if any.
 
@@ -3732,6 +3918,9 @@ class _TaskEngine:
 
     def _finish(self, state: State) -> State:
         run = self.run
+        if getattr(self, "slot_ids", None):
+            self.store.release_slots(self.slot_ids)
+            self.slot_ids = []
         state = self._keep(state)
         self._record(state)
         if state.is_final():
@@ -5118,8 +5307,8 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
 
 # == 12. Coordination: variables and artifacts ============================================================
 #
-# Values and reports that flows share through the database. (Concurrency limits, rate limits and
-# pause/resume are not built yet; the CLI's `limits` group already manages the stored limits.)
+# What flows share through the database: variables, artifacts, global concurrency and rate limits (held
+# across processes, released when their holder dies), and pausing a run until someone resumes it.
 
 _VARIABLE_NAME = "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
@@ -5227,6 +5416,144 @@ def _clamp_progress(progress: float) -> float:
     if not 0 <= value <= 100:
         logging.getLogger("orchestrator").warning(f"Progress {value} is outside 0-100; clamped")
     return min(100.0, max(0.0, value))
+
+
+def create_concurrency_limit(name: str, limit: int, slot_decay_per_second: float = 0.0) -> None:
+    """Create a global concurrency limit (with ``slot_decay_per_second`` > 0, a rate limit) shared by every
+    process on the database. Example: ``create_concurrency_limit("db", 2)``."""
+    _check_name(name)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"A concurrency limit must be a whole number of at least 0, not {limit!r}")
+    if slot_decay_per_second < 0:
+        raise ValueError(f"slot_decay_per_second must not be negative, not {slot_decay_per_second!r}")
+    try:
+        _get_store().create_limit(name, limit, float(slot_decay_per_second))
+    except ObjectAlreadyExists as exc:
+        raise ValueError(str(exc)) from None
+
+
+def delete_concurrency_limit(name: str) -> bool:
+    """Delete a global concurrency limit; True if it existed."""
+    return _get_store().delete_limit(name)
+
+
+def _acquire(names: list, occupy: int, timeout_seconds: Optional[float], strict: bool, rate: bool) -> list:
+    """Wait for slots on every named limit (polling other processes every 50 ms, woken at once by this
+    process's releases); returns the slot ids to give back."""
+    if isinstance(occupy, bool) or not isinstance(occupy, int) or occupy < 1:
+        raise ValueError(f"occupy must be a whole number of at least 1, not {occupy!r}")
+    store = _get_store()
+    process_id = store.register_process()
+    deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+    while True:
+        ids, missing = store.acquire_slots(names, occupy, process_id, _lease_seconds(), decay_only=rate)
+        if missing:
+            if strict:
+                raise ConcurrencySlotAcquisitionError(f"Concurrency limits {missing} must be created before "
+                                                      f"acquiring slots")
+            _fallback_logger().warning(f"Concurrency limits {missing} do not exist - skipping acquisition.")
+        if ids is not None:
+            return ids
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise AcquireConcurrencySlotTimeoutError(
+                f"Attempt to acquire concurrency slots timed out after {timeout_seconds} second(s)")
+        store.wait_for_slot(0.05 if left is None else min(0.05, left))
+
+
+class concurrency:
+    """Hold ``occupy`` slots on every named global concurrency limit for the block; ``with`` or
+    ``async with``. A limit holds across every process on the database.
+
+    Example::
+
+        with concurrency("database", occupy=1, timeout_seconds=30):
+            write_rows()
+    """
+
+    def __init__(self, names: Any, occupy: int = 1, timeout_seconds: Optional[float] = None,
+                 max_retries: Optional[int] = None, lease_duration: float = 300, strict: bool = False,
+                 holder: Any = None) -> None:
+        self.names = [names] if isinstance(names, str) else list(names)
+        self.occupy, self.timeout_seconds, self.strict = occupy, timeout_seconds, strict
+        self._ids: list = []
+
+    def __enter__(self) -> None:
+        self._ids = _acquire(self.names, self.occupy, self.timeout_seconds, self.strict, rate=False)
+
+    def __exit__(self, *exc: Any) -> None:
+        _get_store().release_slots(self._ids)
+        self._ids = []
+
+    async def __aenter__(self) -> None:
+        import asyncio
+
+        self._ids = await asyncio.get_running_loop().run_in_executor(
+            None, contextvars.copy_context().run, _acquire, self.names, self.occupy, self.timeout_seconds,
+            self.strict, False)
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.__exit__(*exc)
+
+
+def rate_limit(names: Any, occupy: int = 1, timeout_seconds: Optional[float] = None, strict: bool = False) -> Any:
+    """Wait until a rate limit (a limit with slot decay) admits ``occupy`` more; nothing is given back.
+    In async code it returns an awaitable. Example: ``rate_limit("api")`` before each call."""
+    names = [names] if isinstance(names, str) else list(names)
+    if _in_event_loop():
+        import asyncio
+
+        return asyncio.get_running_loop().run_in_executor(
+            None, contextvars.copy_context().run, _acquire, names, occupy, timeout_seconds, strict, True)
+    _acquire(names, occupy, timeout_seconds, strict, rate=True)
+    return None
+
+
+def pause_flow_run(wait_for_input: Any = None, timeout: float = 3600, poll_interval: float = 0.1,
+                   key: Optional[str] = None) -> Any:
+    """Pause the current flow run until any process resumes it (``resume_flow_run`` or
+    ``orchestrator resume RUN``); returns the input it was resumed with (validated against
+    ``wait_for_input`` when given). ``FlowPauseTimeout`` is raised when ``timeout`` passes first::
+
+        approved = pause_flow_run(wait_for_input=bool, timeout=600)
+    """
+    ctx = _FLOW_CTX.get()
+    if ctx is None or _TASK_CTX.get() is not None:
+        raise RuntimeError("Flow runs can only be paused from within a flow run.")
+    engine = _ACTIVE_FLOWS.get(ctx.flow_run.id)
+    engine._set(Paused(timeout_seconds=timeout, pause_key=key))
+    ctx.logger.info("Pausing flow, execution will continue when this flow run is resumed.")
+    store, deadline = ctx.store, time.monotonic() + timeout
+    while True:
+        state = store.run_state(ctx.flow_run.id)
+        if state is not None and state[0] != "PAUSED":
+            break
+        if time.monotonic() >= deadline:
+            engine._set(Failed(message="The flow was failed and never resumed."), commit=True)
+            raise FlowPauseTimeout("Flow run was paused and never resumed.")
+        time.sleep(poll_interval)
+    engine._record(State(_RUNNING, state[1]))
+    ctx.logger.info("Resuming flow run execution!")
+    value = json.loads(state[2]) if state[2] else None
+    if wait_for_input is None:
+        return value
+    try:
+        return _coerce(value.get("value", value) if isinstance(value, dict) and
+                       not _is_pydantic_model(wait_for_input) else value, wait_for_input)
+    except (TypeError, ValueError) as exc:
+        raise ParameterTypeError(f"The input the run was resumed with is not a valid "
+                                 f"{getattr(wait_for_input, '__name__', wait_for_input)}: {exc}") from None
+
+
+def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
+    """Resume a paused flow run, optionally with input (JSON). Example: ``resume_flow_run(run_id, {"value": 42})``."""
+    store = _get_store()
+    row = store.resolve_flow_run(str(flow_run_id))
+    try:
+        text = None if run_input is None else json.dumps(run_input)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"run_input is not JSON: {exc}") from None
+    store.resume_run(row["id"], text)
 
 
 # == 13. Deployments & serving ============================================================================
@@ -5761,6 +6088,22 @@ def _make_cli():
             click.echo(f"Flow run {run!r} was successfully scheduled for cancellation ({name}).")
 
     _deployment_commands(cli, click)
+
+    @cli.command("resume")
+    @click.argument("run")
+    @click.option("--input", "run_input", metavar="JSON", help="Input for the paused flow, as JSON.")
+    @click.pass_context
+    def resume_cmd(ctx: Any, run: str, run_input: Optional[str]) -> None:
+        """Resume a paused flow run, optionally with input.
+
+        Example: python orchestrator.py resume nightly-1 --input '{"value": true}'
+        """
+        try:
+            value = None if run_input is None else json.loads(run_input)
+        except ValueError as exc:
+            raise click.BadParameter(f"--input is not valid JSON: {exc}") from None
+        _cli_call(ctx, resume_flow_run, run, value)
+        click.echo(f"Resumed flow run {run!r}.")
 
     @cli.command("serve")
     @click.argument("entrypoint", metavar="FILE.py:FLOW")

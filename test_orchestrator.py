@@ -3158,3 +3158,198 @@ class TestCLICommands:
 
     def test_no_colour_when_not_a_terminal(self, db, history):
         assert "\033[" not in cli(db, "status").stdout
+
+
+# == 12. Coordination: concurrency and rate limits, pause and resume ======================================
+
+
+def max_overlap(spans):
+    events = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans], key=lambda e: (e[0], e[1]))
+    level = peak = 0
+    for _, step in events:
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
+class TestCoordination:
+    def test_four_processes_share_a_limit(self, db):
+        o.create_concurrency_limit("tag:shared", 2)
+        code = """
+            import time
+            from orchestrator import flow, task
+            @task(tags=["shared"])
+            def work(i):
+                time.sleep(0.01)
+                return i
+            @flow
+            def many():
+                return sum(work.map(range(50)).result())
+            assert many() == sum(range(50))
+        """
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        procs = [subprocess.Popen([PY, "-c", textwrap.dedent(code)], env=env, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+        try:
+            errs = [p.communicate(timeout=120)[1] for p in procs]
+        finally:
+            for p in procs:
+                p.kill()
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], errs
+        spans = [(r["start_time"], r["end_time"]) for r in rows(db, "SELECT start_time, end_time FROM task_runs")]
+        assert len(spans) == 200 and max_overlap(spans) == 2
+        history = rows(db, "SELECT history FROM task_runs")
+        assert any("AwaitingConcurrencySlot" in r["history"] for r in history)
+
+    def test_dead_holder_frees_its_slot_within_three_heartbeats(self, db):
+        import signal
+
+        o.create_concurrency_limit("single", 1)
+        code = """
+            import time
+            from orchestrator import concurrency
+            with concurrency("single"):
+                print("holding", flush=True)
+                time.sleep(60)
+        """
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_HEARTBEAT_SECONDS": "0.3"}
+        holder = subprocess.Popen([PY, "-c", textwrap.dedent(code)], env=env, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            with pytest.raises(o.AcquireConcurrencySlotTimeoutError, match="timed out after 0.2 second"):
+                with o.concurrency("single", timeout_seconds=0.2):
+                    pass
+            holder.send_signal(signal.SIGKILL)
+            holder.wait(timeout=10)
+            t0 = time.monotonic()
+            with o.concurrency("single", timeout_seconds=10):
+                waited = time.monotonic() - t0
+        finally:
+            holder.kill()
+            holder.wait(timeout=10)
+        assert waited <= 3 * 0.3 + 0.3, waited
+
+    def test_rate_limit_admits_its_rate(self, db):
+        o.create_concurrency_limit("api", 1, slot_decay_per_second=5)
+        t0 = time.monotonic()
+        admitted = 0
+        while time.monotonic() - t0 < 3:
+            o.rate_limit("api", timeout_seconds=5)
+            admitted += 1
+        assert 14 <= admitted <= 16  # 15 +- 1
+        with pytest.raises(o.ConcurrencySlotAcquisitionError, match="no slot decay"):
+            o.create_concurrency_limit("plain", 3)
+            o.rate_limit("plain")
+
+    def test_waiters_wake_promptly_in_process(self, db):
+        o.create_concurrency_limit("one", 1)
+        woke = []
+
+        def waiter(released):
+            with o.concurrency("one"):
+                woke.append(time.monotonic() - released[0])
+
+        released = [0.0]
+        with o.concurrency("one"):
+            thread = threading.Thread(target=waiter, args=(released,))
+            thread.start()
+            time.sleep(0.2)
+            released[0] = time.monotonic()
+        thread.join(timeout=5)
+        assert woke and woke[0] < 0.05, woke
+
+    def test_async_concurrency_and_rate_limit(self, db):
+        o.create_concurrency_limit("alimit", 1)
+        o.create_concurrency_limit("arate", 1, slot_decay_per_second=20)
+        active, peak = [0], [0]
+
+        async def one():
+            async with o.concurrency("alimit"):
+                active[0] += 1
+                peak[0] = max(peak[0], active[0])
+                await asyncio.sleep(0.02)
+                active[0] -= 1
+            await o.rate_limit("arate")
+
+        async def main():
+            await asyncio.gather(*(one() for _ in range(5)))
+
+        asyncio.run(main())
+        assert peak[0] == 1
+
+    def test_missing_limits_and_bad_input(self, db):
+        with o.concurrency("does-not-exist"):
+            pass  # a warning, and it proceeds
+        with pytest.raises(o.ConcurrencySlotAcquisitionError, match=r"\['does-not-exist'\] must be created"):
+            with o.concurrency("does-not-exist", strict=True):
+                pass
+        o.create_concurrency_limit("small", 2)
+        with pytest.raises(o.ConcurrencySlotAcquisitionError, match="limit is 2"):
+            with o.concurrency("small", occupy=3):
+                pass
+        for bad in (lambda: o.create_concurrency_limit("bad/name", 1), lambda: o.create_concurrency_limit("x", -1),
+                    lambda: o.create_concurrency_limit("y", 1, slot_decay_per_second=-1),
+                    lambda: o.create_concurrency_limit("small", 1)):
+            with pytest.raises(ValueError):
+                bad()
+        with pytest.raises(ValueError, match="occupy"):
+            with o.concurrency("small", occupy=0):
+                pass
+
+    def test_tag_limit_of_zero_fails_the_task(self, db):
+        o.create_concurrency_limit("tag:never", 0)
+
+        @task(tags=["never"])
+        def blocked():
+            return 1
+
+        @flow
+        def f():
+            return blocked(return_state=True).message
+
+        assert "its limit is 0" in f() and "cannot start" in f()
+
+    def test_take_and_give_back_costs_one_commit(self, db):
+        o.create_concurrency_limit("fast", 1)
+        for _ in range(20):
+            with o.concurrency("fast"):
+                pass
+        assert rows(db, "SELECT count(*) AS n FROM concurrency_slots")[0]["n"] == 0
+
+    def test_pause_and_resume_with_input(self, db, tmp_path):
+        script = tmp_path / "approve.py"
+        script.write_text(textwrap.dedent("""
+            from orchestrator import flow, pause_flow_run
+            @flow(flow_run_name="needs-approval")
+            def approve():
+                value = pause_flow_run(wait_for_input=int, timeout=30)
+                return value * 2
+            print(approve())
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        proc = subprocess.Popen([PY, str(script)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert wait_until(lambda: os.path.exists(db) and rows(db, "SELECT 1 FROM flow_runs WHERE"
+                                                                      " state_type='PAUSED'"), 20)
+            assert cli(db, "resume", "needs-approval", "--input", "{not json").returncode == 2
+            out = cli(db, "resume", "needs-approval", "--input", '{"value": 21}')
+            assert out.returncode == 0, out.stderr
+            stdout, stderr = proc.communicate(timeout=20)
+        finally:
+            proc.kill()
+        assert stdout.strip() == "42", stderr
+        history = [h[1] for h in json.loads(rows(db, "SELECT history FROM flow_runs")[0]["history"])]
+        assert history == ["Pending", "Running", "Paused", "Resuming", "Completed"]
+        again = cli(db, "resume", "needs-approval")
+        assert again.returncode == 1 and "Cannot resume a run that isn't paused!" in again.stderr
+
+    def test_pause_timeout_fails_the_run(self, db):
+        @flow
+        def waits():
+            o.pause_flow_run(timeout=0.3)
+
+        state = waits(return_state=True)
+        assert state.is_failed()
+        assert isinstance(state.result(raise_on_failure=False), o.FlowPauseTimeout)
+        with pytest.raises(RuntimeError, match="only be paused from within a flow run"):
+            o.pause_flow_run()
