@@ -3258,6 +3258,30 @@ class TestCoordination:
         thread.join(timeout=5)
         assert woke and woke[0] < 0.05, woke
 
+    def test_waiters_in_another_process_wake_within_250_ms(self, db):
+        o.create_concurrency_limit("handoff", 1)
+        code = """
+            import time
+            from orchestrator import concurrency
+            with concurrency("handoff"):
+                print("holding", flush=True)
+                time.sleep(1.0)
+                released = time.time()
+            print(released, flush=True)
+            time.sleep(1.0)
+        """
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        holder = subprocess.Popen([PY, "-c", textwrap.dedent(code)], env=env, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            with o.concurrency("handoff", timeout_seconds=10):
+                got = time.time()
+            released = float(holder.stdout.readline())
+        finally:
+            holder.kill()
+            holder.wait(timeout=10)
+        assert 0 <= got - released < 0.25, got - released
+
     def test_async_concurrency_and_rate_limit(self, db):
         o.create_concurrency_limit("alimit", 1)
         o.create_concurrency_limit("arate", 1, slot_decay_per_second=20)
@@ -3315,6 +3339,31 @@ class TestCoordination:
             with o.concurrency("fast"):
                 pass
         assert rows(db, "SELECT count(*) AS n FROM concurrency_slots")[0]["n"] == 0
+
+    def test_artifacts_api(self, db):
+        @flow(flow_run_name="reporting")
+        def f():
+            create = [o.create_markdown_artifact("# v1", key="report"), o.create_markdown_artifact("# v2", key="report"),
+                      o.create_link_artifact("https://example.com", "ex", key="site")]
+            progress = o.create_progress_artifact(10, key="load")
+            o.update_progress_artifact(progress, 150)
+            return create, progress
+
+        created, progress = f()
+        versions = rows(db, "SELECT data FROM artifacts WHERE key='report' ORDER BY created")
+        assert [v["data"] for v in versions] == ["# v1", "# v2"]  # a key keeps its history
+        assert rows(db, "SELECT type, data FROM artifacts WHERE key='site'") == [{"type": "markdown",
+                                                                                   "data": "[ex](https://example.com)"}]
+        assert rows(db, "SELECT data FROM artifacts WHERE id=?", (progress,)) == [{"data": "100.0"}]  # clamped
+        latest = json.loads(cli(db, "artifacts", "ls", "--json").stdout)
+        assert sorted(a["key"] for a in latest) == ["load", "report", "site"]
+        assert len(json.loads(cli(db, "artifacts", "ls", "--all", "--json").stdout)) == 4
+        assert "# v2" in cli(db, "artifacts", "show", "report").stdout
+        assert "100%" in cli(db, "show", "reporting").stdout
+        with pytest.raises(ValueError, match="Invalid artifact key"):
+            o.create_markdown_artifact("x", key="Bad Key")
+        with pytest.raises(o.ObjectNotFound):
+            o.update_progress_artifact("nope", 5)
 
     def test_pause_and_resume_with_input(self, db, tmp_path):
         script = tmp_path / "approve.py"

@@ -81,6 +81,18 @@ WORKLOADS = {
             conn.execute("SELECT v FROM kv WHERE k=?", ("key",)).fetchall()
         result = time.perf_counter() - t0
     """,
+    "slot": """
+        from orchestrator import concurrency, create_concurrency_limit
+        create_concurrency_limit("bench", 1)
+        for _ in range(20):
+            with concurrency("bench"):
+                pass
+        t0 = time.perf_counter()
+        for _ in range(N):
+            with concurrency("bench"):
+                pass
+        result = time.perf_counter() - t0
+    """,
     "bare_python": """
         def inc(x):
             return x + 1
@@ -341,6 +353,11 @@ def main() -> None:
     figures["cache_hit_us"] = hit
     print(f"cache hit (task call)        : {hit:8.1f} us/call   (goal <= 100 us)")
     print(f"  bare SQLite keyed SELECT   : {bare_read:8.1f} us")
+
+    slot = best_of("slot", 2000, repeat) / 2000 * 1e6
+    figures["slot_us"] = slot
+    print(f"take and give back a slot    : {slot:8.1f} us        (goal <= 200 us)")
+    print(f"  bare SQLite, 1 commit      : {bare_sql / 3:8.1f} us")
 
     inproc, wall = retry_seconds(1 if args.quick else 3)
     figures["retry_999_of_1000_s"] = inproc
