@@ -3239,9 +3239,14 @@ class TaskRunner:
     """
 
     name = "base"
+    remote = False  # True: submitted task bodies run elsewhere through execute()
 
     def duplicate(self) -> "TaskRunner":
         return type(self)()
+
+    def execute(self, engine: Any) -> Any:
+        """Run one attempt of a submitted task's body somewhere else; returns an _Attempt."""
+        raise NotImplementedError
 
     def submit(self, call: Callable[[], Any]) -> None:
         raise NotImplementedError
@@ -3330,6 +3335,246 @@ class ThreadPoolTaskRunner(TaskRunner):
 
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner
+
+
+class _WorkerLost(Exception):
+    """The process running a task's body died (or a Dask worker was lost) before it answered."""
+
+
+def _task_payload(engine: Any, by_value: bool = False) -> bytes:
+    """What a worker needs to run one attempt: the function (by reference, or by value through
+    cloudpickle for closures and lambdas), the resolved arguments, and the run's identity."""
+    task = engine.task
+    fn = getattr(task, "_task", task).fn
+    qualname, module = getattr(fn, "__qualname__", ""), getattr(fn, "__module__", None)
+    if by_value or "<locals>" in qualname or "<lambda>" in qualname or module is None:
+        try:
+            import cloudpickle
+        except ImportError:
+            raise OrchestratorError(f"Task {task.name!r} is a closure or a lambda; running it in another process "
+                                    f"needs cloudpickle (pip install cloudpickle)") from None
+        fn_ref = ("value", cloudpickle.dumps(fn))
+    else:
+        fn_ref = ("ref", module, qualname)
+    run = engine.run
+    info = {"id": run.id, "name": run.name, "task_name": task.name, "task_key": run.task_key,
+            "flow_run_id": run.flow_run_id, "tags": sorted(run.tags), "run_count": run.run_count,
+            "log_prints": engine.log_prints, "level": _log_level()}
+    try:
+        return pickle.dumps((fn_ref, engine.resolved, info), protocol=5)
+    except Exception as exc:
+        raise OrchestratorError(f"The task's arguments could not be pickled for another process: "
+                                f"{type(exc).__name__}: {exc}") from None
+
+
+def _resolve_fn(fn_ref: tuple) -> Callable:
+    if fn_ref[0] == "value":
+        return pickle.loads(fn_ref[1])
+    import importlib
+
+    _, module, qualname = fn_ref
+    if module == "__main__":
+        mod = sys.modules.get("__mp_main__") or sys.modules["__main__"]
+    else:
+        mod = sys.modules.get(module) or importlib.import_module(module)
+    obj: Any = mod
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj.fn if isinstance(obj, Task) else obj
+
+
+class _CollectHandler(logging.Handler):
+    """In a worker: keeps the task's log records to send back to the flow's process."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage(), record.created))
+
+
+def _run_remote(payload: bytes) -> tuple:
+    """In a worker process: run one attempt of a task body; returns (value, exception, log records)."""
+    fn_ref, kwargs, info = pickle.loads(payload)
+    collect = _CollectHandler()
+    logger = logging.getLogger(f"orchestrator.remote.{info['id']}")
+    logger.handlers, logger.propagate = [collect], False
+    logger.setLevel(info["level"])
+    run = TaskRun(info["id"], info["name"], info["task_key"], info["flow_run_id"], State(_RUNNING), kwargs,
+                  tags=set(info["tags"]))
+    run.run_count = info["run_count"]
+    adapter = _RunLogger(logger, {"flow_run_id": info["flow_run_id"], "task_run_id": info["id"],
+                                  "run_label": f"Task run {info['name']!r}", "store": None})
+    token = _TASK_CTX.set(TaskRunContext(task=_RemoteTaskInfo(info["task_name"]), task_run=run, parameters=kwargs,
+                                         log_prints=info["log_prints"], logger=adapter))
+    if info["log_prints"]:
+        _patch_print()
+    try:
+        value, exc = _resolve_fn(fn_ref)(**kwargs), None
+        if inspect.isawaitable(value):
+            value = _run_coro_sync(value)
+    except Exception as error:
+        value, exc = None, error
+    finally:
+        _TASK_CTX.reset(token)
+    try:
+        pickle.dumps(exc)
+    except Exception:
+        exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+    return value, exc, collect.records
+
+
+class _RemoteTaskInfo:
+    """What ``TaskRunContext.task`` offers inside a worker (the name; the Task object stays home)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _attempt_from_remote(engine: Any, outcome: tuple) -> Any:
+    value, exc, records = outcome
+    for level, message, _ in records:
+        engine.logger.log(level, message)
+    return _Attempt(value, exc, False)
+
+
+class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
+    """Submitted tasks run in worker processes (spawned); the flow's process records every state.
+
+    Task functions go by reference (closures and lambdas by value, with cloudpickle); arguments and
+    results must pickle. ``max_workers=None`` means the number of CPUs::
+
+        @flow(task_runner=ProcessPoolTaskRunner(max_workers=4))
+        def crunch(): ...
+    """
+
+    name = "processpool"
+    remote = True
+
+    def __init__(self, max_workers: Optional[int] = None) -> None:
+        self.processes = max_workers or os.cpu_count() or 1
+        super().__init__(max(16, self.processes * 4))  # threads that orchestrate; bodies run in processes
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
+
+    def duplicate(self) -> "ProcessPoolTaskRunner":
+        return type(self)(self.processes)
+
+    def _executor(self) -> Any:
+        with self._pool_lock:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool
+
+    def execute(self, engine: Any) -> Any:
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            payload = _task_payload(engine)
+        except OrchestratorError as exc:
+            return _Attempt(None, exc, False)
+        pool = self._executor()
+        future = pool.submit(_run_remote, payload)
+        try:
+            return _attempt_from_remote(engine, future.result(engine.task.timeout_seconds))
+        except FutureTimeout:
+            return _Attempt(None, None, True)
+        except BrokenProcessPool as exc:
+            with self._pool_lock:
+                if self._pool is pool:  # a worker died: later tasks get a fresh pool
+                    self._pool = None
+            return _Attempt(None, _WorkerLost(f"The worker process running this task died ({exc})."), False)
+
+    def __exit__(self, *exc: Any) -> None:
+        super().__exit__(*exc)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskTaskRunner(ThreadPoolTaskRunner):
+    """Submitted tasks run on a dask.distributed cluster (``pip install 'orchestrator[dask]'``); the
+    flow's process records every state. Without ``address`` a LocalCluster is started for each flow
+    run; with one, it connects to a running scheduler::
+
+        @flow(task_runner=DaskTaskRunner(address="tcp://127.0.0.1:8786"))
+        def crunch(): ...
+    """
+
+    name = "dask"
+    remote = True
+
+    def __init__(self, address: Optional[str] = None, cluster_class: Any = None,
+                 cluster_kwargs: Optional[dict] = None, client_kwargs: Optional[dict] = None,
+                 adapt_kwargs: Optional[dict] = None) -> None:
+        super().__init__(256)
+        self.address, self.cluster_class = address, cluster_class
+        self.cluster_kwargs, self.client_kwargs = dict(cluster_kwargs or {}), dict(client_kwargs or {})
+        self.adapt_kwargs = adapt_kwargs
+        self.client: Any = None
+        self._cluster: Any = None
+
+    def duplicate(self) -> "DaskTaskRunner":
+        return type(self)(self.address, self.cluster_class, self.cluster_kwargs, self.client_kwargs,
+                          self.adapt_kwargs)
+
+    def __enter__(self) -> "DaskTaskRunner":
+        try:
+            import distributed
+        except ImportError:
+            raise OrchestratorError("DaskTaskRunner needs dask.distributed: pip install 'orchestrator[dask]'") from None
+        try:
+            if self.address:
+                self.client = distributed.Client(self.address, **{"timeout": 10, **self.client_kwargs})
+            else:
+                cluster_class = self.cluster_class or distributed.LocalCluster
+                self._cluster = cluster_class(**{"processes": True, "dashboard_address": None,
+                                                 **self.cluster_kwargs})
+                if self.adapt_kwargs:
+                    self._cluster.adapt(**self.adapt_kwargs)
+                self.client = distributed.Client(self._cluster, **self.client_kwargs)
+        except (OSError, TimeoutError) as exc:
+            self._close()
+            raise OrchestratorError(f"Could not reach the Dask scheduler at {self.address or 'a local cluster'}: "
+                                    f"{exc}") from None
+        return self
+
+    def execute(self, engine: Any) -> Any:
+        try:
+            payload = _task_payload(engine, by_value=True)
+        except OrchestratorError as exc:
+            return _Attempt(None, exc, False)
+        import distributed
+
+        future = self.client.submit(_run_remote, payload, pure=False, key=f"{engine.run.name}-{engine.run.id}"
+                                    f"-{engine.run.run_count}")
+        try:
+            return _attempt_from_remote(engine, future.result(timeout=engine.task.timeout_seconds))
+        except distributed.TimeoutError:
+            future.cancel()
+            return _Attempt(None, None, True)
+        except distributed.client.FutureCancelledError as exc:
+            return _Attempt(None, _WorkerLost(f"The Dask task was cancelled ({exc})."), False)
+        except Exception as exc:  # KilledWorker and other cluster failures
+            if type(exc).__name__ == "KilledWorker":
+                return _Attempt(None, _WorkerLost(f"The Dask worker running this task died ({exc})."), False)
+            return _Attempt(None, exc, False)
+
+    def __exit__(self, *exc: Any) -> None:
+        super().__exit__(*exc)
+        self._close()
+
+    def _close(self) -> None:
+        for thing in (self.client, self._cluster):
+            if thing is not None:
+                with contextlib.suppress(Exception):
+                    thing.close()
+        self.client = self._cluster = None
 
 
 # == 10. Engine ===========================================================================================
@@ -3724,6 +3969,7 @@ class _TaskEngine:
         self.logger: Optional[_RunLogger] = None
         self.persist = task._persist
         self.cache_key: Optional[str] = None
+        self.remote: Optional["TaskRunner"] = None  # a runner that executes the body elsewhere
 
     def _dynamic_key(self) -> str:
         ctx = self.flow_ctx
@@ -3790,6 +4036,8 @@ class _TaskEngine:
                 self._record(AwaitingRetry(scheduled_time=time.time() + delay))
                 self.store.stage_task_run(run)
                 yield ("sleep", delay)
+        if state.type is _FAILED and isinstance(state.data, _WorkerLost):
+            state = Crashed(message=str(state.data), data=state.data)
         if state.type is _FAILED and task.retries:
             self._log_failure(state, " - Retries are exhausted")
         elif state.type is _FAILED:
@@ -3978,6 +4226,8 @@ class _TaskEngine:
             nonlocal token
             if token is None:
                 token = _TASK_CTX.set(self._context())
+            if self.remote is not None:
+                return self.remote.execute(self)
             return _call_sync(self.task.fn, (), self.resolved, self.task.timeout_seconds)
 
         if self.log_prints:
@@ -4061,6 +4311,8 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> Pr
         raise _CancelSignal()
     engine = _TaskEngine(task, parameters, wait_for, flow_ctx, _TASK_CTX.get())
     engine.create()
+    if flow_ctx.task_runner.remote and not task._is_async:
+        engine.remote = flow_ctx.task_runner
     future = PrefectFuture(engine.run)
 
     def call() -> None:
@@ -4362,7 +4614,13 @@ class _FlowEngine:
     @contextlib.contextmanager
     def _running(self):
         """The run's context, its task runner and its entry in the active registry, for one execution."""
-        with self._as_current() as ctx, self.flow.task_runner.duplicate() as runner:
+        runner = self.flow.task_runner.duplicate()
+        try:
+            runner.__enter__()
+        except OrchestratorError as exc:
+            self._finish(Failed(message=f"The task runner could not start: {exc}", data=exc))
+            raise
+        with self._as_current() as ctx, _Entered(runner):
             ctx.task_runner, self.ctx, self.runner = runner, ctx, runner
             self.thread_id = threading.get_ident()
             _ACTIVE_FLOWS[self.run.id] = self
@@ -4388,6 +4646,19 @@ class _FlowEngine:
         with self._running() as ctx:
             return await _drive_async(self.steps(ctx), lambda: _call_async(
                 self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+
+
+class _Entered:
+    """A runner that is already entered, as a context manager that only exits it."""
+
+    def __init__(self, runner: TaskRunner) -> None:
+        self.runner = runner
+
+    def __enter__(self) -> TaskRunner:
+        return self.runner
+
+    def __exit__(self, *exc: Any) -> None:
+        self.runner.__exit__(*exc)
 
 
 def _pickled_or_none(value: Any) -> Optional[bytes]:

@@ -3402,3 +3402,200 @@ class TestCoordination:
         assert isinstance(state.result(raise_on_failure=False), o.FlowPauseTimeout)
         with pytest.raises(RuntimeError, match="only be paused from within a flow run"):
             o.pause_flow_run()
+
+
+# == 9b. Scale out: process pool and Dask runners ==========================================================
+
+RUNNER_FILE = """
+import json, os, sys, time
+from orchestrator import flow, task, get_run_logger, ThreadPoolTaskRunner, ProcessPoolTaskRunner, DaskTaskRunner
+
+@task
+def square(x):
+    return x * x
+
+@task
+def left(x):
+    return x + 1
+
+@task
+def right(x):
+    return x * 10
+
+@task
+def join(a, b):
+    return a + b
+
+@task(retries=2)
+def flaky(marker):
+    count = int(open(marker).read()) if os.path.exists(marker) else 0
+    open(marker, "w").write(str(count + 1))
+    if count < 2:
+        raise RuntimeError(f"attempt {count + 1} fails")
+    return count
+
+@task
+def chatty(x):
+    get_run_logger().info(f"hello {x}")
+    return x
+
+def runner_for(kind):
+    if kind == "thread":
+        return ThreadPoolTaskRunner(4)
+    if kind == "process":
+        return ProcessPoolTaskRunner(2)
+    if kind == "dask":
+        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
+    return DaskTaskRunner(address=kind)
+
+if __name__ == "__main__":
+    kind, marker = sys.argv[1], sys.argv[2]
+
+    @flow(task_runner=runner_for(kind), flow_run_name=f"runners-{kind[:7]}")
+    def everything():
+        squares = square.map(range(200)).result()
+        top = square.submit(3)
+        diamond = join.submit(left.submit(top), right.submit(top)).result()
+        return squares, diamond, flaky.submit(marker).result(), chatty.submit(7).result()
+
+    print(json.dumps(everything()))
+"""
+
+
+def recorded(db, flow_run_name):
+    run = rows(db, "SELECT id, state_name FROM flow_runs WHERE name=?", (flow_run_name,))[0]
+    tasks = rows(db, "SELECT name, state_name, run_count, history FROM task_runs WHERE flow_run_id=?", (run["id"],))
+    return run["state_name"], sorted((t["name"].rsplit("-", 1)[0], t["state_name"], t["run_count"],
+                                      tuple(h[1] for h in json.loads(t["history"]))) for t in tasks)
+
+
+class TestRunners:
+    def run_kind(self, db, tmp_path, kind, timeout=180):
+        path = tmp_path / "runners.py"
+        path.write_text(RUNNER_FILE)
+        marker = tmp_path / f"marker-{kind.replace('/', '_').replace(':', '_')}"
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        out = subprocess.run([PY, str(path), kind, str(marker)], env=env, capture_output=True, text=True,
+                             timeout=timeout)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return json.loads(out.stdout.strip().splitlines()[-1]), out.stderr
+
+    def test_same_results_and_states_on_every_runner(self, db, tmp_path):
+        results, states = {}, {}
+        for kind in ("thread", "process", "dask"):
+            results[kind], err = self.run_kind(db, tmp_path, kind)
+            states[kind] = recorded(db, f"runners-{kind}")
+            assert "hello 7" in err  # a worker's log line reaches the flow's log
+            logs = rows(db, "SELECT l.message FROM logs l JOIN flow_runs f ON f.id = l.flow_run_id WHERE f.name=?",
+                        (f"runners-{kind}",))
+            assert any(r["message"] == "hello 7" for r in logs)
+        assert results["thread"] == results["process"] == results["dask"]
+        assert results["thread"] == [[i * i for i in range(200)], (9 + 1) + 9 * 10, 2, 7]
+        assert states["thread"] == states["process"] == states["dask"]
+        flaky = [s for s in states["thread"][1] if s[0] == "flaky"][0]
+        assert flaky[1:] == ("Completed", 3, ("Pending", "Running", "Retrying", "Retrying", "Completed"))
+
+    def test_process_pool_runs_in_other_processes_and_survives_a_dying_worker(self, db, tmp_path):
+        script = tmp_path / "dies.py"
+        script.write_text(textwrap.dedent("""
+            import os, sys, threading
+            from orchestrator import flow, task, ProcessPoolTaskRunner
+
+            @task(retries=1)
+            def dies_once(marker):
+                if not os.path.exists(marker):
+                    open(marker, "w").close()
+                    os._exit(3)  # the worker process dies mid-task
+                return os.getpid()
+
+            @task
+            def always_dies():
+                os._exit(4)
+
+            @task
+            def takes_lock(lock):
+                return 1
+
+            @flow(task_runner=ProcessPoolTaskRunner(2))
+            def f(marker):
+                pid = dies_once.submit(marker).result()
+                crashed = always_dies.submit(return_state=True)
+                unpicklable = takes_lock.submit(threading.Lock(), return_state=True)
+                return pid != os.getpid(), crashed.name, crashed.message, unpicklable.name, unpicklable.message
+
+            if __name__ == "__main__":
+                print(f(sys.argv[1]))
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL"}
+        out = subprocess.run([PY, str(script), str(tmp_path / "m")], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode == 0, out.stderr[-2000:]
+        other_pid, crashed, crash_msg, unpick, unpick_msg = eval(out.stdout.strip())
+        assert other_pid is True
+        assert crashed == "Crashed" and "worker process running this task died" in crash_msg
+        assert unpick == "Failed" and "could not be pickled" in unpick_msg
+
+    def test_closures_need_cloudpickle(self, db, tmp_path):
+        script = tmp_path / "closure.py"
+        script.write_text(textwrap.dedent("""
+            import sys
+            sys.modules["cloudpickle"] = None  # as if it were not installed
+            from orchestrator import flow, task, ProcessPoolTaskRunner
+
+            @flow(task_runner=ProcessPoolTaskRunner(1))
+            def f():
+                inner = task(lambda x: x + 1)
+                return inner.submit(1, return_state=True).message
+
+            if __name__ == "__main__":
+                print(f())
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL"}
+        out = subprocess.run([PY, str(script)], env=env, capture_output=True, text=True, timeout=120)
+        assert "needs cloudpickle (pip install cloudpickle)" in out.stdout, out.stderr[-2000:]
+
+    def test_real_dask_scheduler_and_workers(self, db, tmp_path):
+        import shutil
+        import socket
+
+        dask = shutil.which("dask", path=os.path.dirname(PY)) or shutil.which("dask")
+        if dask is None:
+            pytest.skip("the dask command is not installed")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        address = f"tcp://127.0.0.1:{port}"
+        procs = []
+        env = {**os.environ, "PYTHONPATH": f"{HERE}{os.pathsep}{tmp_path}"}
+        try:
+            procs.append(subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                           "--dashboard-address", ":0"], stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, cwd=tmp_path, env=env))
+            for _ in range(2):
+                procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard"],
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
+                                              env=env))
+            result, err = self.run_kind(db, tmp_path, address)
+            assert result == [[i * i for i in range(200)], 100, 2, 7]
+            assert recorded(db, f"runners-{address[:7]}")[0] == "Completed"
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+
+    def test_unreachable_scheduler_fails_the_run_clearly(self, db):
+        @flow(task_runner=o.DaskTaskRunner(address="tcp://127.0.0.1:9", client_kwargs={"timeout": 2}))
+        def nowhere():
+            return 1
+
+        t0 = time.monotonic()
+        with pytest.raises(o.OrchestratorError, match="Could not reach the Dask scheduler at tcp://127.0.0.1:9"):
+            nowhere()
+        assert time.monotonic() - t0 < 30
+        (run,) = rows(db, "SELECT state_type, state_message FROM flow_runs")
+        assert run["state_type"] == "FAILED" and "task runner could not start" in run["state_message"]
