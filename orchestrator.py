@@ -73,6 +73,7 @@ __all__ = [
     "CrashedRun",
     "Cron",
     "DEFAULT",
+    "DaskTaskRunner",
     "Deployment",
     "DoneAndNotDoneFutures",
     "FLOW_PARAMETERS",
@@ -109,6 +110,7 @@ __all__ = [
     "PrefectException",
     "PrefectFuture",
     "PrefectFutureList",
+    "ProcessPoolTaskRunner",
     "RRule",
     "RUN_ID",
     "ReservedArgumentError",
@@ -3345,15 +3347,18 @@ def _task_payload(engine: Any, by_value: bool = False) -> bytes:
     """What a worker needs to run one attempt: the function (by reference, or by value through
     cloudpickle for closures and lambdas), the resolved arguments, and the run's identity."""
     task = engine.task
-    fn = getattr(task, "_task", task).fn
+    owner = getattr(task, "_task", task)
+    fn = owner.fn
     qualname, module = getattr(fn, "__qualname__", ""), getattr(fn, "__module__", None)
     if by_value or "<locals>" in qualname or "<lambda>" in qualname or module is None:
-        try:
-            import cloudpickle
-        except ImportError:
-            raise OrchestratorError(f"Task {task.name!r} is a closure or a lambda; running it in another process "
-                                    f"needs cloudpickle (pip install cloudpickle)") from None
-        fn_ref = ("value", cloudpickle.dumps(fn))
+        fn_ref = owner.__dict__.get("_fn_by_value")
+        if fn_ref is None:  # pickled once per task, not once per call
+            try:
+                import cloudpickle
+            except ImportError:
+                raise OrchestratorError(f"Task {task.name!r} is a closure or a lambda; running it in another "
+                                        f"process needs cloudpickle (pip install cloudpickle)") from None
+            fn_ref = owner._fn_by_value = ("value", cloudpickle.dumps(fn))
     else:
         fn_ref = ("ref", module, qualname)
     run = engine.run
@@ -3454,7 +3459,7 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
 
     def __init__(self, max_workers: Optional[int] = None) -> None:
         self.processes = max_workers or os.cpu_count() or 1
-        super().__init__(max(16, self.processes * 4))  # threads that orchestrate; bodies run in processes
+        super().__init__(self.processes + 2)  # threads that orchestrate (and wait); bodies run in processes
         self._pool: Any = None
         self._pool_lock = threading.Lock()
 
@@ -3512,7 +3517,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
     def __init__(self, address: Optional[str] = None, cluster_class: Any = None,
                  cluster_kwargs: Optional[dict] = None, client_kwargs: Optional[dict] = None,
                  adapt_kwargs: Optional[dict] = None) -> None:
-        super().__init__(256)
+        super().__init__(int(os.environ.get("ORCHESTRATOR_DASK_ORCHESTRATION_THREADS") or 16))
         self.address, self.cluster_class = address, cluster_class
         self.cluster_kwargs, self.client_kwargs = dict(cluster_kwargs or {}), dict(client_kwargs or {})
         self.adapt_kwargs = adapt_kwargs

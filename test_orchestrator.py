@@ -1784,6 +1784,14 @@ class TestExamples:
         status = cli(db, "status")
         assert "my-orchestrated-flow" in status.stdout and "Completed" in status.stdout
 
+    def test_scale_out_example(self, db):
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        out = subprocess.run([PY, str(HERE / "examples" / "scale_out.py"), "20"], capture_output=True, text=True,
+                             env=env, timeout=180)
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert [line.split(":")[0].strip() for line in out.stdout.splitlines()] == ["threadpool", "processpool", "dask"]
+        assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE state_type='COMPLETED'")[0]["n"] == 60
+
     def test_readme_starts_with_the_two_commands(self):
         text = (HERE / "README.md").read_text()
         head = text[:1500]

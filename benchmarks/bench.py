@@ -286,6 +286,52 @@ def follow_delay() -> float:
         return max(delays[2:])
 
 
+SCALE_FLOW = """
+import sys, time
+from orchestrator import flow, task, ThreadPoolTaskRunner, ProcessPoolTaskRunner, DaskTaskRunner
+
+@task
+def crunch(i):
+    end = time.process_time() + 0.010  # 10 ms of CPU
+    x = 0
+    while time.process_time() < end:
+        x += i
+    return i
+
+@task
+def noop(i):
+    return i
+
+if __name__ == "__main__":
+    kind, which, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    runner = {"thread": ThreadPoolTaskRunner(1), "process": ProcessPoolTaskRunner(2),
+              "dask": DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})}[kind]
+    fn = crunch if which == "crunch" else noop
+
+    @flow(task_runner=runner)
+    def mapped():
+        t0 = time.perf_counter()
+        assert fn.map(range(n)).result() == list(range(n))
+        return time.perf_counter() - t0
+
+    print(mapped())  # the time inside the flow: starting a LocalCluster (a second or two) is not counted
+"""
+
+
+def scale_seconds(kind: str, which: str, n: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "scale.py")
+        with open(script, "w") as fh:
+            fh.write(SCALE_FLOW)
+        env = {**os.environ, "ORCHESTRATOR_DB": os.path.join(tmp, "s.db"), "PYTHONPATH": ROOT,
+               "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        out = subprocess.run([sys.executable, script, kind, which, str(n)], env=env, capture_output=True, text=True,
+                             timeout=900)
+        if out.returncode != 0:
+            raise SystemExit(f"scale-out workload {kind} failed:\n{out.stderr[-2000:]}")
+        return float(out.stdout.strip().splitlines()[-1])
+
+
 def best_of(name: str, n: int, repeat: int) -> float:
     return min(run_workload(name, n) for _ in range(repeat))
 
@@ -362,6 +408,17 @@ def main() -> None:
     inproc, wall = retry_seconds(1 if args.quick else 3)
     figures["retry_999_of_1000_s"] = inproc
     print(f"retry, 999 of 1,000 done     : {inproc:8.3f} s         (goal < 0.5 s; as a fresh CLI process: {wall:.3f} s)")
+
+    n_scale = 200 if args.quick else 1000
+    one_thread = scale_seconds("thread", "crunch", n_scale)
+    print(f"{n_scale}-task map of 10 ms CPU  : {one_thread:8.2f} s on one thread")
+    for kind in ("process", "dask"):
+        took = scale_seconds(kind, "crunch", n_scale)
+        figures[f"{kind}_speedup"] = one_thread / took
+        print(f"  {kind + ' (2 workers)':<27}: {took:8.2f} s  {one_thread / took:.2f}x faster (goal >= 1.7x)")
+    noop = scale_seconds("dask", "noop", n_scale)
+    figures["dask_overhead_ms"] = noop / n_scale * 1000
+    print(f"  Dask overhead per task     : {noop / n_scale * 1000:8.2f} ms  (a no-op map; goal <= 2 ms)")
 
     with tempfile.TemporaryDirectory() as tmp:
         runs_n, tasks_n = (10_000, 10) if args.quick else (100_000, 10)
