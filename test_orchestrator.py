@@ -1763,8 +1763,16 @@ class TestCLI:
 
         group = o._make_cli()
         assert "Example:" in group.help
+
+        def walk(command, path):
+            assert "Example:" in (command.help or ""), path
+            for name, sub in getattr(command, "commands", {}).items():
+                walk(sub, f"{path} {name}")
+
         for name, command in group.commands.items():
-            assert "Example:" in (command.help or ""), name
+            walk(command, name)
+        assert {"status", "runs", "show", "logs", "tasks", "run", "serve", "retry", "cancel", "delete", "resume",
+                "prune", "db", "deployments", "variables", "artifacts", "limits"} <= set(group.commands)
 
     def test_main_function(self, db, capsys):
         assert o.main(["status", "--json"]) == 0
