@@ -42,6 +42,10 @@ Decisions where Prefect is silent or surprising (the README's migration table sa
 - ``retry_jitter_factor`` is applied to local retries (Prefect ignores it outside its server).
 - Defaults that are ``None`` are not validated against a non-Optional hint (Prefect fails them).
 - A direct call of a task whose upstream failed raises ``UpstreamTaskError``.
+- Results are persisted by default, and a retried run (``retry`` or flow ``retries``) reuses the calls
+  that completed; caching stays opt-in.
+- ``Interval`` without ``anchor_date`` is anchored at 2020-01-01, so every process agrees on the slots;
+  missed slots follow ``catchup`` ("latest", "all", "skip"); serve never pauses deployments on exit.
 
 Contents (numbered banners below):
     1. module header          6. results & caching       11. public decorators
@@ -6091,11 +6095,12 @@ class _Runner:
             self._claim(active, {d["id"]: d for d in deps}, now)
 
     def _schedule(self, dep: dict, now: float) -> None:
+        """Write the runs of the slots due now (and the missed ones the catch-up rule keeps). Only a
+        written slot moves ``last_slot``: slots after it that have passed are the missed ones."""
         slots = _due_slots(dep, now)
-        newest = max([s.timestamp() for _, s, _ in slots] + [min(now, dep["last_slot"] or now)])
-        runs = [_slot_run(dep, spec, slot, late, now) for spec, slot, late in slots]
-        if runs or dep["last_slot"] is None or dep["last_slot"] < now - 1:
-            self.store.insert_scheduled_runs(runs, dep["id"], max(newest, now - 1.0))
+        if slots:
+            runs = [_slot_run(dep, spec, slot, late, now) for spec, slot, late in slots]
+            self.store.insert_scheduled_runs(runs, dep["id"], max(s.timestamp() for _, s, _ in slots))
 
     def _claim(self, active: list, deps: dict, now: float) -> None:
         room = self.limit - len(self.children)
