@@ -3541,9 +3541,11 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             if self.address:
                 self.client = distributed.Client(self.address, **{"timeout": 10, **self.client_kwargs})
             else:
-                cluster_class = self.cluster_class or distributed.LocalCluster
-                self._cluster = cluster_class(**{"processes": True, "dashboard_address": None,
-                                                 **self.cluster_kwargs})
+                if self.cluster_class is None:  # LocalCluster's defaults here: worker processes, no dashboard
+                    self._cluster = distributed.LocalCluster(**{"processes": True, "dashboard_address": None,
+                                                                **self.cluster_kwargs})
+                else:
+                    self._cluster = self.cluster_class(**self.cluster_kwargs)
                 if self.adapt_kwargs:
                     self._cluster.adapt(**self.adapt_kwargs)
                 self.client = distributed.Client(self._cluster, **self.client_kwargs)

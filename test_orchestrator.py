@@ -3604,6 +3604,32 @@ class TestRunners:
                     p.kill()
                     p.wait()
 
+    def test_custom_cluster_class_gets_only_its_own_arguments(self, db, tmp_path):
+        script = tmp_path / "custom.py"
+        script.write_text(textwrap.dedent("""
+            import distributed
+            from orchestrator import flow, task, DaskTaskRunner
+
+            class Small(distributed.LocalCluster):
+                def __init__(self, **kwargs):
+                    assert set(kwargs) == {"n_workers"}, kwargs  # nothing added by the runner
+                    super().__init__(processes=False, dashboard_address=None, **kwargs)
+
+            @task
+            def double(x):
+                return 2 * x
+
+            @flow(task_runner=DaskTaskRunner(cluster_class=Small, cluster_kwargs={"n_workers": 1}))
+            def f():
+                return double.map([1, 2, 3]).result()
+
+            if __name__ == "__main__":
+                print(f())
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        out = subprocess.run([PY, str(script)], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and out.stdout.strip() == "[2, 4, 6]", out.stderr[-2000:]
+
     def test_unreachable_scheduler_fails_the_run_clearly(self, db):
         @flow(task_runner=o.DaskTaskRunner(address="tcp://127.0.0.1:9", client_kwargs={"timeout": 2}))
         def nowhere():
