@@ -1800,6 +1800,16 @@ class TestExamples:
         assert [line.split(":")[0].strip() for line in out.stdout.splitlines()] == ["threadpool", "processpool", "dask"]
         assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE state_type='COMPLETED'")[0]["n"] == 60
 
+    def test_readme_first_example_runs(self, db, tmp_path):
+        import re
+
+        code = re.findall(r"```python\n(.*?)```", (HERE / "README.md").read_text(), re.S)[0]
+        (tmp_path / "pipeline.py").write_text(code)
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        out = subprocess.run([PY, str(tmp_path / "pipeline.py")], capture_output=True, text=True, env=env, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert "- total=6" in out.stderr and "Finished in state Completed()" in out.stderr
+
     def test_readme_starts_with_the_two_commands(self):
         text = (HERE / "README.md").read_text()
         head = text[:1500]
