@@ -799,216 +799,8 @@ _ENCODER = json.JSONEncoder(default=_json_fallback)
 _SORTED_ENCODER = json.JSONEncoder(default=_json_fallback, sort_keys=True)
 
 
-class _Store:
-    """One SQLite state database. ``_get_store(path)`` opens (creating or upgrading) it once per process."""
-
-    def __init__(self, path: str, readonly: bool = False) -> None:
-        self.path = path
-        self.readonly = readonly
-        self._readers = threading.local()
-        self._wlock = threading.RLock()
-        self._plock = threading.Lock()
-        self._dirty: dict = {}  # task run id -> TaskRun whose record is behind
-        self._logs: list = []
-        self._ops: list = []
-        self._seq = 0  # bumped by every staged change; _done is the last one committed
-        self._done = 0
-        self._flusher: Optional[threading.Thread] = None
-        self._stop = threading.Event()
-        self._wake = threading.Event()  # set to have the flusher commit now (a slot was given back)
-        self._process_id: Optional[str] = None
-        self._slot_freed = threading.Condition()
-        self._limit_cache: Optional[tuple] = None
-        self.results_dir = os.path.join(os.path.dirname(os.path.abspath(path)), "results")
-        self._writer = self._connect()
-        self._migrate()
-        if readonly:
-            return
-        _at_exit(self.flush)
-        with contextlib.suppress(StoreError):  # best effort: a busy file must not stop a reader
-            self.detect_crashes()  # the next process to open the database finds the runs of dead ones
-
-    # -- connections and transactions --------------------------------------------------------------
-    def _connect(self) -> apsw.Connection:
-        folder = os.path.dirname(os.path.abspath(self.path))
-        try:
-            if getattr(self, "readonly", False):
-                conn = apsw.Connection(self.path, flags=apsw.SQLITE_OPEN_READONLY)
-            else:
-                os.makedirs(folder, exist_ok=True)
-                conn = apsw.Connection(self.path)
-        except (OSError, apsw.Error) as exc:
-            raise StoreError(f"cannot create the state database at {self.path}: "
-                             f"{getattr(exc, 'strerror', None) or exc}") from exc
-        conn.setbusytimeout(_BUSY_TIMEOUT_MS)
-        try:
-            conn.execute("PRAGMA foreign_keys=ON")
-            if not getattr(self, "readonly", False):
-                _while_busy(lambda: self._wal(conn))
-                conn.execute("PRAGMA synchronous=NORMAL")
-        except apsw.NotADBError as exc:
-            raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
-        except apsw.Error as exc:
-            raise StoreError(f"cannot open the state database at {self.path}: {exc}") from exc
-        return conn
-
-    @staticmethod
-    def _wal(conn: apsw.Connection) -> None:
-        if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
-            conn.execute("PRAGMA journal_mode=WAL")
-
-    def _reader(self) -> apsw.Connection:
-        conn = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = self._readers.conn = self._connect()
-        return conn
-
-    def _migrate(self) -> None:
-        try:
-            current = self._writer.execute("PRAGMA user_version").fetchall()[0][0]
-        except apsw.NotADBError as exc:
-            raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
-        except apsw.Error as exc:
-            raise StoreError(f"cannot read the state database at {self.path}: {exc}") from exc
-        if current == len(_MIGRATIONS):
-            return  # up to date: no write lock needed, so readers open a busy file at once
-        if self.readonly:
-            if current > len(_MIGRATIONS):
-                raise StoreError(f"{self.path} was written by a newer orchestrator (schema version {current}); "
-                                 f"this orchestrator {__version__} knows up to version {len(_MIGRATIONS)}")
-            raise StoreError(f"{self.path} has schema version {current} and is read-only, so it cannot be "
-                             f"upgraded to version {len(_MIGRATIONS)}")
-        with self._wlock:
-            conn = self._writer
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                version = conn.execute("PRAGMA user_version").fetchall()[0][0]
-                if version > len(_MIGRATIONS):
-                    raise StoreError(
-                        f"{self.path} was written by a newer orchestrator (schema version {version}); "
-                        f"this orchestrator {__version__} knows up to version {len(_MIGRATIONS)}")
-                if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchall()[0][0]:
-                    raise StoreError(f"{self.path} is a SQLite database of another program, not an "
-                                     f"orchestrator state database")
-                for number in range(version, len(_MIGRATIONS)):
-                    conn.execute(_MIGRATIONS[number])
-                    conn.execute(f"PRAGMA user_version={number + 1}")
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if not conn.getautocommit():
-                    conn.execute("ROLLBACK")
-                if isinstance(exc, apsw.NotADBError):
-                    raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
-                if isinstance(exc, apsw.Error):
-                    raise StoreError(f"cannot prepare the state database at {self.path}: {exc}") from exc
-                raise
-
-    def _stage(self, run: Optional["TaskRun"] = None, op: Optional[tuple] = None) -> int:
-        """Queue a run record (its latest values are written) or a statement; returns its sequence number."""
-        with self._plock:
-            if run is not None:
-                self._dirty[run.id] = run
-            if op is not None:
-                self._ops.append(op)
-            self._seq += 1
-            seq = self._seq
-        if self._flusher is None:
-            self._start_flusher()
-        return seq
-
-    def _sync(self, seq: int) -> None:
-        """Commit the run records staged up to ``seq``. A thread whose change another thread's
-        transaction already carried returns at once: that is the group commit. Log lines are left to
-        the flusher, which writes them in large batches (each commit that carries them costs more)."""
-        with self._wlock:
-            if self._done < seq:
-                self._commit((), with_logs=False)
-
-    def _commit(self, ops: Iterable, with_logs: bool = True, body: Optional[Callable] = None) -> None:
-        with self._plock:
-            dirty, self._dirty = self._dirty, {}
-            logs, self._logs = (self._logs, []) if with_logs else ((), self._logs)
-            staged, self._ops = self._ops, []
-            seq = self._seq
-        conn = self._writer
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            for run in dirty.values():
-                if run.__class__ is FlowRun:
-                    conn.execute(*(self._flow_update(run) if run.stored else self._flow_insert(run)))
-                else:
-                    conn.execute(*(self._task_update(run) if run.stored else self._task_insert(run)))
-            if logs:
-                conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
-                                 "timestamp) VALUES (?,?,?,?,?,?)", logs)
-            for sql, params in (*staged, *ops):
-                conn.execute(sql, params)
-            if body is not None:
-                body(conn)
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if not conn.getautocommit():
-                conn.execute("ROLLBACK")
-            with self._plock:  # nothing staged is dropped: it goes back for the next transaction
-                for run_id, run in dirty.items():
-                    self._dirty.setdefault(run_id, run)
-                self._logs[:0] = list(logs)
-                self._ops[:0] = staged
-            if isinstance(exc, apsw.Error):
-                raise StoreError(f"could not write to {self.path}: {exc}") from exc
-            raise
-        for run in dirty.values():
-            run.stored = True
-        self._done = seq
-
-    def _write(self, ops: Iterable) -> None:
-        """Commit ``ops`` (``(sql, params)`` pairs), with everything staged before them, now."""
-        with self._wlock:
-            self._commit(ops)
-
-    def _write_fn(self, fn: Callable[[apsw.Connection], None]) -> None:
-        """Run ``fn(conn)`` (reads and writes, never user code) in one write transaction, now."""
-        with self._wlock:
-            self._commit((), body=fn)
-
-    def _start_flusher(self) -> None:
-        with self._plock:
-            if self._flusher is not None:
-                return
-            self._flusher = threading.Thread(target=self._flush_loop, name="orchestrator-flusher", daemon=True)
-        self._flusher.start()
-
-    def _flush_loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(_FLUSH_SECONDS)
-            self._wake.clear()
-            try:
-                self.flush()
-            except StoreError as exc:  # a busy or broken file: the records stay queued for the next round
-                print(f"orchestrator: could not write run records yet: {exc}", file=sys.stderr)
-
-    def flush(self) -> None:
-        """Commit whatever is staged now, log lines included."""
-        if self._done < self._seq or self._logs:
-            with self._wlock:
-                self._commit(())
-
-    def close(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        self.flush()
-        if self._process_id is not None:
-            self._process_stopped()
-
-    def _query(self, sql: str, params: tuple = ()) -> list:
-        try:
-            cursor = self._reader().execute(sql, params)
-            names = [d[0] for d in cursor.getdescription()] if cursor.description else []
-            return [dict(zip(names, row)) for row in cursor]
-        except apsw.ExecutionCompleteError:
-            return []
-        except apsw.Error as exc:
-            raise StoreError(f"could not read {self.path}: {exc}") from exc
+class _RunRecords:
+    """Part of :class:`_Store` (its SQL lives here): Flow runs, task runs, logs, cache records, and the reads and clean-up behind the CLI."""
 
     # -- flow runs ----------------------------------------------------------------------------------
     def _flow_insert(self, run: "FlowRun") -> tuple:
@@ -1251,6 +1043,10 @@ class _Store:
             except apsw.Error as exc:
                 raise StoreError(f"could not vacuum {self.path}: {exc}") from exc
 
+
+class _Coordination:
+    """Part of :class:`_Store` (its SQL lives here): Variables, artifacts, concurrency slots and limits, pause and resume."""
+
     # -- variables, artifacts, concurrency limits ---------------------------------------------------
     def variable(self, name: str) -> Optional[dict]:
         rows = self._query("SELECT * FROM variables WHERE name=?", (name,))
@@ -1438,6 +1234,10 @@ class _Store:
 
         self._write_fn(resume)
 
+
+class _Scheduling:
+    """Part of :class:`_Store` (its SQL lives here): Deployments, the scheduled runs of their slots, claims, and runs that serve finishes."""
+
     # -- deployments and scheduled runs -------------------------------------------------------------
     def upsert_deployment(self, dep: dict) -> str:
         """Create or update a deployment by (flow name, name); returns its id."""
@@ -1611,6 +1411,10 @@ class _Store:
         self._write_fn(finish)
         return out["done"]
 
+
+class _Processes:
+    """Part of :class:`_Store` (its SQL lives here): Heartbeat rows, crash detection, and cancellation requests."""
+
     # -- processes: heartbeats, crash detection, cancellation requests ------------------------------
     def register_process(self, kind: str = "flows") -> str:
         """This process's heartbeat row, written once; the heartbeat thread keeps it fresh."""
@@ -1731,6 +1535,218 @@ class _Store:
 
         self._write_fn(cancel)
         return outcome["name"]
+
+
+class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
+    """One SQLite state database. ``_get_store(path)`` opens (creating or upgrading) it once per process."""
+
+    def __init__(self, path: str, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._readers = threading.local()
+        self._wlock = threading.RLock()
+        self._plock = threading.Lock()
+        self._dirty: dict = {}  # task run id -> TaskRun whose record is behind
+        self._logs: list = []
+        self._ops: list = []
+        self._seq = 0  # bumped by every staged change; _done is the last one committed
+        self._done = 0
+        self._flusher: Optional[threading.Thread] = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()  # set to have the flusher commit now (a slot was given back)
+        self._process_id: Optional[str] = None
+        self._slot_freed = threading.Condition()
+        self._limit_cache: Optional[tuple] = None
+        self.results_dir = os.path.join(os.path.dirname(os.path.abspath(path)), "results")
+        self._writer = self._connect()
+        self._migrate()
+        if readonly:
+            return
+        _at_exit(self.flush)
+        with contextlib.suppress(StoreError):  # best effort: a busy file must not stop a reader
+            self.detect_crashes()  # the next process to open the database finds the runs of dead ones
+
+    # -- connections and transactions --------------------------------------------------------------
+    def _connect(self) -> apsw.Connection:
+        folder = os.path.dirname(os.path.abspath(self.path))
+        try:
+            if getattr(self, "readonly", False):
+                conn = apsw.Connection(self.path, flags=apsw.SQLITE_OPEN_READONLY)
+            else:
+                os.makedirs(folder, exist_ok=True)
+                conn = apsw.Connection(self.path)
+        except (OSError, apsw.Error) as exc:
+            raise StoreError(f"cannot create the state database at {self.path}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from exc
+        conn.setbusytimeout(_BUSY_TIMEOUT_MS)
+        try:
+            conn.execute("PRAGMA foreign_keys=ON")
+            if not getattr(self, "readonly", False):
+                _while_busy(lambda: self._wal(conn))
+                conn.execute("PRAGMA synchronous=NORMAL")
+        except apsw.NotADBError as exc:
+            raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+        except apsw.Error as exc:
+            raise StoreError(f"cannot open the state database at {self.path}: {exc}") from exc
+        return conn
+
+    @staticmethod
+    def _wal(conn: apsw.Connection) -> None:
+        if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
+
+    def _reader(self) -> apsw.Connection:
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = self._readers.conn = self._connect()
+        return conn
+
+    def _migrate(self) -> None:
+        try:
+            current = self._writer.execute("PRAGMA user_version").fetchall()[0][0]
+        except apsw.NotADBError as exc:
+            raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+        except apsw.Error as exc:
+            raise StoreError(f"cannot read the state database at {self.path}: {exc}") from exc
+        if current == len(_MIGRATIONS):
+            return  # up to date: no write lock needed, so readers open a busy file at once
+        if self.readonly:
+            if current > len(_MIGRATIONS):
+                raise StoreError(f"{self.path} was written by a newer orchestrator (schema version {current}); "
+                                 f"this orchestrator {__version__} knows up to version {len(_MIGRATIONS)}")
+            raise StoreError(f"{self.path} has schema version {current} and is read-only, so it cannot be "
+                             f"upgraded to version {len(_MIGRATIONS)}")
+        with self._wlock:
+            conn = self._writer
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                version = conn.execute("PRAGMA user_version").fetchall()[0][0]
+                if version > len(_MIGRATIONS):
+                    raise StoreError(
+                        f"{self.path} was written by a newer orchestrator (schema version {version}); "
+                        f"this orchestrator {__version__} knows up to version {len(_MIGRATIONS)}")
+                if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchall()[0][0]:
+                    raise StoreError(f"{self.path} is a SQLite database of another program, not an "
+                                     f"orchestrator state database")
+                for number in range(version, len(_MIGRATIONS)):
+                    conn.execute(_MIGRATIONS[number])
+                    conn.execute(f"PRAGMA user_version={number + 1}")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if not conn.getautocommit():
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, apsw.NotADBError):
+                    raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+                if isinstance(exc, apsw.Error):
+                    raise StoreError(f"cannot prepare the state database at {self.path}: {exc}") from exc
+                raise
+
+    def _stage(self, run: Optional["TaskRun"] = None, op: Optional[tuple] = None) -> int:
+        """Queue a run record (its latest values are written) or a statement; returns its sequence number."""
+        with self._plock:
+            if run is not None:
+                self._dirty[run.id] = run
+            if op is not None:
+                self._ops.append(op)
+            self._seq += 1
+            seq = self._seq
+        if self._flusher is None:
+            self._start_flusher()
+        return seq
+
+    def _sync(self, seq: int) -> None:
+        """Commit the run records staged up to ``seq``. A thread whose change another thread's
+        transaction already carried returns at once: that is the group commit. Log lines are left to
+        the flusher, which writes them in large batches (each commit that carries them costs more)."""
+        with self._wlock:
+            if self._done < seq:
+                self._commit((), with_logs=False)
+
+    def _commit(self, ops: Iterable, with_logs: bool = True, body: Optional[Callable] = None) -> None:
+        with self._plock:
+            dirty, self._dirty = self._dirty, {}
+            logs, self._logs = (self._logs, []) if with_logs else ((), self._logs)
+            staged, self._ops = self._ops, []
+            seq = self._seq
+        conn = self._writer
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for run in dirty.values():
+                if run.__class__ is FlowRun:
+                    conn.execute(*(self._flow_update(run) if run.stored else self._flow_insert(run)))
+                else:
+                    conn.execute(*(self._task_update(run) if run.stored else self._task_insert(run)))
+            if logs:
+                conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
+                                 "timestamp) VALUES (?,?,?,?,?,?)", logs)
+            for sql, params in (*staged, *ops):
+                conn.execute(sql, params)
+            if body is not None:
+                body(conn)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if not conn.getautocommit():
+                conn.execute("ROLLBACK")
+            with self._plock:  # nothing staged is dropped: it goes back for the next transaction
+                for run_id, run in dirty.items():
+                    self._dirty.setdefault(run_id, run)
+                self._logs[:0] = list(logs)
+                self._ops[:0] = staged
+            if isinstance(exc, apsw.Error):
+                raise StoreError(f"could not write to {self.path}: {exc}") from exc
+            raise
+        for run in dirty.values():
+            run.stored = True
+        self._done = seq
+
+    def _write(self, ops: Iterable) -> None:
+        """Commit ``ops`` (``(sql, params)`` pairs), with everything staged before them, now."""
+        with self._wlock:
+            self._commit(ops)
+
+    def _write_fn(self, fn: Callable[[apsw.Connection], None]) -> None:
+        """Run ``fn(conn)`` (reads and writes, never user code) in one write transaction, now."""
+        with self._wlock:
+            self._commit((), body=fn)
+
+    def _start_flusher(self) -> None:
+        with self._plock:
+            if self._flusher is not None:
+                return
+            self._flusher = threading.Thread(target=self._flush_loop, name="orchestrator-flusher", daemon=True)
+        self._flusher.start()
+
+    def _flush_loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(_FLUSH_SECONDS)
+            self._wake.clear()
+            try:
+                self.flush()
+            except StoreError as exc:  # a busy or broken file: the records stay queued for the next round
+                print(f"orchestrator: could not write run records yet: {exc}", file=sys.stderr)
+
+    def flush(self) -> None:
+        """Commit whatever is staged now, log lines included."""
+        if self._done < self._seq or self._logs:
+            with self._wlock:
+                self._commit(())
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self.flush()
+        if self._process_id is not None:
+            self._process_stopped()
+
+    def _query(self, sql: str, params: tuple = ()) -> list:
+        try:
+            cursor = self._reader().execute(sql, params)
+            names = [d[0] for d in cursor.getdescription()] if cursor.description else []
+            return [dict(zip(names, row)) for row in cursor]
+        except apsw.ExecutionCompleteError:
+            return []
+        except apsw.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
 
 
 def _while_busy(step: Callable[[], Any]) -> Any:
