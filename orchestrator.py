@@ -6344,6 +6344,7 @@ def _open_store(ctx: Any, required: bool = False) -> Optional[_Store]:
 
 
 def _make_cli():
+    """The click group behind ``python orchestrator.py``; click is imported only here."""
     import click
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -6361,6 +6362,13 @@ def _make_cli():
     _run_commands(cli, click)
     _db_commands(cli, click)
     _data_commands(cli, click)
+    _deployment_commands(cli, click)
+    _lifecycle_commands(cli, click)
+    return cli
+
+
+def _lifecycle_commands(cli: Any, click: Any) -> None:
+    """retry, cancel, resume, serve."""
 
     @cli.command()
     @click.argument("run")
@@ -6391,7 +6399,6 @@ def _make_cli():
         else:
             click.echo(f"Flow run {run!r} was successfully scheduled for cancellation ({name}).")
 
-    _deployment_commands(cli, click)
 
     @cli.command("resume")
     @click.argument("run")
@@ -6435,8 +6442,6 @@ def _make_cli():
             serve(flow_obj.to_deployment(name, schedules=[schedule], parameters=parameters), limit=limit)
 
         _cli_call(ctx, go)
-
-    return cli
 
 
 def _parse_params(pairs: tuple, raw_json: Optional[str]) -> dict:
@@ -6652,7 +6657,7 @@ def _result_preview(row: dict) -> Optional[str]:
 
 
 def _run_commands(cli: Any, click: Any) -> None:
-    """status, runs, show, logs, tasks, delete, run, prune."""
+    """status, runs, show, logs, tasks (then the actions: delete, run, prune)."""
     as_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
     @cli.command()
@@ -6784,6 +6789,12 @@ def _run_commands(cli: Any, click: Any) -> None:
                             _fmt_local(t["start_time"]), _fmt_duration(_task_json(t)["total_run_time"])
                             if t["end_time"] else ""] for t in items],
                           ["Task run", "State", "Runs", "Started", "Duration"]) if items else "No task runs.")
+
+    _action_commands(cli, click)
+
+
+def _action_commands(cli: Any, click: Any) -> None:
+    """delete, run, prune."""
 
     @cli.command()
     @click.argument("run")
@@ -7009,7 +7020,12 @@ def _db_commands(cli: Any, click: Any) -> None:
 def _data_commands(cli: Any, click: Any) -> None:
     """variables, artifacts, limits."""
     as_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    _variable_commands(cli, click, as_json_option)
+    _artifact_commands(cli, click, as_json_option)
+    _limit_commands(cli, click, as_json_option)
 
+
+def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @cli.group()
     def variables() -> None:
         """Named JSON values shared by flows.
@@ -7072,6 +7088,8 @@ def _data_commands(cli: Any, click: Any) -> None:
             raise click.ClickException(f"Variable {name!r} not found.")
         click.echo(f"Unset variable {name!r}.")
 
+
+def _artifact_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @cli.group()
     def artifacts() -> None:
         """Reports that runs attached: markdown, tables, links, progress.
@@ -7114,6 +7132,8 @@ def _data_commands(cli: Any, click: Any) -> None:
         click.echo(f"{art['key'] or art['id']} ({art['type']}){': ' + art['description'] if art['description'] else ''}")
         click.echo(_artifact_text(art))
 
+
+def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @cli.group()
     def limits() -> None:
         """Global concurrency limits, shared by every process on the database.
