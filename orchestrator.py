@@ -2463,15 +2463,23 @@ def _aware(value: Optional[_dt.datetime], tz: Any) -> _dt.datetime:
 
 
 def _transition(lo: _dt.datetime, hi: _dt.datetime, tz: Any) -> _dt.datetime:
-    """The instant, to the second, where the UTC offset changes between ``lo`` and ``hi`` (UTC)."""
+    """The instant where the UTC offset changes between ``lo`` (old offset) and ``hi`` (new offset).
+    Offsets change on whole seconds, so the search runs over whole seconds.
+
+    >>> import zoneinfo; ny = zoneinfo.ZoneInfo("America/New_York")
+    >>> _transition(_dt.datetime(2024, 3, 10, 6, 30, tzinfo=_dt.timezone.utc),
+    ...             _dt.datetime(2024, 3, 10, 7, 30, tzinfo=_dt.timezone.utc), ny).isoformat()
+    '2024-03-10T07:00:00+00:00'
+    """
     before = lo.astimezone(tz).utcoffset()
-    while (hi - lo).total_seconds() > 1:
-        mid = lo + (hi - lo) / 2
-        if mid.astimezone(tz).utcoffset() == before:
-            lo = mid
+    a, b = int(lo.timestamp()), -int(-hi.timestamp() // 1)  # floor(lo) has the old offset, ceil(hi) the new
+    while b - a > 1:
+        mid = (a + b) // 2
+        if _dt.datetime.fromtimestamp(mid, tz).utcoffset() == before:
+            a = mid
         else:
-            hi = mid
-    return hi.replace(microsecond=0) if hi.microsecond == 0 else (hi + _dt.timedelta(seconds=1)).replace(microsecond=0)
+            b = mid
+    return _dt.datetime.fromtimestamp(b, _dt.timezone.utc)
 
 
 class _Slot:

@@ -2513,6 +2513,13 @@ class TestCron:
         fixed = [d.astimezone(zone).strftime("%d %H:%M%z") for d in ours("45 1 * * *", "Australia/Lord_Howe", start, 2)]
         assert fixed == ["04 01:45+1100", "05 01:45+1030"]  # a repeated time runs once
 
+    def test_skipped_time_runs_exactly_at_the_jump(self):
+        # found by hypothesis: the run after a skipped 02:17 was one second late (03:00:01)
+        start = dt.datetime(2025, 10, 4, 1, 0, tzinfo=UTC)
+        got = ours("17 0-7 * 1-12/3 *", "Australia/Sydney", start)
+        assert got == by_cronsim("17 0-7 * 1-12/3 *", "Australia/Sydney", start)
+        assert dt.datetime(2025, 10, 4, 16, 0, tzinfo=UTC) in got  # 03:00:00 AEDT, the instant of the jump
+
     def test_midnight_dst_gap_pinned(self):
         import zoneinfo
 
