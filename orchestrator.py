@@ -959,9 +959,9 @@ class _RunRecords:
             where.append("flow_name=?")
             params.append(flow)
         if states:
-            where.append("(" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")")
-            for st in states:
-                params += [st.upper(), st.upper()]
+            clause, values = _state_filter(states)
+            where.append(clause)
+            params += values
         if deployment_id:
             where.append("deployment_id=?")
             params.append(deployment_id)
@@ -1027,9 +1027,9 @@ class _RunRecords:
         where = "id < ? AND state_type IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
         params: list = [_id_at(before)]
         if states:
-            where += " AND (" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")"
-            for st in states:
-                params += [st.upper(), st.upper()]
+            clause, values = _state_filter(states)
+            where += " AND " + clause
+            params += values
         return [r["id"] for r in self._query(f"SELECT id FROM flow_runs WHERE {where}", tuple(params))]
 
     def integrity(self) -> list:
@@ -1747,6 +1747,12 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             return []
         except apsw.Error as exc:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
+
+
+def _state_filter(states: tuple) -> tuple:
+    """A WHERE clause (and its values) matching runs whose state name or type is one of ``states``."""
+    clause = "(" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")"
+    return clause, [v for st in states for v in (st.upper(), st.upper())]
 
 
 def _while_busy(step: Callable[[], Any]) -> Any:
@@ -3641,6 +3647,14 @@ class _TimeoutSignal(BaseException):
     """Raised inside a run whose deadline passed; the engine turns it into a TimedOut state."""
 
 
+def _raise_in_thread(thread_id: int, exc_type: Optional[type]) -> None:
+    """Raise ``exc_type`` in another thread at its next bytecode (None takes back one not yet raised)."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               None if exc_type is None else ctypes.py_object(exc_type))
+
+
 class _Deadline:
     """Interrupts the current thread after ``seconds``: SIGALRM in the main thread, else an async exception.
 
@@ -3680,7 +3694,7 @@ class _Deadline:
             if self._mode is None:
                 return
             self.fired = True
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._tid), ctypes.py_object(_TimeoutSignal))
+            _raise_in_thread(self._tid, _TimeoutSignal)
 
     def __exit__(self, *exc: Any) -> None:
         if self._mode == "signal":
@@ -3691,9 +3705,7 @@ class _Deadline:
             with self._lock:
                 self._mode = None
                 if self.fired:  # an exception not yet delivered must not hit later code
-                    import ctypes
-
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._tid), None)
+                    _raise_in_thread(self._tid, None)
         self._mode = None
 
 
@@ -4005,6 +4017,7 @@ class _TaskEngine:
         self.persist = task._persist
         self.cache_key: Optional[str] = None
         self.remote: Optional["TaskRunner"] = None  # a runner that executes the body elsewhere
+        self.slot_ids: list = []  # concurrency slots held for the run's tags
 
     def _dynamic_key(self) -> str:
         ctx = self.flow_ctx
@@ -4122,7 +4135,6 @@ class _TaskEngine:
     def _take_tag_slots(self) -> Optional[State]:
         """Before running: a slot on ``tag:<tag>`` for each of the run's tags that has a limit (waiting as
         AwaitingConcurrencySlot). Returns a Failed state when a limit can never admit the task."""
-        self.slot_ids: list = []
         if not self.run.tags:
             return None
         limited = self.store.limit_names()
@@ -4206,7 +4218,7 @@ class _TaskEngine:
 
     def _finish(self, state: State) -> State:
         run = self.run
-        if getattr(self, "slot_ids", None):
+        if self.slot_ids:
             self.store.release_slots(self.slot_ids)
             self.slot_ids = []
         state = self._keep(state)
@@ -4441,17 +4453,12 @@ class _FlowEngine:
         self.thread_id: Optional[int] = None
 
     def _resume_from(self, row: dict) -> None:
-        """Continue a recorded run (``retry``): same id and name, its history, the next attempt number."""
-        run = self.run
-        run.name, run.run_count, run.created = row["name"], row["run_count"], row["created"]
-        run.history = [tuple(h) for h in json.loads(row["history"])]
-        run.tags = set(json.loads(row["tags"]))
-        run.parent_flow_run_id, run.parent_task_run_id = row["parent_flow_run_id"], row["parent_task_run_id"]
-        run.root_flow_run_id, run.start_time, run.stored = row["root_flow_run_id"], row["start_time"], True
-        run.deployment_id = row.get("deployment_id")
-        run.expected_start_time = row.get("expected_start_time") or run.expected_start_time
-        run.state = State(row["state_type"], row["state_name"], row["state_message"], _NO_DATA,
-                          row["state_timestamp"])
+        """Continue a recorded run (``retry``, a serve child): same id and name, its history, the next
+        attempt number; the flow's current version and the parameters given."""
+        fresh = self.run
+        run = self.run = _flow_run_record(row, load_result=False)
+        run.flow_version, run.parameters, run.stored = fresh.flow_version, fresh.parameters, True
+        run.expected_start_time = run.expected_start_time or fresh.expected_start_time
 
     def _record(self, state: State) -> None:
         state.state_details.flow_run_id = self.run.id
@@ -4612,9 +4619,7 @@ class _FlowEngine:
     def _interrupt(self) -> None:
         """After the grace period: raise _CancelSignal in the flow's own thread (at its next bytecode)."""
         if self.run.id in _ACTIVE_FLOWS and self.thread_id is not None:
-            import ctypes
-
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), ctypes.py_object(_CancelSignal))
+            _raise_in_thread(self.thread_id, _CancelSignal)
 
     def _finish(self, state: State) -> State:
         """Commit the final state (a subflow's with its placeholder task run), log it, run the hooks."""
@@ -6219,7 +6224,7 @@ async def aserve(*deployments: Deployment, limit: Optional[int] = None, **kwargs
     await asyncio.get_running_loop().run_in_executor(None, runner.run)
 
 
-def _flow_run_record(row: dict) -> FlowRun:
+def _flow_run_record(row: dict, load_result: bool = True) -> FlowRun:
     """A FlowRun object read back from the database, with its state (and result, when persisted)."""
     run = FlowRun(row["id"], row["name"], row["flow_name"], State(StateType(row["state_type"]), row["state_name"],
                   row["state_message"], _NO_DATA, row["state_timestamp"]), json.loads(row["parameters"] or "{}"),
@@ -6228,7 +6233,8 @@ def _flow_run_record(row: dict) -> FlowRun:
     run.deployment_id, run.expected_start_time = row.get("deployment_id"), row.get("expected_start_time")
     run.start_time, run.end_time, run.run_count = row.get("start_time"), row.get("end_time"), row["run_count"]
     run.history = [tuple(h) for h in json.loads(row["history"] or "[]")]
-    if row["state_type"] == "COMPLETED" and row.get("result_serializer"):
+    run.parent_task_run_id = row.get("parent_task_run_id")
+    if load_result and row["state_type"] == "COMPLETED" and row.get("result_serializer"):
         with contextlib.suppress(Exception):
             run.state.data = _load(row["result"], row["result_serializer"], row["result_path"])
     run.state.state_details.flow_run_id = row["id"]
