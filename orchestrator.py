@@ -2776,7 +2776,7 @@ class TaskRun(_RunRecord):
     __slots__ = ("id", "name", "task_key", "dynamic_key", "flow_run_id", "run_count", "tags", "state",
                  "task_inputs", "start_time", "end_time", "parameters", "parameters_json", "history",
                  "cache_key", "child_flow_run_id", "created", "stored", "inputs_hash", "result_blob",
-                 "result_serializer", "result_path", "result_note")
+                 "result_serializer", "result_path", "result_note", "remote_ref")
 
     def __init__(self, id: str, name: str, task_key: str, flow_run_id: Optional[str], state: "State",
                  parameters: Optional[dict] = None, parameters_json: str = "{}", tags: Any = (),
@@ -2789,6 +2789,7 @@ class TaskRun(_RunRecord):
         self.start_time = self.end_time = self.cache_key = self.child_flow_run_id = None
         self.stored = False
         self.inputs_hash = self.result_blob = self.result_serializer = self.result_path = self.result_note = None
+        self.remote_ref: Any = None  # the Dask future holding the value on a cluster, if it ran on one
 
     def __repr__(self) -> str:
         return f"TaskRun(id={self.id!r}, name={self.name!r}, state={self.state})"
@@ -3377,9 +3378,12 @@ class _WorkerLost(Exception):
     """The process running a task's body died (or a Dask worker was lost) before it answered."""
 
 
-def _task_payload(engine: Any, by_value: bool = False) -> bytes:
+def _task_payload(engine: Any, by_value: bool = False, arguments: Optional[dict] = None,
+                  guard: bool = False) -> bytes:
     """What a worker needs to run one attempt: the function (by reference, or by value through
-    cloudpickle for closures and lambdas), the resolved arguments, and the run's identity."""
+    cloudpickle for closures and lambdas), the resolved arguments (or ``arguments``, where upstream
+    values are placeholders), and the run's identity; with ``guard``, the database path that lets a
+    worker recognise a recomputation (see ``_recorded_outcome``)."""
     task = engine.task
     owner = getattr(task, "_task", task)
     fn = owner.fn
@@ -3398,9 +3402,9 @@ def _task_payload(engine: Any, by_value: bool = False) -> bytes:
     run = engine.run
     info = {"id": run.id, "name": run.name, "task_name": task.name, "task_key": run.task_key,
             "flow_run_id": run.flow_run_id, "tags": sorted(run.tags), "run_count": run.run_count,
-            "log_prints": engine.log_prints, "level": _log_level()}
+            "log_prints": engine.log_prints, "level": _log_level(), "db": engine.store.path if guard else None}
     try:
-        return pickle.dumps((fn_ref, engine.resolved, info), protocol=5)
+        return pickle.dumps((fn_ref, engine.resolved if arguments is None else arguments, info), protocol=5)
     except Exception as exc:
         raise OrchestratorError(f"The task's arguments could not be pickled for another process: "
                                 f"{type(exc).__name__}: {exc}") from None
@@ -3408,7 +3412,12 @@ def _task_payload(engine: Any, by_value: bool = False) -> bytes:
 
 def _resolve_fn(fn_ref: tuple) -> Callable:
     if fn_ref[0] == "value":
-        return pickle.loads(fn_ref[1])
+        fn = _REMOTE_FNS.get(fn_ref[1])
+        if fn is None:
+            if len(_REMOTE_FNS) >= 256:
+                _REMOTE_FNS.clear()
+            fn = _REMOTE_FNS[fn_ref[1]] = pickle.loads(fn_ref[1])
+        return fn
     import importlib
 
     _, module, qualname = fn_ref
@@ -3422,29 +3431,131 @@ def _resolve_fn(fn_ref: tuple) -> Callable:
     return obj.fn if isinstance(obj, Task) else obj
 
 
-class _CollectHandler(logging.Handler):
-    """In a worker: keeps the task's log records to send back to the flow's process."""
+class _UpstreamLost(Exception):
+    """From a worker: the values of these upstream runs are gone from the cluster."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list = []
+    def __init__(self, indexes: list) -> None:
+        super().__init__(indexes)
+        self.indexes = indexes
+
+
+class _Upstream:
+    """In a payload sent to Dask: where the value of the n-th upstream Dask future goes."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __reduce__(self) -> tuple:
+        return _Upstream, (self.index,)
+
+
+def _swap_upstream(given: Any, resolved: Any, refs: list) -> Any:
+    """``resolved`` with each value that came from a future whose data is on the cluster replaced by an
+    ``_Upstream`` placeholder; (that data's Dask future, its task run) is appended to ``refs``. Walks the
+    arguments as given (futures, in lists, tuples and dicts) beside their resolved values."""
+    cls = given.__class__
+    if cls is PrefectFuture:
+        ref = given._run.remote_ref
+        if ref is None or given._final is None or given._final.type is not _COMPLETED:
+            return resolved
+        refs.append((ref, given._run))
+        return _Upstream(len(refs) - 1)
+    if cls is unmapped:
+        return _swap_upstream(given.value, resolved, refs)
+    if cls in (list, tuple) and resolved.__class__ is cls and len(given) == len(resolved):
+        return cls(_swap_upstream(g, r, refs) for g, r in zip(given, resolved))
+    if cls is dict and resolved.__class__ is dict and given.keys() == resolved.keys():
+        return {k: _swap_upstream(v, resolved[k], refs) for k, v in given.items()}
+    return resolved
+
+
+def _fill_upstream(value: Any, values: list) -> Any:
+    """In a worker: the arguments with each ``_Upstream`` placeholder replaced by its value."""
+    cls = value.__class__
+    if cls is _Upstream:
+        return values[value.index]
+    if cls in (list, tuple):
+        return cls(_fill_upstream(v, values) for v in value)
+    if cls is dict:
+        return {k: _fill_upstream(v, values) for k, v in value.items()}
+    return value
+
+
+_REMOTE_RECORDS: contextvars.ContextVar = contextvars.ContextVar("orchestrator_remote_records", default=None)
+_REMOTE_FNS: dict = {}  # in a worker: functions that came by value, unpickled once
+
+
+class _CollectHandler(logging.Handler):
+    """In a worker: keeps each task's log records, in that task's context, to send back to the flow."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.levelno, record.getMessage(), record.created))
+        sink = _REMOTE_RECORDS.get()
+        if sink is not None and record.levelno >= sink[0]:
+            sink[1].append((record.levelno, record.getMessage(), record.created))
 
 
-def _run_remote(payload: bytes) -> tuple:
-    """In a worker process: run one attempt of a task body; returns (value, exception, log records)."""
+def _remote_logger() -> logging.Logger:
+    """In a worker: the one logger every task's run logger writes to."""
+    logger = logging.getLogger("orchestrator.remote")
+    if not any(isinstance(h, _CollectHandler) for h in logger.handlers):
+        logger.handlers, logger.propagate = [_CollectHandler()], False
+        logger.setLevel(1)
+    return logger
+
+
+_GUARDS = threading.local()  # in a worker: read-only connections to flows' databases, by path
+
+
+def _recorded_outcome(info: dict) -> Optional[tuple]:
+    """In a Dask worker: when this attempt's run is already recorded as finished, its recorded outcome.
+
+    Dask recomputes a value that was lost with its worker while the flow still holds its future (for
+    a later task). The body must not run again unrecorded: where the flow's database is reachable (the
+    same machine), the recorded result stands in; elsewhere Dask's recomputation runs the body.
+    """
+    path = info.get("db")
+    if not path or not os.path.exists(path):
+        return None
+    conns = _GUARDS.__dict__
+    try:
+        conn = conns.get(path) or conns.setdefault(path, apsw.Connection(path, flags=apsw.SQLITE_OPEN_READONLY))
+        rows = conn.execute("SELECT state_type, run_count, result, result_serializer, result_path FROM task_runs"
+                            " WHERE id=?", (info["id"],)).fetchall()
+    except apsw.Error:
+        return None
+    if not rows or rows[0][0] not in _FINAL_TYPES or rows[0][1] < info["run_count"]:
+        return None
+    state_type, _, blob, serializer, result_path = rows[0]
+    if state_type == "COMPLETED" and (blob is not None or result_path):
+        return _load(blob, serializer, result_path), None, []
+    return None, MissingResult(f"Task run {info['id']} already finished ({state_type}) and its result was not "
+                               f"persisted; Dask lost the value with a worker"), []
+
+
+def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
+    """In a worker process: run one attempt of a task body; returns (value, exception, log records).
+
+    ``upstream`` holds the outcomes of upstream runs that Dask passed from worker to worker; their
+    values replace the ``_Upstream`` placeholders in the arguments.
+    """
     fn_ref, kwargs, info = pickle.loads(payload)
-    collect = _CollectHandler()
-    logger = logging.getLogger(f"orchestrator.remote.{info['id']}")
-    logger.handlers, logger.propagate = [collect], False
-    logger.setLevel(info["level"])
+    recorded = _recorded_outcome(info)
+    if recorded is not None:
+        return recorded
+    if upstream:
+        lost = [i for i, outcome in enumerate(upstream) if outcome[1] is not None]
+        if lost:  # values Dask lost with a worker and could not bring back: the flow sends them instead
+            return None, _UpstreamLost(lost), []
+        kwargs = _fill_upstream(kwargs, [outcome[0] for outcome in upstream])
+    records: list = []
+    records_token = _REMOTE_RECORDS.set((info["level"], records))
     run = TaskRun(info["id"], info["name"], info["task_key"], info["flow_run_id"], State(_RUNNING), kwargs,
                   tags=set(info["tags"]))
     run.run_count = info["run_count"]
-    adapter = _RunLogger(logger, {"flow_run_id": info["flow_run_id"], "task_run_id": info["id"],
-                                  "run_label": f"Task run {info['name']!r}", "store": None})
+    adapter = _RunLogger(_remote_logger(), {"flow_run_id": info["flow_run_id"], "task_run_id": info["id"],
+                                            "run_label": f"Task run {info['name']!r}", "store": None})
     token = _TASK_CTX.set(TaskRunContext(task=_RemoteTaskInfo(info["task_name"]), task_run=run, parameters=kwargs,
                                          log_prints=info["log_prints"], logger=adapter))
     if info["log_prints"]:
@@ -3457,11 +3568,12 @@ def _run_remote(payload: bytes) -> tuple:
         value, exc = None, error
     finally:
         _TASK_CTX.reset(token)
+        _REMOTE_RECORDS.reset(records_token)
     try:
         pickle.dumps(exc)
     except Exception:
         exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-    return value, exc, collect.records
+    return value, exc, records
 
 
 class _RemoteTaskInfo:
@@ -3536,6 +3648,25 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
             self._pool = None
 
 
+class _DaskTicket:
+    """One attempt on its way to the cluster and back: the engine's thread waits on ``gate``."""
+
+    __slots__ = ("key", "payload", "upstream", "gate", "future", "outcome", "abandoned")
+
+    def __init__(self, key: str, payload: bytes, upstream: list) -> None:
+        self.key, self.payload, self.upstream = key, payload, upstream
+        self.gate = threading.Lock()
+        self.gate.acquire()
+        self.future: Any = None
+        self.outcome: Any = None  # ("ok", remote outcome) or ("error", exception)
+        self.abandoned = False
+
+    def settle(self, outcome: tuple) -> None:
+        if self.outcome is None:
+            self.outcome = outcome
+            self.gate.release()
+
+
 class DaskTaskRunner(ThreadPoolTaskRunner):
     """Submitted tasks run on a dask.distributed cluster (``pip install 'orchestrator[dask]'``); the
     flow's process records every state. Without ``address`` a LocalCluster is started for each flow
@@ -3543,20 +3674,31 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
 
         @flow(task_runner=DaskTaskRunner(address="tcp://127.0.0.1:8786"))
         def crunch(): ...
+
+    Attempts go to the cluster in batches (one ``client.map`` for all that are ready) and come back in
+    batches (one ``client.gather`` for all that finished), from one dispatching and one collecting
+    thread. A future passed to another task goes as its Dask future: the value moves from worker to
+    worker, not through the flow's process.
     """
 
     name = "dask"
     remote = True
+    batch_window = 0.01  # seconds a submission waits for company while the cluster has work queued
+    gather_window = 0.05  # seconds a finished result waits for company while many are in flight
 
     def __init__(self, address: Optional[str] = None, cluster_class: Any = None,
                  cluster_kwargs: Optional[dict] = None, client_kwargs: Optional[dict] = None,
                  adapt_kwargs: Optional[dict] = None) -> None:
-        super().__init__(int(os.environ.get("ORCHESTRATOR_DASK_ORCHESTRATION_THREADS") or 16))
+        super().__init__(int(os.environ.get("ORCHESTRATOR_DASK_ORCHESTRATION_THREADS") or 64))
         self.address, self.cluster_class = address, cluster_class
         self.cluster_kwargs, self.client_kwargs = dict(cluster_kwargs or {}), dict(client_kwargs or {})
         self.adapt_kwargs = adapt_kwargs
         self.client: Any = None
         self._cluster: Any = None
+        self._outbox: Any = None  # tickets to submit
+        self._inbox: Any = None  # tickets whose Dask future finished
+        self._pumps: list = []
+        self._in_flight = 0  # submitted and not yet brought back, as the collector last counted
 
     def duplicate(self) -> "DaskTaskRunner":
         return type(self)(self.address, self.cluster_class, self.cluster_kwargs, self.client_kwargs,
@@ -3572,8 +3714,13 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 self.client = distributed.Client(self.address, **{"timeout": 10, **self.client_kwargs})
             else:
                 if self.cluster_class is None:  # LocalCluster's defaults here: worker processes, no dashboard
-                    self._cluster = distributed.LocalCluster(**{"processes": True, "dashboard_address": None,
-                                                                **self.cluster_kwargs})
+                    import dask
+
+                    # a task whose worker dies is not re-run by Dask behind the engine's back: the engine
+                    # retries it (recorded) when it has retries, else records it Crashed
+                    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                        self._cluster = distributed.LocalCluster(**{"processes": True, "dashboard_address": None,
+                                                                    **self.cluster_kwargs})
                 else:
                     self._cluster = self.cluster_class(**self.cluster_kwargs)
                 if self.adapt_kwargs:
@@ -3583,31 +3730,154 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             self._close()
             raise OrchestratorError(f"Could not reach the Dask scheduler at {self.address or 'a local cluster'}: "
                                     f"{exc}") from None
+        import queue
+
+        self._outbox, self._inbox = queue.SimpleQueue(), queue.SimpleQueue()
+        self._pumps = [threading.Thread(target=pump, name=f"orchestrator-dask-{pump.__name__[1:]}", daemon=True)
+                       for pump in (self._dispatch, self._collect)]
+        for thread in self._pumps:
+            thread.start()
         return self
 
     def execute(self, engine: Any) -> Any:
-        try:
-            payload = _task_payload(engine, by_value=True)
-        except OrchestratorError as exc:
-            return _Attempt(None, exc, False)
-        import distributed
+        run, refs = engine.run, []
+        arguments = {name: _swap_upstream(engine.parameters[name], value, refs)
+                     for name, value in engine.resolved.items()} if run.task_inputs else None
+        for attempt in ("via the cluster", "by value"):
+            try:
+                payload = _task_payload(engine, by_value=True, arguments=arguments, guard=True)
+            except OrchestratorError as exc:
+                return _Attempt(None, exc, False)
+            ticket = _DaskTicket(f"{run.name}-{run.id}-{run.run_count}-{attempt[0]}", payload,
+                                 [ref for ref, _ in refs])
+            self._outbox.put(ticket)
+            timeout = engine.task.timeout_seconds
+            if not ticket.gate.acquire(timeout=-1 if timeout is None else timeout):
+                ticket.abandoned = True
+                if ticket.future is not None:
+                    ticket.future.cancel()
+                return _Attempt(None, None, True)
+            kind, outcome = ticket.outcome
+            if kind == "error":
+                return _Attempt(None, outcome, False)
+            if not isinstance(outcome[1], _UpstreamLost):
+                break
+            for index in outcome[1].indexes:  # Dask lost these values: send every upstream value from here
+                refs[index][1].remote_ref = None
+            arguments, refs = None, []
+        if outcome[1] is None:
+            run.remote_ref = ticket.future  # downstream tasks take the value from the cluster
+        return _attempt_from_remote(engine, outcome)
 
-        future = self.client.submit(_run_remote, payload, pure=False, key=f"{engine.run.name}-{engine.run.id}"
-                                    f"-{engine.run.run_count}")
+    @staticmethod
+    def _drain(box: Any, first: Any) -> list:
+        import queue
+
+        batch = [first]
+        while True:
+            try:
+                batch.append(box.get_nowait())
+            except queue.Empty:
+                return batch
+
+    def _dispatch(self) -> None:
+        """Submit what is ready as one batch: ``client.map`` for plain attempts, ``submit`` with futures."""
+        outbox, inbox, client = self._outbox, self._inbox, self.client
+        while True:
+            first = outbox.get()
+            if self._in_flight >= 8:  # the cluster has work queued: wait a moment to submit a bigger batch
+                time.sleep(self.batch_window)
+            batch = self._drain(outbox, first)
+            live = [t for t in batch if t is not None and not t.abandoned]
+            plain, chained = [t for t in live if not t.upstream], [t for t in live if t.upstream]
+            try:
+                futures = client.map(_run_remote, [t.payload for t in plain], key=[t.key for t in plain],
+                                     pure=False) if plain else []
+                futures += [client.submit(_run_remote, t.payload, t.upstream, key=t.key, pure=False)
+                            for t in chained]
+            except Exception as exc:  # a closed client, or a payload Dask refused
+                for ticket in live:
+                    ticket.settle(("error", exc))
+                futures = []
+            for ticket, future in zip(plain + chained, futures):
+                ticket.future = future
+                inbox.put(ticket)
+            if None in batch:
+                inbox.put(None)
+                return
+
+    def _collect(self) -> None:
+        """Bring back what finished in batches, one ``client.gather`` each; failures one by one.
+
+        It looks at the submitted futures every few milliseconds (a done-callback per future costs the
+        client's event loop more than the look). With one in flight it gathers at once; with more, when
+        half of them have finished or ``gather_window`` has passed, whichever is first.
+        """
+        import queue
+
+        inbox, client = self._inbox, self.client
+        pending: list = []
+        stopping, delay, last = False, 0.002, time.monotonic()
+        while True:
+            try:
+                first = inbox.get(timeout=delay) if pending else inbox.get()
+            except queue.Empty:
+                first = False
+            for ticket in self._drain(inbox, first):
+                if ticket is None:
+                    stopping = True
+                elif ticket is not False:
+                    pending.append(ticket)
+            self._in_flight = len(pending)
+            finished = [t for t in pending if t.future.status != "pending" or t.abandoned]
+            if stopping and len(finished) == len(pending):
+                self._settle(finished, client)
+                return
+            if not finished or (len(finished) * 2 < len(pending) and time.monotonic() - last < self.gather_window):
+                delay = min(delay * 2, 0.05) if not finished else 0.002
+                continue
+            self._settle(finished, client)
+            done = set(map(id, finished))
+            pending = [t for t in pending if id(t) not in done]
+            self._in_flight = len(pending)
+            delay, last = 0.002, time.monotonic()
+
+    def _settle(self, finished: list, client: Any) -> None:
+        live = [t for t in finished if not t.abandoned]
+        done = [t for t in live if t.future.status == "finished"]
+        if done:
+            try:
+                outcomes = client.gather([t.future for t in done])
+            except Exception:  # a value went missing between finishing and gathering
+                outcomes = None
+            if outcomes is not None:
+                for ticket, outcome in zip(done, outcomes):
+                    ticket.settle(("ok", outcome))
+        for ticket in live:
+            if ticket.outcome is None:
+                ticket.settle(("error", self._failure(ticket.future)))
+
+    @staticmethod
+    def _failure(future: Any) -> BaseException:
+        """Why a Dask future did not bring back an outcome: a lost worker, a cancellation, or an error."""
+        if future.status == "cancelled":
+            return _WorkerLost("The Dask task was cancelled (its worker or the scheduler went away).")
         try:
-            return _attempt_from_remote(engine, future.result(timeout=engine.task.timeout_seconds))
-        except distributed.TimeoutError:
-            future.cancel()
-            return _Attempt(None, None, True)
-        except distributed.client.FutureCancelledError as exc:
-            return _Attempt(None, _WorkerLost(f"The Dask task was cancelled ({exc})."), False)
-        except Exception as exc:  # KilledWorker and other cluster failures
-            if type(exc).__name__ == "KilledWorker":
-                return _Attempt(None, _WorkerLost(f"The Dask worker running this task died ({exc})."), False)
-            return _Attempt(None, exc, False)
+            exc = future.exception(timeout=10)
+        except Exception as error:
+            exc = error
+        if type(exc).__name__ == "KilledWorker":
+            return _WorkerLost(f"The Dask worker running this task died ({exc}).")
+        return exc if isinstance(exc, BaseException) else RuntimeError(f"The Dask task failed: {exc!r}")
 
     def __exit__(self, *exc: Any) -> None:
         super().__exit__(*exc)
+        if self._pumps:
+            self._outbox.put(None)
+            self._pumps[0].join(30)
+            self._inbox.put(None)
+            self._pumps[1].join(30)
+            self._pumps = []
         self._close()
 
     def _close(self) -> None:

@@ -3621,6 +3621,146 @@ class TestRunners:
                     p.kill()
                     p.wait()
 
+    def test_dask_futures_as_inputs_timeouts_caching_and_bad_input(self, db, tmp_path):
+        script = tmp_path / "dask_behaviour.py"
+        script.write_text(textwrap.dedent("""
+            import json, os, sys, threading, time
+            from orchestrator import flow, task, DaskTaskRunner
+
+            class Counted:  # notes each time it is pickled in the flow's process
+                def __init__(self, n):
+                    self.n = n
+                def __reduce__(self):
+                    if os.getpid() == FLOW_PID:
+                        with open(os.environ["PICKLE_LOG"], "a") as fh:
+                            fh.write("pickled in the flow\\n")
+                    return Counted, (self.n,)
+
+            @task(persist_result=False)
+            def blob(n):
+                return Counted(n)
+
+            @task
+            def size(c):
+                return c.n
+
+            @task
+            def total(cs):
+                return sum(c.n for c in cs)
+
+            @task(timeout_seconds=0.5)
+            def sleepy():
+                time.sleep(5)
+
+            @task(cache_key_fn=lambda ctx, args: "fixed")
+            def cached(x):
+                return x
+
+            @task
+            def takes_lock(lock):
+                return 1
+
+            @task(retries=1)
+            def dies_once(marker):
+                if not os.path.exists(marker):
+                    open(marker, "w").close()
+                    os._exit(3)
+                return "survived"
+
+            @task
+            def always_dies():
+                os._exit(4)
+
+            @flow(task_runner=DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1}))
+            def f(marker):
+                a, b = blob.submit(2), blob.submit(3)
+                out = {"one": size.submit(a).result(), "nested": total.submit([a, b]).result()}
+                out["pickles_via_futures"] = len(open(os.environ["PICKLE_LOG"]).readlines())
+                out["by_value"] = size.submit(a.result()).result()
+                out["pickles_by_value"] = len(open(os.environ["PICKLE_LOG"]).readlines())
+                s = sleepy.submit(return_state=True)
+                out["timeout"] = [s.name, s.message]
+                out["cache"] = [cached.submit(1, return_state=True).name, cached.submit(2, return_state=True).name]
+                u = takes_lock.submit(threading.Lock(), return_state=True)
+                out["unpicklable"] = [u.name, u.message]
+                out["dies_once"] = dies_once.submit(marker).result()
+                d = always_dies.submit(return_state=True)
+                out["always_dies"] = [d.name, d.message]
+                out["after"] = size.submit(a).result()  # the flow goes on (by value, if Dask lost a's value)
+                return out
+
+            if __name__ == "__main__":
+                FLOW_PID = os.getpid()
+                open(os.environ["PICKLE_LOG"], "w").close()
+                print(json.dumps(f(sys.argv[1])))
+        """))
+        log = tmp_path / "pickles"
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL",
+               "PICKLE_LOG": str(log)}
+        out = subprocess.run([PY, str(script), str(tmp_path / "marker")], env=env, capture_output=True, text=True,
+                             timeout=180)
+        assert out.returncode == 0, out.stderr[-3000:]
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        assert got["one"] == 2 and got["nested"] == 5 and got["after"] == 2
+        assert got["pickles_via_futures"] == 0  # upstream values went worker to worker, not out of the flow
+        assert got["by_value"] == 2 and got["pickles_by_value"] == 1  # a plain value is sent from here
+        assert got["timeout"] == ["TimedOut", "Task run exceeded timeout of 0.5 second(s)"]
+        assert got["cache"] == ["Completed", "Cached"]
+        assert got["unpicklable"][0] == "Failed" and "could not be pickled" in got["unpicklable"][1]
+        assert got["dies_once"] == "survived"
+        assert got["always_dies"][0] == "Crashed" and "Dask worker running this task died" in got["always_dies"][1]
+        runs = {r["name"].rsplit("-", 1)[0]: r for r in rows(db, "SELECT name, state_name, run_count, history"
+                                                                 " FROM task_runs")}
+        assert runs["dies_once"]["run_count"] == 2  # the engine's retry, recorded; not Dask's silent one
+        assert [h[1] for h in json.loads(runs["dies_once"]["history"])] == [
+            "Pending", "Running", "Retrying", "Completed"]
+
+    def test_dask_does_not_rerun_recorded_bodies_after_losing_a_worker(self, db, tmp_path):
+        script = tmp_path / "lost.py"
+        script.write_text(textwrap.dedent("""
+            import os, sys, time
+            from orchestrator import flow, task, DaskTaskRunner
+
+            @task
+            def effect(path, i):
+                with open(path, "a") as fh:
+                    fh.write(f"{i}\\n")
+                return i
+
+            @task
+            def always_dies():
+                os._exit(4)
+
+            @task(persist_result=False)
+            def unkept(i):
+                return i * 100
+
+            @task
+            def plus_one(x):
+                return x + 1
+
+            @flow(task_runner=DaskTaskRunner(cluster_kwargs={"n_workers": 1, "threads_per_worker": 1}))
+            def f(path):
+                held = [effect.submit(path, i) for i in range(3)]
+                gone = unkept.submit(4)
+                for h in held + [gone]:
+                    h.wait()
+                always_dies.submit(return_state=True)  # the only worker dies with the held values
+                time.sleep(3)  # while Dask recomputes them on the restarted worker
+                # a persisted value comes back from the record; an unkept one is sent from the flow
+                return [h.result() for h in held] + [plus_one.submit(held[2]).result(), plus_one.submit(gone).result()]
+
+            if __name__ == "__main__":
+                print(f(sys.argv[1]))
+        """))
+        effects = tmp_path / "effects"
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL"}
+        out = subprocess.run([PY, str(script), str(effects)], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-3000:]
+        assert out.stdout.strip().splitlines()[-1] == "[0, 1, 2, 3, 401]"
+        assert "will be recomputed" in out.stderr  # Dask did recompute the lost values...
+        assert sorted(effects.read_text().split()) == ["0", "1", "2"]  # ...without running a body twice
+
     def test_custom_cluster_class_gets_only_its_own_arguments(self, db, tmp_path):
         script = tmp_path / "custom.py"
         script.write_text(textwrap.dedent("""
