@@ -475,9 +475,10 @@ class State:
                 raise UpstreamTaskError(self.message)
             raise UnfinishedRun(f"Run is in {self.type.value} state, its result is not available.")
         if self.type is _COMPLETED:
-            if self.data is _NO_DATA:
+            data = self.data
+            if data is _NO_DATA:
                 raise MissingResult("State data is missing: the result was not persisted.")
-            return self.data
+            return data.get() if data.__class__ is _RemoteValue else data
         exc = self._exception()
         if raise_on_failure:
             raise exc
@@ -3277,6 +3278,7 @@ class TaskRunner:
 
     name = "base"
     remote = False  # True: submitted task bodies run elsewhere through execute()
+    keeps_values = False  # True: values of tasks that do not persist their results stay where they ran
 
     def duplicate(self) -> "TaskRunner":
         return type(self)()
@@ -3405,6 +3407,8 @@ def _task_payload(engine: Any, by_value: bool = False, arguments: Optional[dict]
             "log_prints": engine.log_prints, "level": _log_level(), "db": engine.store.path if guard else None}
     try:
         return pickle.dumps((fn_ref, engine.resolved if arguments is None else arguments, info), protocol=5)
+    except MissingResult:  # an upstream value left on a Dask cluster is gone
+        raise
     except Exception as exc:
         raise OrchestratorError(f"The task's arguments could not be pickled for another process: "
                                 f"{type(exc).__name__}: {exc}") from None
@@ -3429,6 +3433,53 @@ def _resolve_fn(fn_ref: tuple) -> Callable:
     for part in qualname.split("."):
         obj = getattr(obj, part)
     return obj.fn if isinstance(obj, Task) else obj
+
+
+class _LeftOnCluster:
+    """From a worker, in place of a value that stays on the Dask cluster (the class itself is the sign)."""
+
+
+def _outcome_meta(outcome: tuple) -> tuple:
+    """On a worker: a run's outcome without its value, for a task whose result is not persisted."""
+    value, exc, records = outcome
+    return (value if exc is not None or isinstance(value, State) else _LeftOnCluster), exc, records
+
+
+class _RemoteValue:
+    """A completed task's value left on the Dask cluster (the task does not persist its result).
+
+    The flow's process fetches it the first time something needs it there (``.result()``, or a task
+    that runs in the flow's process); tasks on the cluster get it from the workers. After the flow
+    run's cluster closes, an unfetched value is gone: ``MissingResult`` says so.
+    """
+
+    __slots__ = ("future", "task_run_id", "_value")
+
+    def __init__(self, future: Any, task_run_id: str) -> None:
+        self.future, self.task_run_id, self._value = future, task_run_id, _NO_DATA
+
+    def get(self) -> Any:
+        if self._value is _NO_DATA:
+            try:
+                value, exc, _ = self.future.result()
+            except Exception as error:
+                exc = error
+            if exc is not None:
+                raise MissingResult(f"The value of task run {self.task_run_id} stayed on the Dask cluster and "
+                                    f"could not be fetched ({type(exc).__name__}: {exc}); the cluster closes "
+                                    f"with the flow run. Use persist_result=True to keep it.") from None
+            self._value = value
+        return self._value
+
+    def __reduce__(self) -> tuple:
+        return _identity, (self.get(),)
+
+    def __repr__(self) -> str:  # also what input hashes see: the value's identity, without fetching it
+        return f"<value of task run {self.task_run_id} on the Dask cluster>"
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 class _UpstreamLost(Exception):
@@ -3464,8 +3515,8 @@ def _swap_upstream(given: Any, resolved: Any, refs: list) -> Any:
         return _Upstream(len(refs) - 1)
     if cls is unmapped:
         return _swap_upstream(given.value, resolved, refs)
-    if cls in (list, tuple) and resolved.__class__ is cls and len(given) == len(resolved):
-        return cls(_swap_upstream(g, r, refs) for g, r in zip(given, resolved))
+    if cls in (list, tuple, PrefectFutureList) and resolved.__class__ in (list, tuple) and len(given) == len(resolved):
+        return resolved.__class__(_swap_upstream(g, r, refs) for g, r in zip(given, resolved))
     if cls is dict and resolved.__class__ is dict and given.keys() == resolved.keys():
         return {k: _swap_upstream(v, resolved[k], refs) for k, v in given.items()}
     return resolved
@@ -3651,13 +3702,14 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
 class _DaskTicket:
     """One attempt on its way to the cluster and back: the engine's thread waits on ``gate``."""
 
-    __slots__ = ("key", "payload", "upstream", "gate", "future", "outcome", "abandoned")
+    __slots__ = ("key", "payload", "upstream", "lazy", "gate", "future", "watch", "outcome", "abandoned")
 
-    def __init__(self, key: str, payload: bytes, upstream: list) -> None:
-        self.key, self.payload, self.upstream = key, payload, upstream
+    def __init__(self, key: str, payload: bytes, upstream: list, lazy: bool) -> None:
+        self.key, self.payload, self.upstream, self.lazy = key, payload, upstream, lazy
         self.gate = threading.Lock()
         self.gate.acquire()
-        self.future: Any = None
+        self.future: Any = None  # the run's outcome on the cluster
+        self.watch: Any = None  # what comes back: the outcome, or for a lazy ticket the outcome without its value
         self.outcome: Any = None  # ("ok", remote outcome) or ("error", exception)
         self.abandoned = False
 
@@ -3683,6 +3735,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
 
     name = "dask"
     remote = True
+    keeps_values = True  # a task that does not persist its result leaves its value on the cluster
     batch_window = 0.01  # seconds a submission waits for company while the cluster has work queued
     gather_window = 0.05  # seconds a finished result waits for company while many are in flight
 
@@ -3749,13 +3802,13 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             except OrchestratorError as exc:
                 return _Attempt(None, exc, False)
             ticket = _DaskTicket(f"{run.name}-{run.id}-{run.run_count}-{attempt[0]}", payload,
-                                 [ref for ref, _ in refs])
+                                 [ref for ref, _ in refs], lazy=not engine.persist)
             self._outbox.put(ticket)
             timeout = engine.task.timeout_seconds
             if not ticket.gate.acquire(timeout=-1 if timeout is None else timeout):
                 ticket.abandoned = True
-                if ticket.future is not None:
-                    ticket.future.cancel()
+                for future in {id(f): f for f in (ticket.future, ticket.watch) if f is not None}.values():
+                    future.cancel()
                 return _Attempt(None, None, True)
             kind, outcome = ticket.outcome
             if kind == "error":
@@ -3767,6 +3820,8 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             arguments, refs = None, []
         if outcome[1] is None:
             run.remote_ref = ticket.future  # downstream tasks take the value from the cluster
+        if outcome[0] is _LeftOnCluster:
+            outcome = (_RemoteValue(ticket.future, run.id),) + tuple(outcome[1:])
         return _attempt_from_remote(engine, outcome)
 
     @staticmethod
@@ -3800,8 +3855,21 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                     ticket.settle(("error", exc))
                 futures = []
             for ticket, future in zip(plain + chained, futures):
-                ticket.future = future
-                inbox.put(ticket)
+                ticket.future = ticket.watch = future
+            lazy = [t for t in plain + chained if t.lazy and t.future is not None]
+            if lazy:
+                try:
+                    metas = client.map(_outcome_meta, [t.future for t in lazy], key=[f"{t.key}-meta" for t in lazy],
+                                       pure=False)
+                except Exception as exc:
+                    for ticket in lazy:
+                        ticket.settle(("error", exc))
+                    metas = []
+                for ticket, meta in zip(lazy, metas):
+                    ticket.watch = meta
+            for ticket in plain + chained:
+                if ticket.outcome is None and ticket.future is not None:
+                    inbox.put(ticket)
             if None in batch:
                 inbox.put(None)
                 return
@@ -3829,7 +3897,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 elif ticket is not False:
                     pending.append(ticket)
             self._in_flight = len(pending)
-            finished = [t for t in pending if t.future.status != "pending" or t.abandoned]
+            finished = [t for t in pending if t.watch.status != "pending" or t.abandoned]
             if stopping and len(finished) == len(pending):
                 self._settle(finished, client)
                 return
@@ -3844,10 +3912,10 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
 
     def _settle(self, finished: list, client: Any) -> None:
         live = [t for t in finished if not t.abandoned]
-        done = [t for t in live if t.future.status == "finished"]
+        done = [t for t in live if t.watch.status == "finished"]
         if done:
             try:
-                outcomes = client.gather([t.future for t in done])
+                outcomes = client.gather([t.watch for t in done])
             except Exception:  # a value went missing between finishing and gathering
                 outcomes = None
             if outcomes is not None:
@@ -3855,7 +3923,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                     ticket.settle(("ok", outcome))
         for ticket in live:
             if ticket.outcome is None:
-                ticket.settle(("error", self._failure(ticket.future)))
+                ticket.settle(("error", self._failure(ticket.watch)))
 
     @staticmethod
     def _failure(future: Any) -> BaseException:
@@ -4028,13 +4096,14 @@ _ATOMS = (int, float, str, bytes, bool, type(None), complex)
 class _Inputs_:
     """Resolves futures and states inside a task's arguments, noting upstream run ids."""
 
-    __slots__ = ("upstream", "task_inputs", "failed", "current_param", "allowed")
+    __slots__ = ("upstream", "task_inputs", "failed", "current_param", "allowed", "keep_remote")
 
-    def __init__(self) -> None:
+    def __init__(self, keep_remote: bool = False) -> None:
         self.task_inputs: dict = {}
         self.failed: Optional[str] = None
         self.current_param = ""
         self.allowed = False
+        self.keep_remote = keep_remote  # values left on a Dask cluster stay there (the task runs there too)
 
     def resolve(self, value: Any) -> Any:
         cls = value.__class__
@@ -4057,7 +4126,7 @@ class _Inputs_:
                 self.allowed = previous
         if cls is unmapped:
             return self.resolve(value.value)
-        if cls is list:
+        if cls is list or cls is PrefectFutureList:  # what .map() returns is resolved to a plain list
             return [self.resolve(v) for v in value]
         if cls is tuple:
             return tuple(self.resolve(v) for v in value)
@@ -4079,6 +4148,8 @@ class _Inputs_:
         if run_id:
             self.task_inputs.setdefault(self.current_param, []).append(run_id)
         if state.type is _COMPLETED:
+            if self.keep_remote and state.data.__class__ is _RemoteValue:
+                return state.data
             return state.result()
         if self.allowed:
             return state._exception() if state.is_final() else None
@@ -4087,9 +4158,9 @@ class _Inputs_:
         return None
 
 
-def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable]) -> tuple:
+def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable], keep_remote: bool = False) -> tuple:
     """(resolved parameters, task_inputs, failed upstream run id or None)."""
-    resolver = _Inputs_()
+    resolver = _Inputs_(keep_remote)
     resolved = {}
     for name, value in parameters.items():
         resolver.current_param = name
@@ -4317,7 +4388,8 @@ class _TaskEngine:
     def steps(self):
         """The run as a generator of commands for a sync or async driver; returns the final state."""
         run, task = self.run, self.task
-        resolved, run.task_inputs, failed = _resolve_arguments(self.parameters, self.wait_for)
+        resolved, run.task_inputs, failed = _resolve_arguments(
+            self.parameters, self.wait_for, self.remote is not None and self.remote.keeps_values)
         run.name = self._name(resolved)
         self.logger = _task_logger(self.store, run)
         self.resolved = resolved

@@ -1040,6 +1040,14 @@ class TestEngine:
         assert out["k"] == [1, (1, {1})]
         assert out["box"] == Box(1) and out["pair"] == Pair(1, 2)
 
+    def test_mapped_futures_passed_whole_are_resolved(self, db):
+        @flow
+        def f():
+            got = show(show.map([1, 2, 3]))
+            return type(got).__name__, got
+
+        assert f() == ("list", [1, 2, 3])  # a plain list of values, as in Prefect
+
     def test_quote_passes_untouched(self, db):
         @flow
         def f():
@@ -1797,8 +1805,13 @@ class TestExamples:
         out = subprocess.run([PY, str(HERE / "examples" / "scale_out.py"), "20"], capture_output=True, text=True,
                              env=env, timeout=180)
         assert out.returncode == 0, out.stderr[-2000:]
-        assert [line.split(":")[0].strip() for line in out.stdout.splitlines()] == ["threadpool", "processpool", "dask"]
-        assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE state_type='COMPLETED'")[0]["n"] == 60
+        lines = out.stdout.splitlines()
+        assert [line.split(":")[0].strip() for line in lines] == ["threadpool", "processpool", "dask", "pipeline"]
+        assert lines[-1].endswith(f"= {sum(range(1_000_000))}")
+        assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE state_type='COMPLETED'")[0]["n"] == 60 + 5
+        # the four loaded lists were not persisted: they never came to the flow's process
+        assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE name LIKE 'load-%' AND result IS NULL"
+                        " AND result_path IS NULL")[0]["n"] == 4
 
     def test_readme_first_example_runs(self, db, tmp_path):
         import re
@@ -3622,19 +3635,33 @@ class TestRunners:
                     p.wait()
 
     def test_dask_futures_as_inputs_timeouts_caching_and_bad_input(self, db, tmp_path):
+        (tmp_path / "counted.py").write_text(textwrap.dedent("""
+            import os
+
+            def note(what):
+                if os.getpid() == int(os.environ["FLOW_PID"]):
+                    with open(os.environ["PICKLE_LOG"], "a") as fh:
+                        fh.write(what + "\\n")
+
+            def restore(n):
+                note("arrived")
+                return Counted(n)
+
+            class Counted:  # notes each time it leaves or reaches the flow's process
+                def __init__(self, n):
+                    self.n = n
+                def __reduce__(self):
+                    note("sent")
+                    return restore, (self.n,)
+
+            def seen():
+                return open(os.environ["PICKLE_LOG"]).read().split()
+        """))
         script = tmp_path / "dask_behaviour.py"
         script.write_text(textwrap.dedent("""
             import json, os, sys, threading, time
             from orchestrator import flow, task, DaskTaskRunner
-
-            class Counted:  # notes each time it is pickled in the flow's process
-                def __init__(self, n):
-                    self.n = n
-                def __reduce__(self):
-                    if os.getpid() == FLOW_PID:
-                        with open(os.environ["PICKLE_LOG"], "a") as fh:
-                            fh.write("pickled in the flow\\n")
-                    return Counted, (self.n,)
+            from counted import Counted, seen
 
             @task(persist_result=False)
             def blob(n):
@@ -3675,9 +3702,11 @@ class TestRunners:
             def f(marker):
                 a, b = blob.submit(2), blob.submit(3)
                 out = {"one": size.submit(a).result(), "nested": total.submit([a, b]).result()}
-                out["pickles_via_futures"] = len(open(os.environ["PICKLE_LOG"]).readlines())
+                out["via_futures"] = seen()
+                out["fetched"] = a.result().n
+                out["after_fetch"] = seen()
                 out["by_value"] = size.submit(a.result()).result()
-                out["pickles_by_value"] = len(open(os.environ["PICKLE_LOG"]).readlines())
+                out["after_by_value"] = seen()
                 s = sleepy.submit(return_state=True)
                 out["timeout"] = [s.name, s.message]
                 out["cache"] = [cached.submit(1, return_state=True).name, cached.submit(2, return_state=True).name]
@@ -3690,20 +3719,21 @@ class TestRunners:
                 return out
 
             if __name__ == "__main__":
-                FLOW_PID = os.getpid()
+                os.environ["FLOW_PID"] = str(os.getpid())
                 open(os.environ["PICKLE_LOG"], "w").close()
                 print(json.dumps(f(sys.argv[1])))
         """))
         log = tmp_path / "pickles"
-        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL",
-               "PICKLE_LOG": str(log)}
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": f"{HERE}{os.pathsep}{tmp_path}",
+               "ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL", "PICKLE_LOG": str(log)}
         out = subprocess.run([PY, str(script), str(tmp_path / "marker")], env=env, capture_output=True, text=True,
                              timeout=180)
         assert out.returncode == 0, out.stderr[-3000:]
         got = json.loads(out.stdout.strip().splitlines()[-1])
         assert got["one"] == 2 and got["nested"] == 5 and got["after"] == 2
-        assert got["pickles_via_futures"] == 0  # upstream values went worker to worker, not out of the flow
-        assert got["by_value"] == 2 and got["pickles_by_value"] == 1  # a plain value is sent from here
+        assert got["via_futures"] == []  # unpersisted values stayed on the workers and went worker to worker
+        assert got["fetched"] == 2 and got["after_fetch"] == ["arrived"]  # .result() fetches one, once
+        assert got["by_value"] == 2 and got["after_by_value"] == ["arrived", "sent"]  # a plain value goes from here
         assert got["timeout"] == ["TimedOut", "Task run exceeded timeout of 0.5 second(s)"]
         assert got["cache"] == ["Completed", "Cached"]
         assert got["unpicklable"][0] == "Failed" and "could not be pickled" in got["unpicklable"][1]
@@ -3747,8 +3777,9 @@ class TestRunners:
                     h.wait()
                 always_dies.submit(return_state=True)  # the only worker dies with the held values
                 time.sleep(3)  # while Dask recomputes them on the restarted worker
-                # a persisted value comes back from the record; an unkept one is sent from the flow
-                return [h.result() for h in held] + [plus_one.submit(held[2]).result(), plus_one.submit(gone).result()]
+                # a persisted value comes back from the record; an unkept one left on the cluster is gone
+                lost = plus_one.submit(gone, return_state=True)
+                return [h.result() for h in held] + [plus_one.submit(held[2]).result(), lost.name, lost.message]
 
             if __name__ == "__main__":
                 print(f(sys.argv[1]))
@@ -3757,7 +3788,9 @@ class TestRunners:
         env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL"}
         out = subprocess.run([PY, str(script), str(effects)], env=env, capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stderr[-3000:]
-        assert out.stdout.strip().splitlines()[-1] == "[0, 1, 2, 3, 401]"
+        *values, lost_name, lost_message = eval(out.stdout.strip().splitlines()[-1])
+        assert values == [0, 1, 2, 3]
+        assert lost_name == "Failed" and "stayed on the Dask cluster and could not be fetched" in lost_message
         assert "will be recomputed" in out.stderr  # Dask did recompute the lost values...
         assert sorted(effects.read_text().split()) == ["0", "1", "2"]  # ...without running a body twice
 
