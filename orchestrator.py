@@ -3404,7 +3404,8 @@ def _task_payload(engine: Any, by_value: bool = False, arguments: Optional[dict]
     run = engine.run
     info = {"id": run.id, "name": run.name, "task_name": task.name, "task_key": run.task_key,
             "flow_run_id": run.flow_run_id, "tags": sorted(run.tags), "run_count": run.run_count,
-            "log_prints": engine.log_prints, "level": _log_level(), "db": engine.store.path if guard else None}
+            "log_prints": engine.log_prints, "level": _log_level(), "db": engine.store.path if guard else None,
+            "timeout": task.timeout_seconds}
     try:
         return pickle.dumps((fn_ref, engine.resolved if arguments is None else arguments, info), protocol=5)
     except MissingResult:  # an upstream value left on a Dask cluster is gone
@@ -3441,8 +3442,9 @@ class _LeftOnCluster:
 
 def _outcome_meta(outcome: tuple) -> tuple:
     """On a worker: a run's outcome without its value, for a task whose result is not persisted."""
-    value, exc, records = outcome
-    return (value if exc is not None or isinstance(value, State) else _LeftOnCluster), exc, records
+    value, exc, records, timed_out = outcome
+    return (value if exc is not None or timed_out or isinstance(value, State) else _LeftOnCluster), exc, records, \
+        timed_out
 
 
 class _RemoteValue:
@@ -3461,7 +3463,7 @@ class _RemoteValue:
     def get(self) -> Any:
         if self._value is _NO_DATA:
             try:
-                value, exc, _ = self.future.result()
+                value, exc = self.future.result()[:2]
             except Exception as error:
                 exc = error
             if exc is not None:
@@ -3580,13 +3582,15 @@ def _recorded_outcome(info: dict) -> Optional[tuple]:
         return None
     state_type, _, blob, serializer, result_path = rows[0]
     if state_type == "COMPLETED" and (blob is not None or result_path):
-        return _load(blob, serializer, result_path), None, []
+        return _load(blob, serializer, result_path), None, [], False
     return None, MissingResult(f"Task run {info['id']} already finished ({state_type}) and its result was not "
-                               f"persisted; Dask lost the value with a worker"), []
+                               f"persisted; Dask lost the value with a worker"), [], False
 
 
 def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
-    """In a worker process: run one attempt of a task body; returns (value, exception, log records).
+    """In a worker process: run one attempt of a task body; returns (value, exception, log records,
+    timed out). The task's timeout runs here, around the body only, not while the attempt waits in a
+    queue on its way to a worker.
 
     ``upstream`` holds the outcomes of upstream runs that Dask passed from worker to worker; their
     values replace the ``_Upstream`` placeholders in the arguments.
@@ -3598,7 +3602,7 @@ def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
     if upstream:
         lost = [i for i, outcome in enumerate(upstream) if outcome[1] is not None]
         if lost:  # values Dask lost with a worker and could not bring back: the flow sends them instead
-            return None, _UpstreamLost(lost), []
+            return None, _UpstreamLost(lost), [], False
         kwargs = _fill_upstream(kwargs, [outcome[0] for outcome in upstream])
     records: list = []
     records_token = _REMOTE_RECORDS.set((info["level"], records))
@@ -3612,19 +3616,19 @@ def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
     if info["log_prints"]:
         _patch_print()
     try:
-        value, exc = _resolve_fn(fn_ref)(**kwargs), None
-        if inspect.isawaitable(value):
-            value = _run_coro_sync(value)
-    except Exception as error:
-        value, exc = None, error
+        value, exc, timed_out = _call_sync(_resolve_fn(fn_ref), (), kwargs, info["timeout"])
+    except Exception as error:  # the function could not be found or unpickled here
+        value, exc, timed_out = None, error, False
     finally:
         _TASK_CTX.reset(token)
         _REMOTE_RECORDS.reset(records_token)
+    if not isinstance(exc, Exception):  # a BaseException such as KeyboardInterrupt or SystemExit
+        exc = None if exc is None else RuntimeError(f"{type(exc).__name__}: {exc}")
     try:
         pickle.dumps(exc)
     except Exception:
         exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-    return value, exc, records
+    return value, exc, records, timed_out
 
 
 class _RemoteTaskInfo:
@@ -3635,10 +3639,10 @@ class _RemoteTaskInfo:
 
 
 def _attempt_from_remote(engine: Any, outcome: tuple) -> Any:
-    value, exc, records = outcome
+    value, exc, records, timed_out = outcome
     for level, message, _ in records:
         engine.logger.log(level, message)
-    return _Attempt(value, exc, False)
+    return _Attempt(value, exc, timed_out)
 
 
 class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
@@ -3683,9 +3687,11 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
         pool = self._executor()
         future = pool.submit(_run_remote, payload)
         try:
-            return _attempt_from_remote(engine, future.result(engine.task.timeout_seconds))
-        except FutureTimeout:
-            return _Attempt(None, None, True)
+            while True:  # the worker times the body out; this wakes now and then so a cancelled flow interrupts
+                try:
+                    return _attempt_from_remote(engine, future.result(0.25))
+                except FutureTimeout:
+                    continue
         except BrokenProcessPool as exc:
             with self._pool_lock:
                 if self._pool is pool:  # a worker died: later tasks get a fresh pool
@@ -3804,12 +3810,14 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             ticket = _DaskTicket(f"{run.name}-{run.id}-{run.run_count}-{attempt[0]}", payload,
                                  [ref for ref, _ in refs], lazy=not engine.persist)
             self._outbox.put(ticket)
-            timeout = engine.task.timeout_seconds
-            if not ticket.gate.acquire(timeout=-1 if timeout is None else timeout):
+            try:  # the worker times the body out; waiting in the cluster's queue does not count
+                while not ticket.gate.acquire(timeout=0.25):  # wakes now and then: a cancelled flow interrupts
+                    pass
+            except BaseException:
                 ticket.abandoned = True
                 for future in {id(f): f for f in (ticket.future, ticket.watch) if f is not None}.values():
                     future.cancel()
-                return _Attempt(None, None, True)
+                raise
             kind, outcome = ticket.outcome
             if kind == "error":
                 return _Attempt(None, outcome, False)

@@ -3544,7 +3544,7 @@ class TestRunners:
     def test_process_pool_runs_in_other_processes_and_survives_a_dying_worker(self, db, tmp_path):
         script = tmp_path / "dies.py"
         script.write_text(textwrap.dedent("""
-            import os, sys, threading
+            import os, sys, threading, time
             from orchestrator import flow, task, ProcessPoolTaskRunner
 
             @task(retries=1)
@@ -3562,12 +3562,19 @@ class TestRunners:
             def takes_lock(lock):
                 return 1
 
+            @task(timeout_seconds=0.5)
+            def sleepy():
+                time.sleep(10)  # the worker's alarm interrupts the sleep
+
             @flow(task_runner=ProcessPoolTaskRunner(2))
             def f(marker):
                 pid = dies_once.submit(marker).result()
                 crashed = always_dies.submit(return_state=True)
                 unpicklable = takes_lock.submit(threading.Lock(), return_state=True)
-                return pid != os.getpid(), crashed.name, crashed.message, unpicklable.name, unpicklable.message
+                t0 = time.monotonic()
+                slow = sleepy.submit(return_state=True)
+                slow = (slow.name, time.monotonic() - t0 < 5)
+                return pid != os.getpid(), crashed.name, crashed.message, unpicklable.name, unpicklable.message, slow
 
             if __name__ == "__main__":
                 print(f(sys.argv[1]))
@@ -3576,7 +3583,8 @@ class TestRunners:
         out = subprocess.run([PY, str(script), str(tmp_path / "m")], env=env, capture_output=True, text=True,
                              timeout=120)
         assert out.returncode == 0, out.stderr[-2000:]
-        other_pid, crashed, crash_msg, unpick, unpick_msg = eval(out.stdout.strip())
+        other_pid, crashed, crash_msg, unpick, unpick_msg, slow = eval(out.stdout.strip())
+        assert slow == ("TimedOut", True)
         assert other_pid is True
         assert crashed == "Crashed" and "worker process running this task died" in crash_msg
         assert unpick == "Failed" and "could not be pickled" in unpick_msg
@@ -3677,7 +3685,13 @@ class TestRunners:
 
             @task(timeout_seconds=0.5)
             def sleepy():
-                time.sleep(5)
+                for _ in range(100):
+                    time.sleep(0.1)
+
+            @task(timeout_seconds=1.5)
+            def steady(i):
+                time.sleep(0.5)
+                return i
 
             @task(cache_key_fn=lambda ctx, args: "fixed")
             def cached(x):
@@ -3707,8 +3721,11 @@ class TestRunners:
                 out["after_fetch"] = seen()
                 out["by_value"] = size.submit(a.result()).result()
                 out["after_by_value"] = seen()
+                t0 = time.monotonic()
                 s = sleepy.submit(return_state=True)
-                out["timeout"] = [s.name, s.message]
+                out["timeout"] = [s.name, s.message, time.monotonic() - t0 < 4]
+                # 12 x 0.5 s on 2 workers: most wait in the queue longer than 1.5 s, which does not count
+                out["queued"] = [st.name for st in steady.map(range(12), return_state=True)]
                 out["cache"] = [cached.submit(1, return_state=True).name, cached.submit(2, return_state=True).name]
                 u = takes_lock.submit(threading.Lock(), return_state=True)
                 out["unpicklable"] = [u.name, u.message]
@@ -3734,7 +3751,8 @@ class TestRunners:
         assert got["via_futures"] == []  # unpersisted values stayed on the workers and went worker to worker
         assert got["fetched"] == 2 and got["after_fetch"] == ["arrived"]  # .result() fetches one, once
         assert got["by_value"] == 2 and got["after_by_value"] == ["arrived", "sent"]  # a plain value goes from here
-        assert got["timeout"] == ["TimedOut", "Task run exceeded timeout of 0.5 second(s)"]
+        assert got["timeout"] == ["TimedOut", "Task run exceeded timeout of 0.5 second(s)", True]
+        assert got["queued"] == ["Completed"] * 12
         assert got["cache"] == ["Completed", "Cached"]
         assert got["unpicklable"][0] == "Failed" and "could not be pickled" in got["unpicklable"][1]
         assert got["dies_once"] == "survived"

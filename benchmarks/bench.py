@@ -303,7 +303,7 @@ def noop(i):
     return i
 
 def bare_dask(fn, n):
-    """The same map on bare dask.distributed: one client.map, one gather at the end, no records."""
+    # the same map on bare dask.distributed: one client.map, one gather at the end, no records
     import distributed
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
