@@ -3442,9 +3442,9 @@ class _LeftOnCluster:
 
 def _outcome_meta(outcome: tuple) -> tuple:
     """On a worker: a run's outcome without its value, for a task whose result is not persisted."""
-    value, exc, records, timed_out = outcome
-    return (value if exc is not None or timed_out or isinstance(value, State) else _LeftOnCluster), exc, records, \
-        timed_out
+    value, exc, records, timed_out, seconds = outcome
+    kept = value if exc is not None or timed_out or isinstance(value, State) else _LeftOnCluster
+    return kept, exc, records, timed_out, seconds
 
 
 class _RemoteValue:
@@ -3582,15 +3582,15 @@ def _recorded_outcome(info: dict) -> Optional[tuple]:
         return None
     state_type, _, blob, serializer, result_path = rows[0]
     if state_type == "COMPLETED" and (blob is not None or result_path):
-        return _load(blob, serializer, result_path), None, [], False
+        return _load(blob, serializer, result_path), None, [], False, 0.0
     return None, MissingResult(f"Task run {info['id']} already finished ({state_type}) and its result was not "
-                               f"persisted; Dask lost the value with a worker"), [], False
+                               f"persisted; Dask lost the value with a worker"), [], False, 0.0
 
 
 def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
     """In a worker process: run one attempt of a task body; returns (value, exception, log records,
-    timed out). The task's timeout runs here, around the body only, not while the attempt waits in a
-    queue on its way to a worker.
+    timed out, seconds the body took). The task's timeout runs here, around the body only, not while
+    the attempt waits in a queue on its way to a worker.
 
     ``upstream`` holds the outcomes of upstream runs that Dask passed from worker to worker; their
     values replace the ``_Upstream`` placeholders in the arguments.
@@ -3602,7 +3602,7 @@ def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
     if upstream:
         lost = [i for i, outcome in enumerate(upstream) if outcome[1] is not None]
         if lost:  # values Dask lost with a worker and could not bring back: the flow sends them instead
-            return None, _UpstreamLost(lost), [], False
+            return None, _UpstreamLost(lost), [], False, 0.0
         kwargs = _fill_upstream(kwargs, [outcome[0] for outcome in upstream])
     records: list = []
     records_token = _REMOTE_RECORDS.set((info["level"], records))
@@ -3615,6 +3615,7 @@ def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
                                          log_prints=info["log_prints"], logger=adapter))
     if info["log_prints"]:
         _patch_print()
+    started = time.perf_counter()
     try:
         value, exc, timed_out = _call_sync(_resolve_fn(fn_ref), (), kwargs, info["timeout"])
     except Exception as error:  # the function could not be found or unpickled here
@@ -3628,7 +3629,12 @@ def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
         pickle.dumps(exc)
     except Exception:
         exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-    return value, exc, records, timed_out
+    return value, exc, records, timed_out, time.perf_counter() - started
+
+
+def _run_pack(payloads: list) -> list:
+    """On a Dask worker: several short attempts, one after another, as one Dask task."""
+    return [_run_remote(payload) for payload in payloads]
 
 
 class _RemoteTaskInfo:
@@ -3639,7 +3645,7 @@ class _RemoteTaskInfo:
 
 
 def _attempt_from_remote(engine: Any, outcome: tuple) -> Any:
-    value, exc, records, timed_out = outcome
+    value, exc, records, timed_out, _ = outcome
     for level, message, _ in records:
         engine.logger.log(level, message)
     return _Attempt(value, exc, timed_out)
@@ -3708,10 +3714,12 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
 class _DaskTicket:
     """One attempt on its way to the cluster and back: the engine's thread waits on ``gate``."""
 
-    __slots__ = ("key", "payload", "upstream", "lazy", "gate", "future", "watch", "outcome", "abandoned")
+    __slots__ = ("key", "payload", "upstream", "lazy", "short", "slot", "gate", "future", "watch", "outcome",
+                 "abandoned")
 
-    def __init__(self, key: str, payload: bytes, upstream: list, lazy: bool) -> None:
-        self.key, self.payload, self.upstream, self.lazy = key, payload, upstream, lazy
+    def __init__(self, key: str, payload: bytes, upstream: list, lazy: bool, short: bool = False) -> None:
+        self.key, self.payload, self.upstream, self.lazy, self.short = key, payload, upstream, lazy, short
+        self.slot: Optional[int] = None  # its place in a pack of short attempts run as one Dask task
         self.gate = threading.Lock()
         self.gate.acquire()
         self.future: Any = None  # the run's outcome on the cluster
@@ -3744,6 +3752,8 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
     keeps_values = True  # a task that does not persist its result leaves its value on the cluster
     batch_window = 0.01  # seconds a submission waits for company while the cluster has work queued
     gather_window = 0.05  # seconds a finished result waits for company while many are in flight
+    short_task = 0.05  # seconds: a task whose bodies take less than this on average may be packed
+    max_pack = 8  # short attempts run as one Dask task, at most, while the cluster is saturated
 
     def __init__(self, address: Optional[str] = None, cluster_class: Any = None,
                  cluster_kwargs: Optional[dict] = None, client_kwargs: Optional[dict] = None,
@@ -3758,6 +3768,8 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self._inbox: Any = None  # tickets whose Dask future finished
         self._pumps: list = []
         self._in_flight = 0  # submitted and not yet brought back, as the collector last counted
+        self._durations: dict = {}  # task key -> (bodies timed, their total seconds)
+        self._threads_at = (0, 0.0)  # (worker threads in the cluster, when counted)
 
     def duplicate(self) -> "DaskTaskRunner":
         return type(self)(self.address, self.cluster_class, self.cluster_kwargs, self.client_kwargs,
@@ -3807,8 +3819,10 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 payload = _task_payload(engine, by_value=True, arguments=arguments, guard=True)
             except OrchestratorError as exc:
                 return _Attempt(None, exc, False)
+            timed, total = self._durations.get(run.task_key, (0, 0.0))
+            short = timed >= 8 and total / timed < self.short_task and engine.persist and not refs
             ticket = _DaskTicket(f"{run.name}-{run.id}-{run.run_count}-{attempt[0]}", payload,
-                                 [ref for ref, _ in refs], lazy=not engine.persist)
+                                 [ref for ref, _ in refs], lazy=not engine.persist, short=short)
             self._outbox.put(ticket)
             try:  # the worker times the body out; waiting in the cluster's queue does not count
                 while not ticket.gate.acquire(timeout=0.25):  # wakes now and then: a cancelled flow interrupts
@@ -3826,7 +3840,9 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             for index in outcome[1].indexes:  # Dask lost these values: send every upstream value from here
                 refs[index][1].remote_ref = None
             arguments, refs = None, []
-        if outcome[1] is None:
+        timed, total = self._durations.get(run.task_key, (0, 0.0))
+        self._durations[run.task_key] = (timed + 1, total + outcome[4])
+        if outcome[1] is None and ticket.slot is None:
             run.remote_ref = ticket.future  # downstream tasks take the value from the cluster
         if outcome[0] is _LeftOnCluster:
             outcome = (_RemoteValue(ticket.future, run.id),) + tuple(outcome[1:])
@@ -3852,18 +3868,27 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 time.sleep(self.batch_window)
             batch = self._drain(outbox, first)
             live = [t for t in batch if t is not None and not t.abandoned]
-            plain, chained = [t for t in live if not t.upstream], [t for t in live if t.upstream]
+            packs = self._packs([t for t in live if t.short])
+            packed = {id(t) for pack in packs for t in pack}
+            plain = [t for t in live if not t.upstream and id(t) not in packed]
+            chained = [t for t in live if t.upstream]
             try:
                 futures = client.map(_run_remote, [t.payload for t in plain], key=[t.key for t in plain],
                                      pure=False) if plain else []
                 futures += [client.submit(_run_remote, t.payload, t.upstream, key=t.key, pure=False)
                             for t in chained]
+                pack_futures = client.map(_run_pack, [[t.payload for t in p] for p in packs],
+                                          key=[f"pack-{p[0].key}" for p in packs], pure=False) if packs else []
             except Exception as exc:  # a closed client, or a payload Dask refused
                 for ticket in live:
                     ticket.settle(("error", exc))
-                futures = []
+                futures = pack_futures = []
             for ticket, future in zip(plain + chained, futures):
                 ticket.future = ticket.watch = future
+            for pack, future in zip(packs, pack_futures):
+                for slot, ticket in enumerate(pack):
+                    ticket.future, ticket.watch, ticket.slot = future, future, slot
+            plain += [t for pack in packs for t in pack]
             lazy = [t for t in plain + chained if t.lazy and t.future is not None]
             if lazy:
                 try:
@@ -3881,6 +3906,24 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             if None in batch:
                 inbox.put(None)
                 return
+
+    def _packs(self, short: list) -> list:
+        """Short attempts grouped to run as one Dask task each, while the cluster has several attempts
+        queued per worker thread (Dask's own cost per task is about as large as a short body). With
+        the cluster not saturated, none are grouped: every attempt gets a worker of its own."""
+        if len(short) < 2:
+            return []
+        threads, counted = self._threads_at
+        if time.monotonic() - counted > 2:
+            try:
+                threads = sum(self.client.nthreads().values())
+            except Exception:
+                threads = 0
+            self._threads_at = threads, time.monotonic()
+        size = min(self.max_pack, (self._in_flight + len(short)) // (4 * max(threads, 1)))
+        if threads == 0 or size < 2:
+            return []
+        return [short[i:i + size] for i in range(0, len(short) - size + 1, size)]
 
     def _collect(self) -> None:
         """Bring back what finished in batches, one ``client.gather`` each; failures one by one.
@@ -3922,13 +3965,15 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         live = [t for t in finished if not t.abandoned]
         done = [t for t in live if t.watch.status == "finished"]
         if done:
+            futures = list({id(t.watch): t.watch for t in done}.values())  # a pack is one future for many
             try:
-                outcomes = client.gather([t.watch for t in done])
+                outcomes = dict(zip(map(id, futures), client.gather(futures)))
             except Exception:  # a value went missing between finishing and gathering
                 outcomes = None
             if outcomes is not None:
-                for ticket, outcome in zip(done, outcomes):
-                    ticket.settle(("ok", outcome))
+                for ticket in done:
+                    outcome = outcomes[id(ticket.watch)]
+                    ticket.settle(("ok", outcome if ticket.slot is None else outcome[ticket.slot]))
         for ticket in live:
             if ticket.outcome is None:
                 ticket.settle(("error", self._failure(ticket.watch)))

@@ -3812,6 +3812,46 @@ class TestRunners:
         assert "will be recomputed" in out.stderr  # Dask did recompute the lost values...
         assert sorted(effects.read_text().split()) == ["0", "1", "2"]  # ...without running a body twice
 
+    def test_dask_packs_short_tasks_only_while_the_cluster_is_saturated(self, db, tmp_path):
+        script = tmp_path / "packs.py"
+        script.write_text(textwrap.dedent("""
+            import json, time
+            import distributed
+            from orchestrator import flow, task, DaskTaskRunner
+
+            @task
+            def quick(i):
+                return i * 2
+
+            @task
+            def slowish(i):
+                time.sleep(0.06)  # longer than a short task: never packed
+                return i
+
+            @flow(task_runner=DaskTaskRunner(cluster_kwargs={"n_workers": 1, "threads_per_worker": 1}))
+            def f():
+                with distributed.get_task_stream() as stream:
+                    quick_values = quick.map(range(300)).result()
+                    slow_values = slowish.map(range(20)).result()
+                    lone = quick.submit(5).result()  # nothing else in flight: not packed
+                keys = [t["key"] for t in stream.data]
+                return (quick_values == [2 * i for i in range(300)], slow_values == list(range(20)), lone,
+                        sum(k.startswith("pack-quick") for k in keys), sum(k.startswith("pack-slowish") for k in keys),
+                        sum(k.startswith("quick") for k in keys))
+
+            if __name__ == "__main__":
+                print(json.dumps(f()))
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        out = subprocess.run([PY, str(script)], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-3000:]
+        quick_ok, slow_ok, lone, quick_packs, slow_packs, quick_alone = json.loads(out.stdout.strip().splitlines()[-1])
+        assert quick_ok and slow_ok and lone == 10
+        assert quick_packs > 0 and slow_packs == 0
+        assert quick_alone >= 9  # the first ones (timed before packing) and the lone one ran as Dask tasks of their own
+        states = rows(db, "SELECT state_name, run_count, count(*) AS n FROM task_runs GROUP BY state_name, run_count")
+        assert states == [{"state_name": "Completed", "run_count": 1, "n": 321}]  # every packed run recorded alone
+
     def test_custom_cluster_class_gets_only_its_own_arguments(self, db, tmp_path):
         script = tmp_path / "custom.py"
         script.write_text(textwrap.dedent("""
