@@ -3839,18 +3839,34 @@ class TestRunners:
                         sum(k.startswith("pack-quick") for k in keys), sum(k.startswith("pack-slowish") for k in keys),
                         sum(k.startswith("quick") for k in keys))
 
+            @task(persist_result=False)
+            def unkept(i):
+                return i
+
+            @flow(task_runner=DaskTaskRunner(cluster_kwargs={"n_workers": 1, "threads_per_worker": 1}),
+                  persist_result=False)
+            def leaves_values():
+                return [unkept.submit(7, return_state=True)]
+
             if __name__ == "__main__":
                 print(json.dumps(f()))
+                (state,) = leaves_values()
+                try:
+                    state.result()
+                except Exception as exc:  # the value stayed on a cluster that has closed
+                    print(json.dumps([type(exc).__name__, str(exc)]))
         """))
         env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
         out = subprocess.run([PY, str(script)], env=env, capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stderr[-3000:]
-        quick_ok, slow_ok, lone, quick_packs, slow_packs, quick_alone = json.loads(out.stdout.strip().splitlines()[-1])
+        lines = out.stdout.strip().splitlines()
+        assert json.loads(lines[-1])[0] == "MissingResult" and "Use persist_result=True" in json.loads(lines[-1])[1]
+        quick_ok, slow_ok, lone, quick_packs, slow_packs, quick_alone = json.loads(lines[-2])
         assert quick_ok and slow_ok and lone == 10
         assert quick_packs > 0 and slow_packs == 0
         assert quick_alone >= 9  # the first ones (timed before packing) and the lone one ran as Dask tasks of their own
         states = rows(db, "SELECT state_name, run_count, count(*) AS n FROM task_runs GROUP BY state_name, run_count")
-        assert states == [{"state_name": "Completed", "run_count": 1, "n": 321}]  # every packed run recorded alone
+        assert states == [{"state_name": "Completed", "run_count": 1, "n": 322}]  # every packed run recorded alone
 
     def test_custom_cluster_class_gets_only_its_own_arguments(self, db, tmp_path):
         script = tmp_path / "custom.py"
