@@ -3138,6 +3138,12 @@ def _patch_print() -> None:
 # == 9. Futures & task runners ============================================================================
 
 
+def _acquire_interruptibly(lock: threading.Lock) -> None:
+    """Acquire ``lock``, waking now and then so that a cancelled flow can interrupt the waiting thread."""
+    while not lock.acquire(timeout=0.25):
+        pass
+
+
 class PrefectFuture:
     """A submitted task run: wait for it, read its state, take its result.
 
@@ -3164,9 +3170,8 @@ class PrefectFuture:
     def _wait(self, timeout: Optional[float] = None) -> bool:
         if self._final is not None:
             return True
-        if timeout is None:  # wake now and then, so that a cancelled flow's thread can be interrupted
-            while not self._gate.acquire(timeout=0.25):
-                pass
+        if timeout is None:
+            _acquire_interruptibly(self._gate)
         elif not self._gate.acquire(timeout=max(0.0, timeout)):
             return False
         self._gate.release()
@@ -3825,8 +3830,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                                  [ref for ref, _ in refs], lazy=not engine.persist, short=short)
             self._outbox.put(ticket)
             try:  # the worker times the body out; waiting in the cluster's queue does not count
-                while not ticket.gate.acquire(timeout=0.25):  # wakes now and then: a cancelled flow interrupts
-                    pass
+                _acquire_interruptibly(ticket.gate)
             except BaseException:
                 ticket.abandoned = True
                 for future in {id(f): f for f in (ticket.future, ticket.watch) if f is not None}.values():
@@ -3996,7 +4000,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         if self._pumps:
             self._outbox.put(None)
             self._pumps[0].join(30)
-            self._inbox.put(None)
+            self._inbox.put(None)  # the dispatcher passes its stop on; this one covers a dispatcher that died
             self._pumps[1].join(30)
             self._pumps = []
         self._close()
