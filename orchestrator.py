@@ -3738,6 +3738,31 @@ class _DaskTicket:
             self.gate.release()
 
 
+# Settings for the LocalCluster a DaskTaskRunner starts itself. A task whose worker dies is not re-run by
+# Dask behind the engine's back (the engine retries it, recorded, when it has retries, else records it
+# Crashed). The rest quiet the housekeeping timers of a cluster that shares the flow's machine: without a
+# dashboard nobody reads the workers' profiles, and an event-loop tick every 20 ms, a system monitor every
+# 0.5 s and a memory check every 0.1 s cost an idle 2-worker cluster about 5% of two cores. Each of these
+# applies only while the user's Dask configuration holds Dask's own default for it.
+_LOCAL_CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 0,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
+
+
+def _local_cluster_config() -> Any:
+    """``dask.config.set`` of the settings above that the user has left at Dask's defaults."""
+    import dask
+    import distributed  # noqa: F401 - its import adds its defaults to Dask's configuration
+
+    defaults = dask.config.merge(*dask.config.defaults)
+    return dask.config.set({key: value for key, value in _LOCAL_CLUSTER_CONFIG.items()
+                            if dask.config.get(key, None) == dask.config.get(key, None, config=defaults)})
+
+
 class DaskTaskRunner(ThreadPoolTaskRunner):
     """Submitted tasks run on a dask.distributed cluster (``pip install 'orchestrator[dask]'``); the
     flow's process records every state. Without ``address`` a LocalCluster is started for each flow
@@ -3756,7 +3781,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
     remote = True
     keeps_values = True  # a task that does not persist its result leaves its value on the cluster
     batch_window = 0.01  # seconds a submission waits for company while the cluster has work queued
-    gather_window = 0.05  # seconds a finished result waits for company while many are in flight
+    gather_window = 0.1  # seconds a finished result may wait for company while many are in flight
     short_task = 0.05  # seconds: a task whose bodies take less than this on average may be packed
     max_pack = 8  # short attempts run as one Dask task, at most, while the cluster is saturated
 
@@ -3790,11 +3815,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 self.client = distributed.Client(self.address, **{"timeout": 10, **self.client_kwargs})
             else:
                 if self.cluster_class is None:  # LocalCluster's defaults here: worker processes, no dashboard
-                    import dask
-
-                    # a task whose worker dies is not re-run by Dask behind the engine's back: the engine
-                    # retries it (recorded) when it has retries, else records it Crashed
-                    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                    with _local_cluster_config():
                         self._cluster = distributed.LocalCluster(**{"processes": True, "dashboard_address": None,
                                                                     **self.cluster_kwargs})
                 else:
@@ -3924,10 +3945,12 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
             except Exception:
                 threads = 0
             self._threads_at = threads, time.monotonic()
-        size = min(self.max_pack, (self._in_flight + len(short)) // (4 * max(threads, 1)))
+        size = min(self.max_pack, -(-(self._in_flight + len(short)) // (4 * max(threads, 1))))
         if threads == 0 or size < 2:
             return []
-        return [short[i:i + size] for i in range(0, len(short) - size + 1, size)]
+        count = -(-len(short) // size)  # as few packs as the size allows, their sizes as even as can be
+        packs = [short[i::count] for i in range(count)]
+        return [pack for pack in packs if len(pack) > 1]
 
     def _collect(self) -> None:
         """Bring back what finished in batches, one ``client.gather`` each; failures one by one.
@@ -3957,7 +3980,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 self._settle(finished, client)
                 return
             if not finished or (len(finished) * 2 < len(pending) and time.monotonic() - last < self.gather_window):
-                delay = min(delay * 2, 0.05) if not finished else 0.002
+                delay = min(delay * 2, 0.05) if not finished else 0.01
                 continue
             self._settle(finished, client)
             done = set(map(id, finished))

@@ -3835,6 +3835,10 @@ class TestRunners:
                     slow_values = slowish.map(range(20)).result()
                     lone = quick.submit(5).result()  # nothing else in flight: not packed
                 keys = [t["key"] for t in stream.data]
+                client = distributed.get_client()  # the cluster the runner started, quietened
+                quiet = client.run(lambda dask_worker: ("profile" not in dask_worker.periodic_callbacks,
+                                                        dask_worker._tick_interval))
+                print(json.dumps(sorted(quiet.values())))
                 return (quick_values == [2 * i for i in range(300)], slow_values == list(range(20)), lone,
                         sum(k.startswith("pack-quick") for k in keys), sum(k.startswith("pack-slowish") for k in keys),
                         sum(k.startswith("quick") for k in keys))
@@ -3862,11 +3866,25 @@ class TestRunners:
         lines = out.stdout.strip().splitlines()
         assert json.loads(lines[-1])[0] == "MissingResult" and "Use persist_result=True" in json.loads(lines[-1])[1]
         quick_ok, slow_ok, lone, quick_packs, slow_packs, quick_alone = json.loads(lines[-2])
+        assert json.loads(lines[-3]) == [[True, 0.5]]  # no worker profiler, an event-loop tick every 0.5 s
         assert quick_ok and slow_ok and lone == 10
         assert quick_packs > 0 and slow_packs == 0
         assert quick_alone >= 9  # the first ones (timed before packing) and the lone one ran as Dask tasks of their own
         states = rows(db, "SELECT state_name, run_count, count(*) AS n FROM task_runs GROUP BY state_name, run_count")
         assert states == [{"state_name": "Completed", "run_count": 1, "n": 322}]  # every packed run recorded alone
+
+    def test_local_cluster_settings_leave_the_users_own_dask_config_alone(self):
+        dask = pytest.importorskip("dask")
+        pytest.importorskip("distributed")  # its defaults join Dask's configuration before the user's value
+        keys = list(o._LOCAL_CLUSTER_CONFIG)
+        with dask.config.set({"distributed.admin.tick.interval": "30ms"}):
+            with o._local_cluster_config():
+                seen = {key: dask.config.get(key) for key in keys}
+            assert dask.config.get("distributed.scheduler.allowed-failures") != 0  # set only while starting
+        assert seen["distributed.admin.tick.interval"] == "30ms"  # the user's value stands
+        assert seen["distributed.scheduler.allowed-failures"] == 0
+        assert seen["distributed.worker.profile.enabled"] is False
+        assert seen["distributed.admin.system-monitor.interval"] == "2s"
 
     def test_custom_cluster_class_gets_only_its_own_arguments(self, db, tmp_path):
         script = tmp_path / "custom.py"
