@@ -797,7 +797,6 @@ def _is_dataclass_instance(value: Any) -> bool:
 
 
 _ENCODER = json.JSONEncoder(default=_json_fallback)
-_SORTED_ENCODER = json.JSONEncoder(default=_json_fallback, sort_keys=True)
 
 
 class _RunRecords:
@@ -1914,8 +1913,53 @@ def _load(blob: Optional[bytes], serializer: Optional[str], path: Optional[str])
     return json.loads(blob) if serializer == "json" else pickle.loads(blob)
 
 
-def _hash(*parts: Any) -> str:
-    """A stable hex digest of ``parts`` (JSON when possible, else pickle, else repr).
+class _Unserializable(Exception):
+    """A value with no JSON form that neither pickle nor cloudpickle can serialize."""
+
+
+def _hash_form(value: Any) -> Any:
+    """A form of a value for JSON that is the same in every process. Unlike the display form, nothing
+    falls back on ``repr``, which names memory addresses and, for a set of strings, an order that
+    changes from process to process: a value with no JSON form stands as the digest of its pickle."""
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, (set, frozenset)):
+        return {"__set__": sorted(_HASH_ENCODER.encode(item) for item in value)}
+    if _is_dataclass_instance(value):
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    if hasattr(value, "model_dump") and not isinstance(value, type):
+        return value.model_dump(mode="json")
+    if value.__class__ is _RemoteValue:  # its identity: fetching the value from the cluster would cost more
+        return {"__task_run_value__": value.task_run_id}
+    return {"__pickle__": _pickle_digest(value)}
+
+
+def _pickle_digest(value: Any) -> str:
+    """The digest of a value's pickle (cloudpickle's for what plain pickle refuses); _Unserializable
+    when neither can."""
+    try:
+        data = pickle.dumps(value, protocol=5)
+    except Exception as exc:
+        try:
+            import cloudpickle
+
+            data = cloudpickle.dumps(value, protocol=5)
+        except Exception:
+            raise _Unserializable(f"{type(exc).__name__}: {exc}") from None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+_HASH_ENCODER = json.JSONEncoder(default=_hash_form, sort_keys=True)
+_PROCESS_TOKEN = os.urandom(8).hex()
+
+
+def _hash(*parts: Any, strict: bool = False) -> str:
+    """A hex digest of ``parts`` that is the same in every process: their JSON, where a value with no
+    JSON form counts by its pickle (cloudpickle's, when installed, for what plain pickle refuses).
+
+    A value that nothing can serialize (a lock, an open file) raises ValueError with ``strict`` (cache
+    keys: the task then runs uncached); without it, the part counts by identity, which matches
+    nothing in another process (so a retried flow runs that call again rather than guess).
 
     >>> _hash(1, "a") == _hash(1, "a") != _hash(1, "b")
     True
@@ -1923,12 +1967,15 @@ def _hash(*parts: Any) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         try:
-            data = _SORTED_ENCODER.encode(part).encode()
-        except (TypeError, ValueError):
             try:
-                data = pickle.dumps(part)
-            except Exception:
-                data = repr(part).encode()
+                data = _HASH_ENCODER.encode(part).encode()
+            except ValueError:  # a value that holds itself: pickle copes with that
+                data = _pickle_digest(part).encode()
+        except _Unserializable as exc:
+            if strict:
+                raise ValueError(f"the inputs hold a value that cannot be serialized for a cache key ({exc}); "
+                                 f"leave it out with INPUTS - 'name', or give the task a cache_key_fn") from None
+            data = f"unserializable {type(part).__qualname__} {id(part)} {_PROCESS_TOKEN}".encode()
         h.update(data)
         h.update(b"\x00")
     return h.hexdigest()
@@ -2001,7 +2048,7 @@ class _Inputs(CachePolicy):
 
     def compute_key(self, task_ctx, inputs, flow_parameters):
         kept = {k: v for k, v in inputs.items() if k not in self.exclude}
-        return _hash(kept)
+        return _hash(kept, strict=True)
 
     def __sub__(self, name: str) -> CachePolicy:
         super().__sub__(name)
@@ -2029,7 +2076,7 @@ class _RunId(CachePolicy):
 
 class _FlowParameters(CachePolicy):
     def compute_key(self, task_ctx, inputs, flow_parameters):
-        return _hash(flow_parameters) if flow_parameters else None
+        return _hash(flow_parameters, strict=True) if flow_parameters else None
 
     def __repr__(self) -> str:
         return "FLOW_PARAMETERS"
@@ -2068,7 +2115,10 @@ def task_input_hash(context: "TaskRunContext", arguments: dict) -> Optional[str]
 
     Example: ``@task(cache_key_fn=task_input_hash)``.
     """
-    return _hash(context.task.task_key, context.task._source_hash(), arguments)
+    try:
+        return _hash(context.task.task_key, context.task._source_hash(), arguments, strict=True)
+    except ValueError:  # as in Prefect: inputs that cannot be hashed mean no caching, quietly
+        return None
 
 
 # -- transactions -----------------------------------------------------------------------------------
@@ -3481,7 +3531,7 @@ class _RemoteValue:
     def __reduce__(self) -> tuple:
         return _identity, (self.get(),)
 
-    def __repr__(self) -> str:  # also what input hashes see: the value's identity, without fetching it
+    def __repr__(self) -> str:
         return f"<value of task run {self.task_run_id} on the Dask cluster>"
 
 

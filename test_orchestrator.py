@@ -516,6 +516,55 @@ class TestCaching:
         assert first.stdout.split() == ["RAN", "Completed"]
         assert second.stdout.split() == ["Cached"]
 
+    def test_input_keys_hold_across_processes_for_objects_and_sets(self, db):
+        # a plain object's repr names its memory address, and a set of strings iterates in an order
+        # that changes with each process's hash seed: neither may decide a cache key
+        code = """
+            from orchestrator import flow, task, INPUTS
+            class Settings:
+                def __init__(self, depth):
+                    self.depth = depth
+            @task(cache_policy=INPUTS)
+            def work(settings, names):
+                print("RAN", settings.depth)
+                return settings.depth
+            @flow
+            def f():
+                return [work(Settings(d), {"a", "bb", "ccc", "dddd"}, return_state=True).name for d in (1, 2)]
+            print(f())
+        """
+        first = run_py(code, db, env_extra={"PYTHONHASHSEED": "1"})
+        second = run_py(code, db, env_extra={"PYTHONHASHSEED": "2"})
+        assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+        assert first.stdout.splitlines() == ["RAN 1", "RAN 2", "['Completed', 'Completed']"]
+        assert second.stdout.splitlines() == ["['Cached', 'Cached']"]  # the same inputs, another process
+
+    def test_inputs_that_cannot_be_serialized_run_uncached_with_a_warning(self, db):
+        calls = []
+
+        @task(cache_policy=o.INPUTS)
+        def guarded(lock, x):
+            calls.append(x)
+            return x
+
+        @task(cache_key_fn=o.task_input_hash)
+        def legacy(lock, x):
+            calls.append(x)
+            return x
+
+        @flow
+        def f():
+            lock = threading.Lock()
+            return [guarded(lock, 1, return_state=True).name, guarded(lock, 1, return_state=True).name,
+                    legacy(lock, 2, return_state=True).name, legacy(lock, 2, return_state=True).name]
+
+        assert f() == ["Completed"] * 4 and calls == [1, 1, 2, 2]
+        warnings = [r["message"] for r in rows(db, "SELECT message FROM logs WHERE level=30")]
+        assert len(warnings) == 2  # INPUTS says why; task_input_hash, as in Prefect, quietly gives no key
+        assert all("cannot be serialized for a cache key (TypeError: cannot pickle '_thread.lock' object);"
+                   " leave it out with INPUTS - 'name'" in w for w in warnings)
+        assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE cache_key IS NOT NULL")[0]["n"] == 0
+
     def test_no_caching_by_default(self, db):
         calls = []
 
