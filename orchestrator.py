@@ -7064,6 +7064,25 @@ def _deployment_commands(cli: Any, click: Any) -> None:
         click.echo(f"Deleted {dep['flow_name']}/{dep['name']}.")
 
 
+_STATE_NAMES = ("Scheduled", "Late", "AwaitingRetry", "AwaitingConcurrencySlot", "Pending", "Submitting",
+                "InfrastructurePending", "Running", "Retrying", "Paused", "Suspended", "Completed", "Cached",
+                "RolledBack", "Failed", "TimedOut", "NotReady", "Crashed", "Cancelling", "Cancelled")
+
+
+def _check_states(store: Any, states: tuple) -> None:
+    """``--state`` values must be a state type or name: a built-in one, or a name some run has (a
+    custom state's); a typo would otherwise match nothing and say so only by an empty list."""
+    import click
+
+    known = {t.value for t in StateType} | {n.upper() for n in _STATE_NAMES}
+    for value in states:
+        if value.upper() in known or (store is not None and store._query(
+                "SELECT 1 FROM flow_runs WHERE upper(state_name)=? LIMIT 1", (value.upper(),))):
+            continue
+        raise click.BadParameter(f"--state {value!r} is not a state type or name; use a type ("
+                                 f"{', '.join(t.value.lower() for t in StateType)}) or a name such as TimedOut")
+
+
 def _since(text: Optional[str]) -> Optional[float]:
     """``--since 2h`` / ``7d`` / an ISO time, as a timestamp."""
     import click
@@ -7186,6 +7205,7 @@ def _run_commands(cli: Any, click: Any) -> None:
         if store is None:
             click.echo("[]" if as_json else "No runs yet.")
             return
+        _check_states(store, states)
         dep_id = _cli_call(ctx, lambda: store.deployment(deployment)["id"]) if deployment else None
         rows = store.runs(flow, states, dep_id, since_ts, limit)
         deployments = store.deployment_names()
@@ -7337,6 +7357,7 @@ def _action_commands(cli: Any, click: Any) -> None:
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
         store = _open_store(ctx)
+        _check_states(store, states)
         if store is None:
             click.echo("Nothing to prune: there is no database yet.")
             return

@@ -3041,6 +3041,24 @@ class TestCLICommands:
         bad = cli(db, "runs", "--since", "yesterdayish")
         assert bad.returncode == 2 and "--since" in bad.stderr and "Traceback" not in bad.stderr
 
+    def test_state_filters_refuse_what_is_no_state(self, db, history):
+        for args in (("runs", "--state", "faild"), ("prune", "--older-than", "0s", "--state", "faild")):
+            bad = cli(db, *args)
+            assert bad.returncode == 2 and "--state 'faild' is not a state type or name" in bad.stderr
+            assert "Traceback" not in bad.stderr
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 2  # prune deleted nothing
+        assert [d["name"] for d in json.loads(cli(db, "runs", "--state", "Running", "--json").stdout)] == []
+        out = run_py("""
+            from orchestrator import flow, Completed
+            @flow(flow_run_name="custom-run")
+            def skipper():
+                return Completed(name="Skipped", message="nothing new")
+            skipper()
+        """, db)
+        assert out.returncode == 0, out.stderr
+        found = json.loads(cli(db, "runs", "--state", "skipped", "--json").stdout)  # a custom name some run has
+        assert [d["name"] for d in found] == ["custom-run"]
+
     def test_show(self, db, history):
         out = cli(db, "show", "good-run")
         assert out.returncode == 0, out.stderr
