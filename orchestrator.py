@@ -752,10 +752,36 @@ def _id_at(ts: float) -> str:
 def _json(value: Any) -> str:
     """JSON text for the database; values JSON cannot hold are stored as their repr.
 
-    >>> _json({"a": 1, "b": {1, 2}})
-    '{"a": 1, "b": "{1, 2}"}'
+    >>> _json({"a": 1, "b": {1, 2}, "c": {(0, 1): "x"}})
+    '{"a": 1, "b": "{1, 2}", "c": {"(0, 1)": "x"}}'
     """
-    return _ENCODER.encode(value)
+    try:
+        return _ENCODER.encode(value)
+    except (TypeError, ValueError):  # a dict keyed by tuples, a value that holds itself
+        return _ENCODER.encode(_encodable(value))
+
+
+def _encodable(value: Any, for_hash: bool = False, outer: tuple = ()) -> Any:
+    """``value`` with what JSON refuses in its dicts and lists put right: a key JSON does not take (a
+    tuple, say) becomes its repr, or for a hash, the dict becomes its sorted (key, value) pairs; a
+    value that holds itself becomes ``"..."`` (for a hash: ValueError). Other values stay for the
+    encoder's fallback."""
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    if id(value) in outer:
+        if for_hash:
+            raise ValueError("a value that holds itself")
+        return "..."
+    outer = (*outer, id(value))
+    if not isinstance(value, dict):
+        return [_encodable(v, for_hash, outer) for v in value]
+    if all(k is None or isinstance(k, (str, int, float, bool)) for k in value):
+        return {k: _encodable(v, for_hash, outer) for k, v in value.items()}
+    if for_hash:
+        return {"__pairs__": sorted([_HASH_ENCODER.encode(_encodable(k, True, outer)), _encodable(v, True, outer)]
+                                    for k, v in value.items())}
+    return {k if k is None or isinstance(k, (str, int, float, bool)) else repr(k): _encodable(v, False, outer)
+            for k, v in value.items()}
 
 
 def _history_json(history: list) -> str:
@@ -1969,8 +1995,10 @@ def _hash(*parts: Any, strict: bool = False) -> str:
         try:
             try:
                 data = _HASH_ENCODER.encode(part).encode()
-            except ValueError:  # a value that holds itself: pickle copes with that
-                data = _pickle_digest(part).encode()
+            except TypeError:  # a dict keyed by tuples, say, which JSON does not take as it stands
+                data = _HASH_ENCODER.encode(_encodable(part, for_hash=True)).encode()
+        except ValueError:  # a value that holds itself: pickle copes with that
+            data = _pickle_digest(part).encode()
         except _Unserializable as exc:
             if strict:
                 raise ValueError(f"the inputs hold a value that cannot be serialized for a cache key ({exc}); "
@@ -4288,9 +4316,38 @@ class _Inputs_:
         return None
 
 
+class _CycleSafeInputs(_Inputs_):
+    """The resolver for arguments that hold themselves: a value met again inside itself stays as it is
+    (the plain resolver, on the hot path, does not pay for the bookkeeping)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, keep_remote: bool = False) -> None:
+        super().__init__(keep_remote)
+        self.path: set = set()
+
+    def resolve(self, value: Any) -> Any:
+        if value.__class__ in _ATOMS:
+            return value
+        key = id(value)
+        if key in self.path:
+            return value
+        self.path.add(key)
+        try:
+            return super().resolve(value)
+        finally:
+            self.path.discard(key)
+
+
 def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable], keep_remote: bool = False) -> tuple:
     """(resolved parameters, task_inputs, failed upstream run id or None)."""
-    resolver = _Inputs_(keep_remote)
+    try:
+        return _resolve_with(_Inputs_(keep_remote), parameters, wait_for)
+    except RecursionError:  # an argument that holds itself
+        return _resolve_with(_CycleSafeInputs(keep_remote), parameters, wait_for)
+
+
+def _resolve_with(resolver: _Inputs_, parameters: dict, wait_for: Optional[Iterable]) -> tuple:
     resolved = {}
     for name, value in parameters.items():
         resolver.current_param = name

@@ -525,12 +525,13 @@ class TestCaching:
                 def __init__(self, depth):
                     self.depth = depth
             @task(cache_policy=INPUTS)
-            def work(settings, names):
+            def work(settings, names, grid):
                 print("RAN", settings.depth)
                 return settings.depth
             @flow
             def f():
-                return [work(Settings(d), {"a", "bb", "ccc", "dddd"}, return_state=True).name for d in (1, 2)]
+                return [work(Settings(d), {"a", "bb", "ccc", "dddd"}, {(0, 1): "x"}, return_state=True).name
+                        for d in (1, 2)]
             print(f())
         """
         first = run_py(code, db, env_extra={"PYTHONHASHSEED": "1"})
@@ -1525,6 +1526,29 @@ class TestEngine:
 
 
 class TestParameters:
+    def test_tuple_keys_and_values_that_hold_themselves_are_recorded(self, db):
+        @task
+        def size(grid, chain):
+            return len(grid), len(chain)
+
+        @task
+        def five():
+            return 5
+
+        @flow
+        def f(grid: dict, chain: list):
+            loop = [five.submit()]
+            loop.append(loop)  # a future inside a list that holds itself is still resolved
+            return size(grid, chain), size.submit({(0, 0): 1}, loop).result()[1], loop[0].result()
+
+        chain = [1]
+        chain.append(chain)
+        assert f({(0, 1): "x", (1, 1): "y"}, chain) == ((2, 2), 2, 5)
+        (flow_row,) = rows(db, "SELECT parameters FROM flow_runs")
+        assert json.loads(flow_row["parameters"]) == {"grid": {"(0, 1)": "x", "(1, 1)": "y"}, "chain": [1, "..."]}
+        states = rows(db, "SELECT state_name FROM task_runs")
+        assert [r["state_name"] for r in states] == ["Completed"] * 3
+
     def test_coercion_from_hints(self, db):
         @flow
         def typed(n: int, ratio: float = 0.5, flag: bool = False, when: Optional[dt.date] = None,
