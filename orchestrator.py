@@ -5461,7 +5461,7 @@ def _load_entrypoint(entrypoint: Optional[str]) -> "Flow":
         raise OrchestratorError(f"The flow {qualname!r} was defined inside a function, so it cannot be imported "
                                 f"again; define it at the top level of {os.path.basename(path)} to retry its runs.")
     if not os.path.exists(path):
-        raise OrchestratorError(f"The flow's source file {path} no longer exists.")
+        raise OrchestratorError(f"The flow's source file {path} does not exist.")
     module = next((m for m in list(sys.modules.values())
                    if os.path.abspath(getattr(m, "__file__", None) or "") == path), None)
     if module is None:
@@ -5474,15 +5474,15 @@ def _load_entrypoint(entrypoint: Optional[str]) -> "Flow":
             spec.loader.exec_module(module)
         except Exception as exc:
             sys.modules.pop(name, None)
-            raise OrchestratorError(f"The entrypoint {entrypoint} no longer imports: "
+            raise OrchestratorError(f"The entrypoint {entrypoint} does not import: "
                                     f"{type(exc).__name__}: {exc}") from exc
     obj: Any = module
     for part in qualname.split("."):
         obj = getattr(obj, part, None)
         if obj is None:
-            raise OrchestratorError(f"{os.path.basename(path)} no longer defines {qualname!r}.")
+            raise OrchestratorError(f"{os.path.basename(path)} does not define {qualname!r}.")
     if not isinstance(obj, Flow):
-        raise OrchestratorError(f"{qualname!r} in {os.path.basename(path)} is no longer a flow.")
+        raise OrchestratorError(f"{qualname!r} in {os.path.basename(path)} is not a flow.")
     return obj
 
 

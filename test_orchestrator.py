@@ -2936,7 +2936,7 @@ class TestServing:
             code, err = stop(proc)
         assert code == 0
         message = rows(db, "SELECT state_message FROM flow_runs WHERE state_type='FAILED'")[0]["state_message"]
-        assert "no longer imports: ImportError: a missing dependency" in message
+        assert "does not import: ImportError: a missing dependency" in message
 
     def test_sigterm_gives_grace_then_cancels(self, db, serve_file):
         import signal
@@ -3199,7 +3199,10 @@ class TestCLICommands:
         assert ok.returncode == 0 and "Completed" in ok.stdout
         assert json.loads(cli(db, "runs", "--json").stdout)[0]["parameters"] == {"a": 4, "b": 5}
         assert cli(db, "run", f"{script}:boom").returncode == 1
-        assert cli(db, "run", f"{script}:nothing").returncode == 1
+        nothing = cli(db, "run", f"{script}:nothing")
+        assert nothing.returncode == 1 and nothing.stderr.strip() == "Error: runme.py does not define 'nothing'."
+        missing = cli(db, "run", f"{tmp_path / 'gone.py'}:add")
+        assert missing.returncode == 1 and missing.stderr.strip().endswith("gone.py does not exist.")
         assert cli(db, "run", "no-colon").returncode == 2
         bad = cli(db, "run", f"{script}:add", "--params", "{not json")
         assert bad.returncode == 2 and "not valid JSON" in bad.stderr
