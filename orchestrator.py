@@ -775,13 +775,14 @@ def _encodable(value: Any, for_hash: bool = False, outer: tuple = ()) -> Any:
     outer = (*outer, id(value))
     if not isinstance(value, dict):
         return [_encodable(v, for_hash, outer) for v in value]
-    if all(k is None or isinstance(k, (str, int, float, bool)) for k in value):
-        return {k: _encodable(v, for_hash, outer) for k, v in value.items()}
-    if for_hash:
+    if for_hash and not all(map(_is_json_key, value)):
         return {"__pairs__": sorted([_HASH_ENCODER.encode(_encodable(k, True, outer)), _encodable(v, True, outer)]
                                     for k, v in value.items())}
-    return {k if k is None or isinstance(k, (str, int, float, bool)) else repr(k): _encodable(v, False, outer)
-            for k, v in value.items()}
+    return {k if _is_json_key(k) else repr(k): _encodable(v, for_hash, outer) for k, v in value.items()}
+
+
+def _is_json_key(key: Any) -> bool:
+    return key is None or isinstance(key, (str, int, float, bool))
 
 
 def _history_json(history: list) -> str:
@@ -4011,9 +4012,9 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                 return
 
     def _packs(self, short: list) -> list:
-        """Short attempts grouped to run as one Dask task each, while the cluster has several attempts
-        queued per worker thread (Dask's own cost per task is about as large as a short body). With
-        the cluster not saturated, none are grouped: every attempt gets a worker of its own."""
+        """Short attempts grouped to run as one Dask task each, while the cluster has more than four
+        attempts queued per worker thread (Dask's own cost per task is about as large as a short body).
+        With the cluster not saturated, none are grouped: every attempt gets a worker of its own."""
         if len(short) < 2:
             return []
         threads, counted = self._threads_at
