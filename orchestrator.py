@@ -7260,10 +7260,10 @@ def _run_commands(cli: Any, click: Any) -> None:
         """
         since_ts = _since(since)
         store = _open_store(ctx)
+        _check_states(store, states)
         if store is None:
             click.echo("[]" if as_json else "No runs yet.")
             return
-        _check_states(store, states)
         dep_id = _cli_call(ctx, lambda: store.deployment(deployment)["id"]) if deployment else None
         rows = store.runs(flow, states, dep_id, since_ts, limit)
         deployments = store.deployment_names()

@@ -3065,12 +3065,13 @@ class TestCLICommands:
         bad = cli(db, "runs", "--since", "yesterdayish")
         assert bad.returncode == 2 and "--since" in bad.stderr and "Traceback" not in bad.stderr
 
-    def test_state_filters_refuse_what_is_no_state(self, db, history):
+    def test_state_filters_refuse_what_is_no_state(self, db, history, tmp_path):
         for args in (("runs", "--state", "faild"), ("prune", "--older-than", "0s", "--state", "faild")):
             bad = cli(db, *args)
             assert bad.returncode == 2 and "--state 'faild' is not a state type or name" in bad.stderr
             assert "Traceback" not in bad.stderr
         assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 2  # prune deleted nothing
+        assert cli(str(tmp_path / "none-yet.db"), "runs", "--state", "faild").returncode == 2  # no database yet
         assert [d["name"] for d in json.loads(cli(db, "runs", "--state", "Running", "--json").stdout)] == []
         out = run_py("""
             from orchestrator import flow, Completed
