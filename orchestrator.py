@@ -197,7 +197,15 @@ import sys
 import threading
 import time
 import uuid
-from typing import Any, Callable, Iterable, NamedTuple, Optional
+from typing import Any, Callable, Generic, Iterable, NamedTuple, Optional, TypeVar
+
+try:
+    from typing import ParamSpec
+except ImportError:  # Python 3.9: annotations still subscript, a type checker sees less
+    ParamSpec = TypeVar  # type: ignore[misc,assignment]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 import apsw
 
@@ -227,9 +235,25 @@ def _home() -> str:
     return os.environ.get("ORCHESTRATOR_HOME") or _platform_home()
 
 
+_DB_CHOSEN: list = []  # the command line's --db, innermost last (see _database)
+
+
 def _db_path() -> str:
-    """The database file: ``$ORCHESTRATOR_DB``, else ``orchestrator.db`` in :func:`_home`."""
-    return os.environ.get("ORCHESTRATOR_DB") or os.path.join(_home(), "orchestrator.db")
+    """The database file: the CLI's ``--db``, else ``$ORCHESTRATOR_DB``, else ``orchestrator.db`` in
+    :func:`_home`."""
+    return (_DB_CHOSEN[-1] if _DB_CHOSEN else None) or os.environ.get("ORCHESTRATOR_DB") or os.path.join(
+        _home(), "orchestrator.db")
+
+
+@contextlib.contextmanager
+def _database(path: Optional[str]) -> Any:
+    """Within the block, the library's default database is ``path`` (None: no change). The CLI's ``--db``
+    reaches library calls this way, without writing the environment that child processes inherit."""
+    _DB_CHOSEN.append(path and os.path.abspath(path))
+    try:
+        yield
+    finally:
+        _DB_CHOSEN.pop()
 
 
 def _log_level() -> int:
@@ -242,6 +266,7 @@ def _log_level() -> int:
 #
 # OrchestratorError
 #  ├── StoreError                      the database cannot be opened, is not ours, or is too new
+#  │    └── StoreReadOnlyError         it cannot be written (reads still work)
 #  ├── ObjectNotFound                  no run (or other object) by that id or name
 #  ├── ObjectAlreadyExists             a variable or limit by that name exists already
 #  ├── InvalidNameError (ValueError)   a name with a forbidden character
@@ -270,6 +295,10 @@ PrefectException = OrchestratorError  # so `except PrefectException` keeps worki
 
 class StoreError(OrchestratorError):
     """The state database cannot be used: not creatable, not SQLite, not ours, or newer than us."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The state database cannot be written (a read-only file or folder); it can still be read."""
 
 
 class ObjectNotFound(OrchestratorError):
@@ -722,9 +751,6 @@ _MIGRATIONS = [
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
 
-_RUN_COLUMNS = ("state_type", "state_name", "state_message", "state_timestamp", "history", "run_count",
-                "start_time", "end_time")
-
 
 def _uuid7() -> str:
     """A time-ordered UUID (version 7), so that new rows land at the end of every index.
@@ -826,34 +852,105 @@ def _is_dataclass_instance(value: Any) -> bool:
 _ENCODER = json.JSONEncoder(default=_json_fallback)
 
 
+class _Column(NamedTuple):
+    """One column of a run table: how it is written from a record, and read back into one.
+
+    ``write`` is an expression over ``run`` (compiled once into the table's insert and update functions);
+    ``update`` says whether every state change writes it again; ``attr`` names the record's attribute that
+    the column loads into when a row becomes a record (None: the column is not loaded), through ``read``,
+    an expression over ``v``, the column's value.
+    """
+
+    name: str
+    write: str
+    update: bool = False
+    attr: Optional[str] = None
+    read: str = "v"
+
+
+def _col(name: str, update: bool = False, read: str = "v", write: Optional[str] = None) -> _Column:
+    """A column held as the record's attribute of the same name (the common case)."""
+    return _Column(name, write or f"run.{name}", update, name, read)
+
+
+class _Table:
+    """A run table's columns declared once; its INSERT, UPDATE and row-to-record code are built from them.
+
+    >>> t = _Table("t", (_col("id"), _col("a", update=True), _Column("b", "run.a * 2")))
+    >>> t.insert_sql, t.update_sql
+    ('INSERT INTO t (id, a, b) VALUES (?,?,?)', 'UPDATE t SET a=? WHERE id=?')
+    >>> t.insert_values(type("R", (), {"id": "x", "a": 2})())
+    ('x', 2, 4)
+    """
+
+    def __init__(self, name: str, columns: tuple) -> None:
+        self.name, self.columns = name, columns
+        names = [c.name for c in columns]
+        changed = [c for c in columns if c.update]
+        self.insert_sql = f"INSERT INTO {name} ({', '.join(names)}) VALUES ({','.join('?' * len(names))})"
+        self.update_sql = f"UPDATE {name} SET {', '.join(c.name + '=?' for c in changed)} WHERE id=?"
+        self.attributes = tuple(c.attr for c in columns if c.attr)
+        # compiled once, as namedtuple and dataclasses do: a tuple display is the fastest way to gather
+        # the values on the hot path (every task run's commit)
+        self.insert_values = eval(f"lambda run: ({', '.join(c.write for c in columns)},)", globals())
+        self.update_values = eval(f"lambda run: ({''.join(c.write + ', ' for c in changed)}run.id)", globals())
+        body = "".join(f"    v = row[{c.name!r}]; rec.{c.attr} = {c.read}\n" for c in columns if c.attr)
+        scope: dict = {}
+        exec(f"def load(rec, row):\n{body}    return rec\n", globals(), scope)
+        self.load = scope["load"]  # load(record, row): the record's column attributes set from a row dict
+
+    def attributes_besides(self, names: tuple) -> tuple:
+        """The column attributes not in ``names`` (those a record class leaves to a default of None)."""
+        return tuple(a for a in self.attributes if a not in names)
+
+
+_STATE_COLUMNS = (
+    _Column("state_type", "run.state.type._value_", True),
+    _Column("state_name", "run.state.name", True),
+    _Column("state_message", "run.state.message", True),
+    _Column("state_timestamp", "run.state.timestamp", True),
+    _col("history", True, "[tuple(h) for h in json.loads(v or '[]')]", "_history_json(run.history)"),
+    _col("run_count", True),
+)
+_RESULT_COLUMNS = (
+    _Column("result", "run.result_blob", True),
+    _Column("result_serializer", "run.result_serializer", True),
+    _Column("result_path", "run.result_path", True),
+    _Column("result_note", "run.result_note", True),
+)
+
+# flow_runs: every column but run_input (written only by resume_run)
+_FLOW_RUNS = _Table("flow_runs", (
+    _col("id"), _col("name", True), _col("flow_name"), _col("flow_version"), _col("deployment_id"),
+    _col("parent_flow_run_id"), _col("parent_task_run_id"), _col("root_flow_run_id"),
+    _col("parameters", read="json.loads(v or '{}')", write="_json(run.parameters)"),
+    _col("tags", read="set(json.loads(v or '[]'))", write="_json_list(run.tags)"),
+    *_STATE_COLUMNS, _col("expected_start_time"), _col("start_time", True), _col("end_time", True),
+    _Column("total_run_time", "_total_run_time(run)", True), _col("entrypoint"),
+    _Column("hostname", "None if run.state.type is _SCHEDULED else _hostname()", True),
+    _Column("pid", "None if run.state.type is _SCHEDULED else os.getpid()", True),
+    _col("created"), _Column("parameters_blob", "run.parameters_blob"), _Column("process_id", "run.process_id", True),
+    *_RESULT_COLUMNS, _col("idempotency_key"),
+))
+
+_TASK_RUNS = _Table("task_runs", (
+    _col("id"), _col("flow_run_id"), _col("name", True), _col("task_key"), _col("dynamic_key"),
+    _Column("parameters", "run.parameters_json"),
+    _Column("task_inputs", "_json(run.task_inputs) if run.task_inputs else '{}'", True),
+    _Column("tags", "_json_list(run.tags)"), *_STATE_COLUMNS, _col("start_time", True), _col("end_time", True),
+    _col("cache_key", True), _col("child_flow_run_id", True), _col("created"), _col("inputs_hash", True),
+    *_RESULT_COLUMNS,
+))
+
+
+def _total_run_time(run: Any) -> float:
+    return (run.end_time or time.time()) - run.start_time if run.start_time else 0.0
+
+
 class _RunRecords:
     """Part of :class:`_Store` (its SQL lives here): Flow runs, task runs, logs, cache records, and the reads and clean-up behind the CLI."""
 
     # -- flow runs ----------------------------------------------------------------------------------
-    def _flow_insert(self, run: "FlowRun") -> tuple:
-        return ("INSERT INTO flow_runs (id, name, flow_name, flow_version, deployment_id, parent_flow_run_id,"
-                " parent_task_run_id, root_flow_run_id, parameters, tags, state_type, state_name, state_message,"
-                " state_timestamp, history, run_count, expected_start_time, start_time, end_time, total_run_time,"
-                " entrypoint, hostname, pid, created, parameters_blob, process_id, result, result_serializer,"
-                " result_path, result_note)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (run.id, run.name, run.flow_name, run.flow_version, run.deployment_id, run.parent_flow_run_id,
-                 run.parent_task_run_id, run.root_flow_run_id, _json(run.parameters), _json_list(run.tags),
-                 *self._state_columns(run), run.expected_start_time, run.start_time, run.end_time,
-                 self._total(run), run.entrypoint, _hostname(), os.getpid(), run.created, run.parameters_blob,
-                 run.process_id, *run.result_columns()))
-
-    def _flow_update(self, run: "FlowRun") -> tuple:
-        return ("UPDATE flow_runs SET name=?, state_type=?, state_name=?, state_message=?, state_timestamp=?,"
-                " history=?, run_count=?, start_time=?, end_time=?, total_run_time=?, process_id=?, result=?,"
-                " result_serializer=?, result_path=?, result_note=?, hostname=?, pid=? WHERE id=?",
-                (run.name, *self._state_columns(run), run.start_time, run.end_time, self._total(run),
-                 run.process_id, *run.result_columns(), _hostname(), os.getpid(), run.id))
-
-    @staticmethod
-    def _total(run: "FlowRun") -> float:
-        return (run.end_time or time.time()) - run.start_time if run.start_time else 0.0
-
     def stage_flow_run(self, run: "FlowRun") -> None:
         """Record a flow run's new state late: the next commit, or the flusher, writes it."""
         self._stage(run)
@@ -862,14 +959,11 @@ class _RunRecords:
         """Commit a flow run's state now, with everything staged before it."""
         self._sync(self._stage(run))
 
-    @staticmethod
-    def _state_columns(run: Any) -> tuple:
-        s = run.state
-        return (s.type._value_, s.name, s.message, s.timestamp, _history_json(run.history), run.run_count)
-
     def flow_run(self, run_id: str) -> Optional[dict]:
-        rows = self._query("SELECT * FROM flow_runs WHERE id=?", (run_id,))
-        return rows[0] if rows else None
+        return self._query_one("SELECT * FROM flow_runs WHERE id=?", (run_id,))
+
+    def flow_run_by_key(self, idempotency_key: str) -> Optional[dict]:
+        return self._query_one("SELECT * FROM flow_runs WHERE idempotency_key=?", (idempotency_key,))
 
     def recent_flow_runs(self, limit: int = 20) -> list:
         return self._query("SELECT * FROM flow_runs ORDER BY id DESC LIMIT ?", (limit,))
@@ -880,25 +974,6 @@ class _RunRecords:
         return {r["state_name"]: r["n"] for r in rows}
 
     # -- task runs ----------------------------------------------------------------------------------
-    def _task_insert(self, run: "TaskRun") -> tuple:
-        return ("INSERT INTO task_runs (id, flow_run_id, name, task_key, dynamic_key, parameters, task_inputs,"
-                " tags, state_type, state_name, state_message, state_timestamp, history, run_count, start_time,"
-                " end_time, cache_key, child_flow_run_id, created, inputs_hash, result, result_serializer,"
-                " result_path, result_note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (run.id, run.flow_run_id, run.name, run.task_key, run.dynamic_key, run.parameters_json,
-                 _json(run.task_inputs) if run.task_inputs else "{}", _json_list(run.tags),
-                 *self._state_columns(run), run.start_time, run.end_time, run.cache_key,
-                 run.child_flow_run_id, run.created, run.inputs_hash, *run.result_columns()))
-
-    def _task_update(self, run: "TaskRun") -> tuple:
-        return ("UPDATE task_runs SET name=?, task_inputs=?, state_type=?, state_name=?, state_message=?,"
-                " state_timestamp=?, history=?, run_count=?, start_time=?, end_time=?, cache_key=?,"
-                " child_flow_run_id=?, inputs_hash=?, result=?, result_serializer=?, result_path=?, result_note=?"
-                " WHERE id=?",
-                (run.name, _json(run.task_inputs) if run.task_inputs else "{}", *self._state_columns(run),
-                 run.start_time, run.end_time, run.cache_key, run.child_flow_run_id, run.inputs_hash,
-                 *run.result_columns(), run.id))
-
     def stage_task_run(self, run: "TaskRun") -> None:
         """Record a task run's new state late: the next commit, or the flusher, writes it."""
         self._stage(run)
@@ -944,19 +1019,22 @@ class _RunRecords:
             index.setdefault((r["task_key"], r["dynamic_key"]), r)
         return index
 
+    def task_outcome(self, task_run_id: str) -> Optional[tuple]:
+        """(state type, run count, result, serializer, path) of a task run, or None."""
+        row = self._query_one("SELECT state_type, run_count, result, result_serializer, result_path FROM task_runs"
+                              " WHERE id=?", (task_run_id,))
+        return row and tuple(row.values())
+
     def task_result(self, task_run_id: str) -> Optional[dict]:
-        rows = self._query("SELECT result, result_serializer, result_path FROM task_runs WHERE id=?",
-                           (task_run_id,))
-        return rows[0] if rows else None
+        return self._query_one("SELECT result, result_serializer, result_path FROM task_runs WHERE id=?",
+                               (task_run_id,))
 
     def flow_result(self, flow_run_id: str) -> Optional[dict]:
-        rows = self._query("SELECT result, result_serializer, result_path, result_note, state_type"
-                           " FROM flow_runs WHERE id=?", (flow_run_id,))
-        return rows[0] if rows else None
+        return self._query_one("SELECT result, result_serializer, result_path, result_note, state_type"
+                               " FROM flow_runs WHERE id=?", (flow_run_id,))
 
     def transaction_record(self, key: str) -> Optional[dict]:
-        rows = self._query("SELECT value, committed FROM transactions WHERE key=?", (key,))
-        return rows[0] if rows else None
+        return self._query_one("SELECT value, committed FROM transactions WHERE key=?", (key,))
 
     def write_transaction(self, key: str, value: Optional[bytes], flow_run_id: Optional[str]) -> None:
         self._write([("INSERT OR REPLACE INTO transactions (key, value, flow_run_id, committed) VALUES (?,?,?,?)",
@@ -1059,6 +1137,14 @@ class _RunRecords:
             params += values
         return [r["id"] for r in self._query(f"SELECT id FROM flow_runs WHERE {where}", tuple(params))]
 
+    def has_state_name(self, name: str) -> bool:
+        """Whether some flow run has a state of this name (any case): custom state names are valid filters."""
+        return self._query_one("SELECT 1 AS x FROM flow_runs WHERE upper(state_name)=? LIMIT 1",
+                               (name.upper(),)) is not None
+
+    def schema_version(self) -> int:
+        return self._query_one("PRAGMA user_version")["user_version"]
+
     def integrity(self) -> list:
         return [r["integrity_check"] for r in self._query("PRAGMA integrity_check")]
 
@@ -1076,8 +1162,7 @@ class _Coordination:
 
     # -- variables, artifacts, concurrency limits ---------------------------------------------------
     def variable(self, name: str) -> Optional[dict]:
-        rows = self._query("SELECT * FROM variables WHERE name=?", (name,))
-        return rows[0] if rows else None
+        return self._query_one("SELECT * FROM variables WHERE name=?", (name,))
 
     def variables(self, limit: int = 100) -> list:
         return self._query("SELECT * FROM variables ORDER BY name LIMIT ?", (limit,))
@@ -1129,8 +1214,7 @@ class _Coordination:
         return self._query("SELECT * FROM artifacts ORDER BY created DESC LIMIT ?", (limit,))
 
     def artifact(self, ref: str) -> Optional[dict]:
-        rows = self._query("SELECT * FROM artifacts WHERE id=? OR key=? ORDER BY created DESC LIMIT 1", (ref, ref))
-        return rows[0] if rows else None
+        return self._query_one("SELECT * FROM artifacts WHERE id=? OR key=? ORDER BY created DESC LIMIT 1", (ref, ref))
 
     def limits(self) -> list:
         return self._query('SELECT l.*, (SELECT coalesce(sum(occupy), 0) FROM concurrency_slots s WHERE'
@@ -1235,9 +1319,8 @@ class _Coordination:
         return names
 
     def limit(self, name: str) -> Optional[dict]:
-        rows = self._query('SELECT name, "limit", active, slot_decay_per_second FROM concurrency_limits WHERE name=?',
-                           (name,))
-        return rows[0] if rows else None
+        return self._query_one('SELECT name, "limit", active, slot_decay_per_second FROM concurrency_limits WHERE name=?',
+                               (name,))
 
     # -- pause and resume -----------------------------------------------------------------------------
     def run_state(self, run_id: str) -> Optional[tuple]:
@@ -1311,6 +1394,12 @@ class _Scheduling:
     def deployments(self) -> list:
         return self._query("SELECT * FROM deployments ORDER BY flow_name, name")
 
+    def last_state_name(self, dep_id: str) -> Optional[str]:
+        """The state name of a deployment's newest run that left Scheduled, or None."""
+        row = self._query_one("SELECT state_name FROM flow_runs WHERE deployment_id=? AND state_type NOT IN"
+                              " ('SCHEDULED') ORDER BY created DESC LIMIT 1", (dep_id,))
+        return row and row["state_name"]
+
     def set_paused(self, dep_id: str, paused: bool) -> int:
         """Pause or resume a deployment. Pausing cancels its auto-scheduled runs that have not started
         (running ones go on; manual runs wait for resume); resuming starts the schedule from now. Returns
@@ -1345,15 +1434,13 @@ class _Scheduling:
 
     def insert_scheduled_runs(self, runs: list, dep_id: Optional[str] = None,
                               last_slot: Optional[float] = None) -> int:
-        """Insert Scheduled flow runs (each unique by its idempotency key); returns how many were new."""
+        """Insert Scheduled flow runs (FlowRun records, each unique by its idempotency key); returns how many
+        were new."""
         out = {"n": 0}
 
         def insert(conn: apsw.Connection) -> None:
             for run in runs:
-                conn.execute("INSERT OR IGNORE INTO flow_runs (id, name, flow_name, deployment_id, parameters,"
-                             " parameters_blob, tags, state_type, state_name, state_message, state_timestamp,"
-                             " history, run_count, expected_start_time, entrypoint, idempotency_key, created,"
-                             " root_flow_run_id) VALUES (?,?,?,?,?,?,?,'SCHEDULED',?,?,?,?,0,?,?,?,?,?)", run)
+                conn.execute(_FLOW_RUNS.insert_sql.replace("INSERT", "INSERT OR IGNORE", 1), _FLOW_RUNS.insert_values(run))
                 out["n"] += conn.changes()
             if dep_id is not None and last_slot is not None:
                 conn.execute("UPDATE deployments SET last_slot=max(coalesce(last_slot, 0), ?) WHERE id=?",
@@ -1613,6 +1700,8 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
                 conn.execute("PRAGMA synchronous=NORMAL")
         except apsw.NotADBError as exc:
             raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+        except (apsw.ReadOnlyError, apsw.CantOpenError) as exc:
+            raise StoreReadOnlyError(f"cannot write the state database at {self.path}: {exc}") from exc
         except apsw.Error as exc:
             raise StoreError(f"cannot open the state database at {self.path}: {exc}") from exc
         return conn
@@ -1664,6 +1753,8 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
                     conn.execute("ROLLBACK")
                 if isinstance(exc, apsw.NotADBError):
                     raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+                if isinstance(exc, (apsw.ReadOnlyError, apsw.CantOpenError)):
+                    raise StoreReadOnlyError(f"cannot upgrade the state database at {self.path}: {exc}") from exc
                 if isinstance(exc, apsw.Error):
                     raise StoreError(f"cannot prepare the state database at {self.path}: {exc}") from exc
                 raise
@@ -1699,10 +1790,11 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         try:
             conn.execute("BEGIN IMMEDIATE")
             for run in dirty.values():
-                if run.__class__ is FlowRun:
-                    conn.execute(*(self._flow_update(run) if run.stored else self._flow_insert(run)))
+                table = _FLOW_RUNS if run.__class__ is FlowRun else _TASK_RUNS
+                if run.stored:
+                    conn.execute(table.update_sql, table.update_values(run))
                 else:
-                    conn.execute(*(self._task_update(run) if run.stored else self._task_insert(run)))
+                    conn.execute(table.insert_sql, table.insert_values(run))
             if logs:
                 conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
                                  "timestamp) VALUES (?,?,?,?,?,?)", logs)
@@ -1719,6 +1811,8 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
                     self._dirty.setdefault(run_id, run)
                 self._logs[:0] = list(logs)
                 self._ops[:0] = staged
+            if isinstance(exc, (apsw.ReadOnlyError, apsw.CantOpenError)):
+                raise StoreReadOnlyError(f"could not write to {self.path}: {exc}") from exc
             if isinstance(exc, apsw.Error):
                 raise StoreError(f"could not write to {self.path}: {exc}") from exc
             raise
@@ -1774,6 +1868,11 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             return []
         except apsw.Error as exc:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
+
+    def _query_one(self, sql: str, params: tuple = ()) -> Optional[dict]:
+        """The first row of a query as a dict, or None."""
+        rows = self._query(sql, params)
+        return rows[0] if rows else None
 
 
 def _state_filter(states: tuple) -> tuple:
@@ -2826,23 +2925,24 @@ class _RunRecord:
 class FlowRun(_RunRecord):
     """The record of one flow run, as hooks and ``runtime.flow_run`` see it."""
 
-    __slots__ = ("id", "name", "flow_name", "flow_version", "parameters", "tags", "run_count",
-                 "parent_flow_run_id", "parent_task_run_id", "root_flow_run_id", "deployment_id",
-                 "expected_start_time", "start_time", "end_time", "state", "history", "entrypoint", "created",
-                 "stored", "parameters_blob", "process_id", "result_blob", "result_serializer", "result_path",
-                 "result_note")
+    _OWN = ("id", "name", "flow_name", "state", "parameters", "tags", "flow_version", "parent_flow_run_id",
+            "root_flow_run_id", "entrypoint", "created", "expected_start_time", "run_count", "history", "stored",
+            "parameters_blob", "process_id", "result_blob", "result_serializer", "result_path", "result_note")
+    __slots__ = tuple(dict.fromkeys(_OWN + _FLOW_RUNS.attributes))
+    _UNSET = _FLOW_RUNS.attributes_besides(_OWN)  # column attributes __init__ sets to None
 
     def __init__(self, id: str, name: str, flow_name: str, state: "State", parameters: Optional[dict] = None,
                  tags: Any = (), flow_version: Optional[str] = None, parent_flow_run_id: Optional[str] = None,
                  root_flow_run_id: Optional[str] = None, entrypoint: Optional[str] = None,
                  created: Optional[float] = None) -> None:
+        for attr in self._UNSET:
+            setattr(self, attr, None)
         self.id, self.name, self.flow_name, self.state = id, name, flow_name, state
         self.parameters, self.tags, self.flow_version = parameters or {}, tags, flow_version
         self.parent_flow_run_id, self.root_flow_run_id = parent_flow_run_id, root_flow_run_id or id
         self.entrypoint = entrypoint
         self.created = self.expected_start_time = time.time() if created is None else created
         self.run_count, self.history, self.stored = 0, [], False
-        self.parent_task_run_id = self.deployment_id = self.start_time = self.end_time = None
         self.parameters_blob = self.process_id = None
         self.result_blob = self.result_serializer = self.result_path = self.result_note = None
 
@@ -2853,14 +2953,18 @@ class FlowRun(_RunRecord):
 class TaskRun(_RunRecord):
     """The record of one task run, as hooks and ``runtime.task_run`` see it."""
 
-    __slots__ = ("id", "name", "task_key", "dynamic_key", "flow_run_id", "run_count", "tags", "state",
-                 "task_inputs", "start_time", "end_time", "parameters", "parameters_json", "history",
-                 "cache_key", "child_flow_run_id", "created", "stored", "inputs_hash", "result_blob",
-                 "result_serializer", "result_path", "result_note", "remote_ref")
+    _OWN = ("id", "name", "task_key", "flow_run_id", "state", "parameters", "parameters_json", "tags", "created",
+            "dynamic_key", "run_count", "task_inputs", "history", "start_time", "end_time", "cache_key",
+            "child_flow_run_id", "stored", "inputs_hash", "result_blob", "result_serializer", "result_path",
+            "result_note", "remote_ref")
+    __slots__ = tuple(dict.fromkeys(_OWN + _TASK_RUNS.attributes))
+    _UNSET = _TASK_RUNS.attributes_besides(_OWN)
 
     def __init__(self, id: str, name: str, task_key: str, flow_run_id: Optional[str], state: "State",
                  parameters: Optional[dict] = None, parameters_json: str = "{}", tags: Any = (),
                  created: Optional[float] = None, dynamic_key: Optional[str] = None) -> None:
+        for attr in self._UNSET:
+            setattr(self, attr, None)
         self.id, self.name, self.task_key, self.flow_run_id = id, name, task_key, flow_run_id
         self.state, self.parameters, self.parameters_json, self.tags = state, parameters, parameters_json, tags
         self.created = time.time() if created is None else created
@@ -3489,7 +3593,7 @@ def _task_payload(engine: Any, by_value: bool = False, arguments: Optional[dict]
     info = {"id": run.id, "name": run.name, "task_name": task.name, "task_key": run.task_key,
             "flow_run_id": run.flow_run_id, "tags": sorted(run.tags), "run_count": run.run_count,
             "log_prints": engine.log_prints, "level": _log_level(), "db": engine.store.path if guard else None,
-            "timeout": task.timeout_seconds}
+            **{opt.name: getattr(task, opt.attr or opt.name) for opt in _TASK_OPTIONS if opt.remote}}
     try:
         return pickle.dumps((fn_ref, engine.resolved if arguments is None else arguments, info), protocol=5)
     except MissingResult:  # an upstream value left on a Dask cluster is gone
@@ -3642,7 +3746,7 @@ def _remote_logger() -> logging.Logger:
     return logger
 
 
-_GUARDS = threading.local()  # in a worker: read-only connections to flows' databases, by path
+_GUARDS = threading.local()  # in a worker: read-only stores of flows' databases, by path
 
 
 def _recorded_outcome(info: dict) -> Optional[tuple]:
@@ -3655,16 +3759,14 @@ def _recorded_outcome(info: dict) -> Optional[tuple]:
     path = info.get("db")
     if not path or not os.path.exists(path):
         return None
-    conns = _GUARDS.__dict__
     try:
-        conn = conns.get(path) or conns.setdefault(path, apsw.Connection(path, flags=apsw.SQLITE_OPEN_READONLY))
-        rows = conn.execute("SELECT state_type, run_count, result, result_serializer, result_path FROM task_runs"
-                            " WHERE id=?", (info["id"],)).fetchall()
-    except apsw.Error:
+        store = _GUARDS.__dict__.get(path) or _GUARDS.__dict__.setdefault(path, _Store(path, readonly=True))
+        row = store.task_outcome(info["id"])
+    except (StoreError, apsw.Error):
         return None
-    if not rows or rows[0][0] not in _FINAL_TYPES or rows[0][1] < info["run_count"]:
+    if not row or row[0] not in _FINAL_TYPES or row[1] < info["run_count"]:
         return None
-    state_type, _, blob, serializer, result_path = rows[0]
+    state_type, _, blob, serializer, result_path = row
     if state_type == "COMPLETED" and (blob is not None or result_path):
         return _load(blob, serializer, result_path), None, [], False, 0.0
     return None, MissingResult(f"Task run {info['id']} already finished ({state_type}) and its result was not "
@@ -3701,7 +3803,7 @@ def _run_remote(payload: bytes, upstream: Optional[list] = None) -> tuple:
         _patch_print()
     started = time.perf_counter()
     try:
-        value, exc, timed_out = _call_sync(_resolve_fn(fn_ref), (), kwargs, info["timeout"])
+        value, exc, timed_out = _call_sync(_resolve_fn(fn_ref), (), kwargs, info["timeout_seconds"])
     except Exception as error:  # the function could not be found or unpickled here
         value, exc, timed_out = None, error, False
     finally:
@@ -5662,7 +5764,135 @@ def _source_file(fn: Callable) -> Optional[str]:
         return None
 
 
-class Task:
+class _Option(NamedTuple):
+    """One option of ``@task`` or ``@flow``: its keyword, default, the attribute that keeps it, the check
+    that turns a given value into the kept one (``check(value, fn)``, raising on bad input), and whether a
+    process or Dask worker needs it (it then travels in the task's payload)."""
+
+    name: str
+    default: Any = None
+    attr: Optional[str] = None  # None: the option's own name
+    check: Optional[Callable] = None
+    remote: bool = False
+
+
+def _hooks_option(kind: str) -> _Option:
+    return _Option(kind, None, f"{kind}_hooks", lambda v, fn: _check_hooks(kind, v))
+
+
+def _check_jitter(value: Optional[float], fn: Any) -> Optional[float]:
+    if value is not None and value < 0:
+        raise ValueError("`retry_jitter_factor` must be >= 0.")
+    return value
+
+
+def _check_serializer(value: Optional[str], fn: Any) -> str:
+    value = value or "pickle"
+    if value not in _SERIALIZERS:
+        raise ValueError(f"result_serializer must be one of {', '.join(_SERIALIZERS)}, not {value!r}")
+    return value
+
+
+def _default_task_name(name: Optional[str], fn: Any) -> str:
+    return _check_name(name or getattr(fn, "__name__", "unknown-lambda").replace("<lambda>", "unknown-lambda"))
+
+
+def _default_flow_name(name: Optional[str], fn: Any) -> str:
+    default = getattr(fn, "__name__", "unknown").replace("<lambda>", "unknown-lambda").replace("_", "-")
+    return _check_name(name or default)
+
+
+def _refresh_cache(value: Optional[bool], fn: Any) -> bool:
+    return value if value is not None else _env_flag("ORCHESTRATOR_TASKS_REFRESH_CACHE")
+
+
+def _task_runner(value: Any, fn: Any) -> Any:
+    return (value() if isinstance(value, type) else value) or ThreadPoolTaskRunner()
+
+
+_DESCRIPTION = _Option("description", None, None, lambda v, fn: v or inspect.getdoc(fn))
+_RETRIES = _Option("retries", None, None, lambda v, fn: int(v or 0))
+_TIMEOUT = _Option("timeout_seconds", None, None, lambda v, fn: _check_timeout(v), remote=True)
+
+# Every option of @task, in the order of Task.__init__'s signature (a test holds them to it).
+_TASK_OPTIONS = (
+    _Option("name", check=_default_task_name), _DESCRIPTION,
+    _Option("tags", check=lambda v, fn: set(v or ())), _Option("version"), _Option("cache_policy", _UNSET),
+    _Option("cache_key_fn"), _Option("cache_expiration"), _Option("task_run_name"), _RETRIES,
+    _Option("retry_delay_seconds"), _Option("retry_jitter_factor", check=_check_jitter), _Option("persist_result"),
+    _Option("result_storage"), _Option("result_storage_key"), _Option("result_serializer", check=_check_serializer),
+    _Option("cache_result_in_memory", True), _TIMEOUT, _Option("log_prints"),
+    _Option("refresh_cache", check=_refresh_cache), *map(_hooks_option, ("on_completion", "on_failure", "on_running",
+                                                                        "on_commit", "on_rollback")),
+    _Option("retry_condition_fn"), _Option("viz_return_value"), _Option("asset_deps"),
+)
+
+# Every option of @flow, in the order of Flow.__init__'s signature.
+_FLOW_OPTIONS = (
+    _Option("name", check=_default_flow_name), _Option("version", attr="_version"), _Option("flow_run_name"),
+    _RETRIES, _Option("retry_delay_seconds", check=lambda v, fn: v or 0), _Option("task_runner", check=_task_runner),
+    _DESCRIPTION, _TIMEOUT, _Option("validate_parameters", True, "should_validate_parameters"),
+    _Option("persist_result"), _Option("result_storage"), _Option("result_serializer"),
+    _Option("cache_result_in_memory", True), _Option("log_prints"),
+    *map(_hooks_option, ("on_completion", "on_failure", "on_cancellation", "on_crashed", "on_running")),
+)
+
+
+def _hook_registrar(kind: str, when: str) -> Callable:
+    def register(self: Any, fn: Callable) -> Callable:
+        getattr(self, f"{kind}_hooks").append(fn)
+        return fn
+
+    register.__name__ = register.__qualname__ = kind
+    register.__doc__ = f"Add a hook run {when}: ``@my_flow_or_task.{kind}``."
+    return register
+
+
+class _Decorated(Generic[_P, _R]):
+    """What Task and Flow share: options kept from a table (``_OPTIONS``), ``with_options``, hook
+    registrars, and binding to an instance when used as a method."""
+
+    _OPTIONS: tuple = ()
+    _bound_self: Any = None
+
+    def _keep_options(self, values: dict) -> None:
+        fn = self.fn
+        for opt in self._OPTIONS:
+            value = values[opt.name]
+            setattr(self, opt.attr or opt.name, opt.check(value, fn) if opt.check else value)
+
+    def _option_values(self) -> dict:
+        return {opt.name: getattr(self, opt.attr or opt.name) for opt in self._OPTIONS}
+
+    def with_options(self, **options: Any) -> Any:
+        """A copy with some options changed. Example: ``fetch.with_options(retries=5)``."""
+        current = self._option_values()
+        unknown = set(options) - set(current)
+        if unknown:
+            raise TypeError(f"with_options() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+        new = type(self)(self.fn, **{**current, **options})
+        new._bound_self = self._bound_self
+        return new
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        bound = self._copy()
+        bound._bound_self = instance
+        return bound
+
+    def _copy(self) -> Any:
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.__dict__.pop("_plain_call", None)
+        return new
+
+    on_completion = _hook_registrar("on_completion", "when a run completes")
+    on_failure = _hook_registrar("on_failure", "when a run fails")
+    on_running = _hook_registrar("on_running", "when each attempt starts")
+
+
+class Task(_Decorated[_P, _R]):
     """A function whose calls inside a flow are tracked task runs. Made by :func:`task`.
 
     >>> @task
@@ -5671,6 +5901,8 @@ class Task:
     >>> double.name, double.fn(4)
     ('double', 8)
     """
+
+    _OPTIONS = _TASK_OPTIONS
 
     def __init__(self, fn: Callable, name: Optional[str] = None, description: Optional[str] = None,
                  tags: Optional[Iterable[str]] = None, version: Optional[str] = None, cache_policy: Any = _UNSET,
@@ -5688,38 +5920,7 @@ class Task:
         _check_fn(fn, "task")
         functools.update_wrapper(self, fn)
         self.fn = fn
-        self.name = _check_name(name or getattr(fn, "__name__", "unknown-lambda").replace("<lambda>", "unknown-lambda"))
-        self.description = description or inspect.getdoc(fn)
-        self.tags = set(tags or ())
-        self.version = version
-        self.cache_key_fn = cache_key_fn
-        self.cache_policy = cache_policy
-        self.cache_expiration = cache_expiration
-        self.task_run_name = task_run_name
-        self.retries = int(retries or 0)
-        self.retry_delay_seconds = retry_delay_seconds
-        if retry_jitter_factor is not None and retry_jitter_factor < 0:
-            raise ValueError("`retry_jitter_factor` must be >= 0.")
-        self.retry_jitter_factor = retry_jitter_factor
-        self.persist_result = persist_result
-        self.result_storage = result_storage
-        self.result_storage_key = result_storage_key
-        self.result_serializer = result_serializer or "pickle"
-        if self.result_serializer not in _SERIALIZERS:
-            raise ValueError(f"result_serializer must be one of {', '.join(_SERIALIZERS)}, "
-                             f"not {self.result_serializer!r}")
-        self.cache_result_in_memory = cache_result_in_memory
-        self.timeout_seconds = _check_timeout(timeout_seconds)
-        self.log_prints = log_prints
-        self.refresh_cache = refresh_cache if refresh_cache is not None else _env_flag("ORCHESTRATOR_TASKS_REFRESH_CACHE")
-        self.on_completion_hooks = _check_hooks("on_completion", on_completion)
-        self.on_failure_hooks = _check_hooks("on_failure", on_failure)
-        self.on_running_hooks = _check_hooks("on_running", on_running)
-        self.on_commit_hooks = _check_hooks("on_commit", on_commit)
-        self.on_rollback_hooks = _check_hooks("on_rollback", on_rollback)
-        self.retry_condition_fn = retry_condition_fn
-        self.viz_return_value = viz_return_value
-        self.asset_deps = asset_deps
+        self._keep_options(locals())
         self._delays = _retry_delays(self.retries, retry_delay_seconds)
         self._signature = inspect.signature(fn)
         self._is_async = inspect.iscoroutinefunction(fn)
@@ -5730,7 +5931,6 @@ class Task:
         code = getattr(fn, "__code__", None)
         digest = hashlib.md5(code.co_code if code else repr(fn).encode()).hexdigest()[:10]
         self.task_key = f"{getattr(fn, '__qualname__', self.name).split('.')[-1]}-{digest}"
-        self._bound_self: Any = None
 
     def _resolve_cache_policy(self) -> Optional[CachePolicy]:
         """The policy that computes cache keys, or None when this task does not cache."""
@@ -5836,65 +6036,8 @@ class Task:
     def _raw_fn(self) -> Callable:
         return self.fn
 
-    def __get__(self, instance: Any, owner: Any = None) -> "Task":
-        if instance is None:
-            return self
-        bound = self._copy()
-        bound._bound_self = instance
-        return bound
-
-    def _copy(self) -> "Task":
-        new = object.__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        new.__dict__.pop("_plain_call", None)
-        return new
-
-    def with_options(self, **options: Any) -> "Task":
-        """A copy of the task with some options changed. Example: ``fetch.with_options(retries=5)``."""
-        current = dict(
-            name=self.name, description=self.description, tags=self.tags, version=self.version,
-            cache_policy=self.cache_policy, cache_key_fn=self.cache_key_fn, cache_expiration=self.cache_expiration,
-            task_run_name=self.task_run_name, retries=self.retries, retry_delay_seconds=self.retry_delay_seconds,
-            retry_jitter_factor=self.retry_jitter_factor, persist_result=self.persist_result,
-            result_storage=self.result_storage, result_storage_key=self.result_storage_key,
-            result_serializer=self.result_serializer, cache_result_in_memory=self.cache_result_in_memory,
-            timeout_seconds=self.timeout_seconds, log_prints=self.log_prints, refresh_cache=self.refresh_cache,
-            on_completion=self.on_completion_hooks, on_failure=self.on_failure_hooks,
-            on_running=self.on_running_hooks, on_commit=self.on_commit_hooks, on_rollback=self.on_rollback_hooks,
-            retry_condition_fn=self.retry_condition_fn, viz_return_value=self.viz_return_value,
-            asset_deps=self.asset_deps)
-        unknown = set(options) - set(current)
-        if unknown:
-            raise TypeError(f"with_options() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
-        current.update(options)
-        new = Task(self.fn, **current)
-        new._bound_self = self._bound_self
-        return new
-
-    def on_completion(self, fn: Callable) -> Callable:
-        """Add a completion hook: ``@my_task.on_completion``."""
-        self.on_completion_hooks.append(fn)
-        return fn
-
-    def on_failure(self, fn: Callable) -> Callable:
-        """Add a failure hook: ``@my_task.on_failure``."""
-        self.on_failure_hooks.append(fn)
-        return fn
-
-    def on_running(self, fn: Callable) -> Callable:
-        """Add a hook run before each attempt: ``@my_task.on_running``."""
-        self.on_running_hooks.append(fn)
-        return fn
-
-    def on_commit(self, fn: Callable) -> Callable:
-        """Add a transaction commit hook: ``@my_task.on_commit``."""
-        self.on_commit_hooks.append(fn)
-        return fn
-
-    def on_rollback(self, fn: Callable) -> Callable:
-        """Add a transaction rollback hook: ``@my_task.on_rollback``."""
-        self.on_rollback_hooks.append(fn)
-        return fn
+    on_commit = _hook_registrar("on_commit", "when the task's transaction commits")
+    on_rollback = _hook_registrar("on_rollback", "when the task's transaction rolls back")
 
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
@@ -5927,7 +6070,7 @@ def task(__fn: Optional[Callable] = None, **options: Any) -> Any:
     return lambda fn: Task(fn, **options)
 
 
-class Flow:
+class Flow(_Decorated[_P, _R]):
     """A function whose calls are tracked flow runs. Made by :func:`flow`.
 
     >>> @flow(name="etl")
@@ -5936,6 +6079,8 @@ class Flow:
     >>> etl.name
     'etl'
     """
+
+    _OPTIONS = _FLOW_OPTIONS
 
     def __init__(self, fn: Callable, name: Optional[str] = None, version: Optional[str] = None,
                  flow_run_name: Any = None, retries: Optional[int] = None,
@@ -5949,31 +6094,9 @@ class Flow:
         _check_fn(fn, "flow")
         functools.update_wrapper(self, fn)
         self.fn = fn
-        default = getattr(fn, "__name__", "unknown").replace("<lambda>", "unknown-lambda").replace("_", "-")
-        self.name = _check_name(name or default)
-        self._version = version
-        self.flow_run_name = flow_run_name
-        self.retries = int(retries or 0)
-        self.retry_delay_seconds = retry_delay_seconds or 0
-        if isinstance(task_runner, type):
-            task_runner = task_runner()
-        self.task_runner = task_runner or ThreadPoolTaskRunner()
-        self.description = description or inspect.getdoc(fn)
-        self.timeout_seconds = _check_timeout(timeout_seconds)
-        self.should_validate_parameters = validate_parameters
-        self.persist_result = persist_result
-        self.result_storage = result_storage
-        self.result_serializer = result_serializer
-        self.cache_result_in_memory = cache_result_in_memory
-        self.log_prints = log_prints
-        self.on_completion_hooks = _check_hooks("on_completion", on_completion)
-        self.on_failure_hooks = _check_hooks("on_failure", on_failure)
-        self.on_cancellation_hooks = _check_hooks("on_cancellation", on_cancellation)
-        self.on_crashed_hooks = _check_hooks("on_crashed", on_crashed)
-        self.on_running_hooks = _check_hooks("on_running", on_running)
+        self._keep_options(locals())
         self._signature = inspect.signature(fn)
         self._is_async = inspect.iscoroutinefunction(fn)
-        self._bound_self: Any = None
 
     @functools.cached_property
     def version(self) -> Optional[str]:
@@ -6051,56 +6174,8 @@ class Flow:
     async def _acall(self, params: dict, wait_for: Optional[list], return_state: bool) -> Any:
         return _deliver(await _FlowEngine(self, params, wait_for).run_async(), return_state)
 
-    def __get__(self, instance: Any, owner: Any = None) -> "Flow":
-        if instance is None:
-            return self
-        bound = object.__new__(type(self))
-        bound.__dict__.update(self.__dict__)
-        bound._bound_self = instance
-        return bound
-
-    def with_options(self, **options: Any) -> "Flow":
-        """A copy of the flow with some options changed. Example: ``etl.with_options(retries=2)``."""
-        current = dict(
-            name=self.name, version=self._version, flow_run_name=self.flow_run_name, retries=self.retries,
-            retry_delay_seconds=self.retry_delay_seconds, task_runner=self.task_runner,
-            description=self.description, timeout_seconds=self.timeout_seconds,
-            validate_parameters=self.should_validate_parameters, persist_result=self.persist_result,
-            result_storage=self.result_storage, result_serializer=self.result_serializer,
-            cache_result_in_memory=self.cache_result_in_memory, log_prints=self.log_prints,
-            on_completion=self.on_completion_hooks, on_failure=self.on_failure_hooks,
-            on_cancellation=self.on_cancellation_hooks, on_crashed=self.on_crashed_hooks,
-            on_running=self.on_running_hooks)
-        unknown = set(options) - set(current)
-        if unknown:
-            raise TypeError(f"with_options() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
-        current.update(options)
-        return Flow(self.fn, **current)
-
-    def on_completion(self, fn: Callable) -> Callable:
-        """Add a completion hook: ``@my_flow.on_completion``."""
-        self.on_completion_hooks.append(fn)
-        return fn
-
-    def on_failure(self, fn: Callable) -> Callable:
-        """Add a failure hook: ``@my_flow.on_failure``."""
-        self.on_failure_hooks.append(fn)
-        return fn
-
-    def on_cancellation(self, fn: Callable) -> Callable:
-        """Add a cancellation hook: ``@my_flow.on_cancellation``."""
-        self.on_cancellation_hooks.append(fn)
-        return fn
-
-    def on_crashed(self, fn: Callable) -> Callable:
-        """Add a crash hook: ``@my_flow.on_crashed``."""
-        self.on_crashed_hooks.append(fn)
-        return fn
-
-    def on_running(self, fn: Callable) -> Callable:
-        """Add a hook run when each attempt starts: ``@my_flow.on_running``."""
-        self.on_running_hooks.append(fn)
-        return fn
+    on_cancellation = _hook_registrar("on_cancellation", "when a run is cancelled")
+    on_crashed = _hook_registrar("on_crashed", "when a run crashes")
 
     def to_deployment(self, name: str, interval: Any = None, cron: Any = None, rrule: Any = None,
                       paused: Optional[bool] = None, schedule: Any = None, schedules: Optional[list] = None,
@@ -6544,16 +6619,24 @@ class Deployment:
         return f"Deployment({self.full_name!r}, schedules={self.schedules!r})"
 
 
-def _slot_run(dep: dict, spec: dict, slot: _dt.datetime, late: bool, now: float) -> tuple:
-    """The insert tuple of the Scheduled flow run for one slot of one schedule."""
-    params = {**_deployment_parameters(dep), **(spec.get("parameters") or {})}
-    run_id = _uuid7()
-    name = "Late" if late else "Scheduled"
-    history = _history_json([("SCHEDULED", name, "Flow run scheduled", now)])
+def _slot_run(dep: dict, spec: dict, slot: _dt.datetime, late: bool, now: float) -> FlowRun:
+    """The Scheduled flow run for one slot of one schedule."""
     key = f"scheduled {dep['id']} {_hash(spec)[:12]} {slot.astimezone(_dt.timezone.utc).isoformat()}"
-    tags = _json(["auto-scheduled", *json.loads(dep["tags"])])
-    return (run_id, _random_name(), dep["flow_name"], dep["id"], _json(params), _pickled_or_none(params), tags,
-            name, "Flow run scheduled", now, history, slot.timestamp(), dep["entrypoint"], key, now, run_id)
+    return _scheduled_run(dep, {**_deployment_parameters(dep), **(spec.get("parameters") or {})},
+                          ["auto-scheduled", *json.loads(dep["tags"])], slot.timestamp(), now, key,
+                          name="Late" if late else "Scheduled")
+
+
+def _scheduled_run(dep: dict, params: dict, tags: list, when: float, now: float, key: Optional[str],
+                   run_name: Optional[str] = None, name: str = "Scheduled") -> FlowRun:
+    """A Scheduled run of a deployment, not yet stored (``key``: its idempotency key)."""
+    run = FlowRun(_uuid7(), run_name or _random_name(), dep["flow_name"], State(
+        _SCHEDULED, name, "Flow run scheduled", timestamp=now), params, tags, entrypoint=dep["entrypoint"],
+        created=now)
+    run.deployment_id, run.expected_start_time, run.idempotency_key = dep["id"], when, key
+    run.parameters_blob = _pickled_or_none(params)
+    run.history = [("SCHEDULED", name, "Flow run scheduled", now)]
+    return run
 
 
 def _deployment_parameters(dep: dict) -> dict:
@@ -6756,14 +6839,8 @@ async def aserve(*deployments: Deployment, limit: Optional[int] = None, **kwargs
 
 def _flow_run_record(row: dict, load_result: bool = True) -> FlowRun:
     """A FlowRun object read back from the database, with its state (and result, when persisted)."""
-    run = FlowRun(row["id"], row["name"], row["flow_name"], State(StateType(row["state_type"]), row["state_name"],
-                  row["state_message"], _NO_DATA, row["state_timestamp"]), json.loads(row["parameters"] or "{}"),
-                  set(json.loads(row["tags"] or "[]")), row.get("flow_version"), row.get("parent_flow_run_id"),
-                  row.get("root_flow_run_id"), row.get("entrypoint"), row["created"])
-    run.deployment_id, run.expected_start_time = row.get("deployment_id"), row.get("expected_start_time")
-    run.start_time, run.end_time, run.run_count = row.get("start_time"), row.get("end_time"), row["run_count"]
-    run.history = [tuple(h) for h in json.loads(row["history"] or "[]")]
-    run.parent_task_run_id = row.get("parent_task_run_id")
+    run = _FLOW_RUNS.load(FlowRun(row["id"], row["name"], row["flow_name"], State(
+        StateType(row["state_type"]), row["state_name"], row["state_message"], _NO_DATA, row["state_timestamp"])), row)
     if load_result and row["state_type"] == "COMPLETED" and row.get("result_serializer"):
         with contextlib.suppress(Exception):
             run.state.data = _load(row["result"], row["result_serializer"], row["result_path"])
@@ -6789,17 +6866,15 @@ def run_deployment(name: str, parameters: Optional[dict] = None, scheduled_time:
     params = {**_deployment_parameters(dep), **(parameters or {})}
     now = time.time()
     when = _aware(scheduled_time, None).timestamp() if scheduled_time is not None else now
-    run_id = _uuid7()
-    history = _history_json([("SCHEDULED", "Scheduled", "Flow run scheduled", now)])
-    all_tags = _json([*json.loads(dep["tags"]), *(tags or [])])
-    store.insert_scheduled_runs([(run_id, flow_run_name or _random_name(), dep["flow_name"], dep["id"], _json(params),
-                                  _pickled_or_none(params), all_tags, "Scheduled", "Flow run scheduled", now, history,
-                                  when, dep["entrypoint"], idempotency_key, now, run_id)])
+    run = _scheduled_run(dep, params, [*json.loads(dep["tags"]), *(tags or [])], when, now, idempotency_key,
+                         flow_run_name)
+    store.insert_scheduled_runs([run])
+    run_id = run.id
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         row = store.flow_run(run_id)
         if row is None and idempotency_key:  # an earlier call made it
-            row = store._query("SELECT * FROM flow_runs WHERE idempotency_key=?", (idempotency_key,))[0]
+            row = store.flow_run_by_key(idempotency_key)
             run_id = row["id"]
         if row["state_type"] in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED") or (
                 deadline is not None and time.monotonic() >= deadline):
@@ -6834,10 +6909,6 @@ def _execute_flow_run(run_id: str) -> int:
 # == 14. CLI ==============================================================================================
 
 
-_RUN_FIELDS = ("id", "name", "flow_name", "deployment_name", "state_type", "state_name", "state_message",
-               "parameters", "tags", "run_count", "expected_start_time", "start_time", "end_time", "total_run_time")
-
-
 def _iso(ts: Optional[float]) -> Optional[str]:
     return None if ts is None else _utc(ts).isoformat()
 
@@ -6864,27 +6935,36 @@ def _task_json(row: dict) -> dict:
             "total_run_time": (end - row["start_time"]) if end and row["start_time"] else 0.0}
 
 
-def _open_store(ctx: Any, required: bool = False) -> Optional[_Store]:
-    """The CLI's store: the --db file, opened read-only when it cannot be written (reads still work).
-    None when the file does not exist yet (an error when ``required``)."""
+def _cli_db(ctx: Any) -> str:
+    return os.path.abspath(ctx.find_root().obj["db"] or _db_path())
+
+
+def _cli_store(ctx: Any, create: bool = False) -> _Store:
+    """The one way a command reaches the database (the --db file). A missing file is an error unless the
+    command writes something new (``create``); a file that cannot be written is opened read-only, so
+    reads still work and a write says why it cannot."""
     import click
 
-    path = os.path.abspath(ctx.find_root().obj["db"] or _db_path())
-    if not os.path.exists(path):
-        if required:
-            raise click.ClickException(f"There is no database yet at {path}.")
-        return None
+    path = _cli_db(ctx)
+    if not create and not os.path.exists(path):
+        raise click.ClickException(f"There is no database at {path} (give --db PATH or set ORCHESTRATOR_DB).")
     try:
         return _get_store(path)
+    except StoreReadOnlyError:
+        if create and not os.path.exists(path):
+            raise
     except StoreError as exc:
-        if "newer orchestrator" in str(exc) or "not a SQLite" in str(exc) or "another program" in str(exc):
-            raise click.ClickException(str(exc)) from None
-        try:
-            store = _Store(path, readonly=True)
-        except StoreError:
-            raise click.ClickException(str(exc)) from None
-        _STORES[path] = store
-        return store
+        raise click.ClickException(str(exc)) from None
+    try:
+        store = _STORES[path] = _Store(path, readonly=True)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    return store
+
+
+def _json_option(click: Any) -> Callable:
+    """The output option every listing takes."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
 def _make_cli():
@@ -6902,6 +6982,7 @@ def _make_cli():
         Example: python orchestrator.py status
         """
         ctx.obj = {"db": db}
+        ctx.with_resource(_database(db))  # library calls of every command see --db
 
     _run_commands(cli, click)
     _db_commands(cli, click)
@@ -6985,7 +7066,7 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
             flow_obj = _load_entrypoint(f"{os.path.abspath(path)}:{qualname}")
             serve(flow_obj.to_deployment(name, schedules=[schedule], parameters=parameters), limit=limit)
 
-        _cli_call(ctx, go)
+        _cli_call(ctx, go, create=True)
 
 
 def _parse_params(pairs: tuple, raw_json: Optional[str]) -> dict:
@@ -7022,7 +7103,7 @@ def _deployment_commands(cli: Any, click: Any) -> None:
         """
 
     @deployments.command("ls")
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    @_json_option(click)
     @click.pass_context
     def ls(ctx: Any, as_json: bool) -> None:
         """Every deployment with its schedules, next run and last state.
@@ -7073,8 +7154,9 @@ def _deployment_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py deployments pause etl/nightly
         """
-        dep = _cli_call(ctx.parent, lambda: _get_store().deployment(name))
-        cancelled = _cli_call(ctx.parent, lambda: _get_store().set_paused(dep["id"], True))
+        store = _cli_store(ctx)
+        dep = _cli_call(ctx, store.deployment, name)
+        cancelled = _cli_call(ctx, store.set_paused, dep["id"], True)
         click.echo(f"Paused {dep['flow_name']}/{dep['name']}" + (f"; cancelled {cancelled} scheduled run(s)."
                                                                  if cancelled else "."))
 
@@ -7086,8 +7168,9 @@ def _deployment_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py deployments resume etl/nightly
         """
-        dep = _cli_call(ctx.parent, lambda: _get_store().deployment(name))
-        _cli_call(ctx.parent, lambda: _get_store().set_paused(dep["id"], False))
+        store = _cli_store(ctx)
+        dep = _cli_call(ctx, store.deployment, name)
+        _cli_call(ctx, store.set_paused, dep["id"], False)
         click.echo(f"Resumed {dep['flow_name']}/{dep['name']}.")
 
     @deployments.command()
@@ -7117,8 +7200,9 @@ def _deployment_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py deployments delete etl/nightly
         """
-        dep = _cli_call(ctx.parent, lambda: _get_store().deployment(name))
-        _cli_call(ctx.parent, lambda: _get_store().delete_deployment(dep["id"]))
+        store = _cli_store(ctx)
+        dep = _cli_call(ctx, store.deployment, name)
+        _cli_call(ctx, store.delete_deployment, dep["id"])
         click.echo(f"Deleted {dep['flow_name']}/{dep['name']}.")
 
 
@@ -7127,15 +7211,14 @@ _STATE_NAMES = ("Scheduled", "Late", "AwaitingRetry", "AwaitingConcurrencySlot",
                 "RolledBack", "Failed", "TimedOut", "NotReady", "Crashed", "Cancelling", "Cancelled")
 
 
-def _check_states(store: Any, states: tuple) -> None:
+def _check_states(ctx: Any, states: tuple) -> None:
     """``--state`` values must be a state type or name: a built-in one, or a name some run has (a
     custom state's); a typo would otherwise match nothing and say so only by an empty list."""
     import click
 
     known = {t.value for t in StateType} | {n.upper() for n in _STATE_NAMES}
     for value in states:
-        if value.upper() in known or (store is not None and store._query(
-                "SELECT 1 FROM flow_runs WHERE upper(state_name)=? LIMIT 1", (value.upper(),))):
+        if value.upper() in known or (os.path.exists(_cli_db(ctx)) and _cli_store(ctx).has_state_name(value)):
             continue
         raise click.BadParameter(f"--state {value!r} is not a state type or name; use a type ("
                                  f"{', '.join(t.value.lower() for t in StateType)}) or a name such as TimedOut")
@@ -7156,11 +7239,9 @@ def _since(text: Optional[str]) -> Optional[float]:
             raise click.BadParameter(f"--since {text!r} is neither a duration (2h, 7d) nor an ISO time") from None
 
 
-def _resolve_run(ctx: Any, store: Optional[_Store], ref: str) -> dict:
+def _resolve_run(ctx: Any, store: _Store, ref: str) -> dict:
     import click
 
-    if store is None:
-        raise click.ClickException(f"No flow run {ref!r}: there is no database yet.")
     try:
         return store.resolve_flow_run(ref)
     except ObjectNotFound as exc:
@@ -7221,7 +7302,7 @@ def _result_preview(row: dict) -> Optional[str]:
 
 def _run_commands(cli: Any, click: Any) -> None:
     """status, runs, show, logs, tasks (then the actions: delete, run, prune)."""
-    as_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    as_json_option = _json_option(click)
 
     @cli.command()
     @click.option("--limit", default=10, show_default=True, help="How many recent flow runs to list.")
@@ -7232,11 +7313,7 @@ def _run_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py status
         """
-        store = _open_store(ctx)
-        if store is None:
-            path = os.path.abspath(ctx.find_root().obj["db"] or _db_path())
-            click.echo("[]" if as_json else f"No runs yet: {path} does not exist.")
-            return
+        store = _cli_store(ctx)
         deployments = store.deployment_names()
         recent = store.recent_flow_runs(limit)
         if as_json:
@@ -7259,11 +7336,8 @@ def _run_commands(cli: Any, click: Any) -> None:
         Example: python orchestrator.py runs --state failed --since 7d
         """
         since_ts = _since(since)
-        store = _open_store(ctx)
-        _check_states(store, states)
-        if store is None:
-            click.echo("[]" if as_json else "No runs yet.")
-            return
+        _check_states(ctx, states)
+        store = _cli_store(ctx)
         dep_id = _cli_call(ctx, lambda: store.deployment(deployment)["id"]) if deployment else None
         rows = store.runs(flow, states, dep_id, since_ts, limit)
         deployments = store.deployment_names()
@@ -7285,7 +7359,7 @@ def _run_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py show nightly-1
         """
-        store = _open_store(ctx)
+        store = _cli_store(ctx)
         row = _resolve_run(ctx, store, run)
         tasks = store.task_runs_of(row["id"])
         artifacts = store.artifacts_of(row["id"])
@@ -7316,7 +7390,7 @@ def _run_commands(cli: Any, click: Any) -> None:
         min_level = logging.getLevelName(level.upper())
         if not isinstance(min_level, int):
             raise click.BadParameter(f"--level {level!r} is not DEBUG, INFO, WARNING, ERROR or CRITICAL")
-        store = _open_store(ctx)
+        store = _cli_store(ctx)
         row = _resolve_run(ctx, store, run)
         lines = store.logs_after(row["id"], 0, min_level)
         if tail is not None:
@@ -7343,7 +7417,7 @@ def _run_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py tasks nightly-1 --json
         """
-        store = _open_store(ctx)
+        store = _cli_store(ctx)
         row = _resolve_run(ctx, store, run)
         items = store.task_runs_of(row["id"])
         if as_json:
@@ -7368,7 +7442,7 @@ def _action_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py delete 0193a4f2
         """
-        store = _open_store(ctx)
+        store = _cli_store(ctx)
         row = _resolve_run(ctx, store, run)
         if row["state_type"] in _ACTIVE_STATES:
             raise click.ClickException(f"Flow run {row['name']!r} is {row['state_name']}; cancel it first.")
@@ -7396,7 +7470,7 @@ def _action_commands(cli: Any, click: Any) -> None:
             state = flow_obj(**parameters, return_state=True)
             return _run_coro_sync(state) if inspect.isawaitable(state) else state
 
-        state = _cli_call(ctx, go)
+        state = _cli_call(ctx, go, create=True)
         click.echo(f"Flow run finished in state {state}.")
         ctx.exit(0 if state.is_completed() else 1)
 
@@ -7414,11 +7488,8 @@ def _action_commands(cli: Any, click: Any) -> None:
             before = time.time() - _parse_duration(older_than)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
-        store = _open_store(ctx)
-        _check_states(store, states)
-        if store is None:
-            click.echo("Nothing to prune: there is no database yet.")
-            return
+        _check_states(ctx, states)
+        store = _cli_store(ctx)
         ids = store.prunable(before, states)
         if dry_run:
             click.echo(f"Would delete {len(ids)} flow run(s) created before {_fmt_local(before)}.")
@@ -7538,7 +7609,7 @@ def _db_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py db path
         """
-        click.echo(os.path.abspath(ctx.find_root().obj["db"] or _db_path()))
+        click.echo(_cli_db(ctx))
 
     @db.command()
     @click.pass_context
@@ -7547,9 +7618,9 @@ def _db_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py db check
         """
-        store = _open_store(ctx, required=True)
+        store = _cli_store(ctx)
         problems = [r for r in store.integrity() if r != "ok"]
-        version = store._query("PRAGMA user_version")[0]["user_version"]
+        version = store.schema_version()
         if problems:
             raise click.ClickException(f"{store.path} is damaged: {'; '.join(problems[:5])}")
         click.echo(f"{store.path}: ok (schema version {version})")
@@ -7561,7 +7632,7 @@ def _db_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py db vacuum
         """
-        store = _open_store(ctx, required=True)
+        store = _cli_store(ctx)
         before = os.path.getsize(store.path)
         _cli_call(ctx, store.vacuum)
         click.echo(f"{store.path}: {before / 1e6:.1f} MB -> {os.path.getsize(store.path) / 1e6:.1f} MB")
@@ -7573,18 +7644,13 @@ def _db_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py db migrate
         """
-        path = os.path.abspath(ctx.find_root().obj["db"] or _db_path())
-        try:
-            store = _get_store(path)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from None
-        version = store._query("PRAGMA user_version")[0]["user_version"]
-        click.echo(f"{path}: schema version {version} (up to date)")
+        store = _cli_store(ctx, create=True)
+        click.echo(f"{store.path}: schema version {store.schema_version()} (up to date)")
 
 
 def _data_commands(cli: Any, click: Any) -> None:
     """variables, artifacts, limits."""
-    as_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    as_json_option = _json_option(click)
     _variable_commands(cli, click, as_json_option)
     _artifact_commands(cli, click, as_json_option)
     _limit_commands(cli, click, as_json_option)
@@ -7604,8 +7670,7 @@ def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @click.pass_context
     def variables_ls(ctx: Any, limit: int, as_json: bool) -> None:
         """List variables. Example: python orchestrator.py variables ls"""
-        store = _open_store(ctx)
-        items = store.variables(limit) if store else []
+        items = _cli_store(ctx).variables(limit)
         data = [{"name": v["name"], "value": json.loads(v["value"]), "tags": json.loads(v["tags"]),
                  "created": _iso(v["created"]), "updated": _iso(v["updated"])} for v in items]
         if as_json:
@@ -7620,8 +7685,7 @@ def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @click.pass_context
     def variables_get(ctx: Any, name: str) -> None:
         """Print a variable's value (as JSON). Example: python orchestrator.py variables get api_base"""
-        store = _open_store(ctx)
-        row = store.variable(name) if store else None
+        row = _cli_store(ctx).variable(name)
         if row is None:
             raise click.ClickException(f"Variable {name!r} not found.")
         click.echo(row["value"])
@@ -7641,7 +7705,7 @@ def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
             parsed = json.loads(value)
         except ValueError:
             parsed = value
-        _cli_call(ctx, _set_variable, name, parsed, list(tags), overwrite)
+        _cli_call(ctx, _set_variable, name, parsed, list(tags), overwrite, create=True)
         click.echo(f"Set variable {name!r}.")
 
     @variables.command("unset")
@@ -7669,8 +7733,7 @@ def _artifact_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @click.pass_context
     def artifacts_ls(ctx: Any, limit: int, show_all: bool, as_json: bool) -> None:
         """List artifacts (the latest version of each key). Example: python orchestrator.py artifacts ls"""
-        store = _open_store(ctx)
-        items = store.artifacts(limit=limit, latest_only=not show_all) if store else []
+        items = _cli_store(ctx).artifacts(limit=limit, latest_only=not show_all)
         data = [{k: a[k] for k in ("id", "key", "type", "description", "flow_run_id")} | {"created": _iso(a["created"])}
                 for a in items]
         if as_json:
@@ -7686,8 +7749,7 @@ def _artifact_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @click.pass_context
     def artifacts_show(ctx: Any, key: str, as_json: bool) -> None:
         """Show an artifact by key (latest version) or id. Example: python orchestrator.py artifacts show daily-report"""
-        store = _open_store(ctx)
-        art = store.artifact(key) if store else None
+        art = _cli_store(ctx).artifact(key)
         if art is None:
             raise click.ClickException(f"No artifact with key or id {key!r}.")
         if as_json:
@@ -7711,8 +7773,7 @@ def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @click.pass_context
     def limits_ls(ctx: Any, as_json: bool) -> None:
         """List limits with their slots in use. Example: python orchestrator.py limits ls"""
-        store = _open_store(ctx)
-        items = store.limits() if store else []
+        items = _cli_store(ctx).limits()
         data = [{"name": r["name"], "limit": r["limit"], "active": bool(r["active"]),
                  "active_slots": r["active_slots"], "slot_decay_per_second": r["slot_decay_per_second"]} for r in items]
         if as_json:
@@ -7731,7 +7792,7 @@ def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
         if limit < 0 or slot_decay_per_second < 0:
             raise click.BadParameter("--limit and --slot-decay-per-second must not be negative")
         _check_name(name)
-        _cli_call(ctx, lambda: _get_store().create_limit(name, limit, slot_decay_per_second))
+        _cli_call(ctx, lambda: _get_store().create_limit(name, limit, slot_decay_per_second), create=True)
         click.echo(f"Created concurrency limit {name!r} with {limit} slot(s).")
 
     @limits.command("delete")
@@ -7777,12 +7838,11 @@ def _deployment_rows(store: Optional[_Store] = None) -> list:
         specs = json.loads(dep["schedules"])
         nexts = [d for spec in specs if spec.get("active", True)
                  for d in _schedule_from_spec(spec).get_dates(1, start=now)]
-        last = store._query("SELECT state_name FROM flow_runs WHERE deployment_id=? AND state_type NOT IN"
-                            " ('SCHEDULED') ORDER BY created DESC LIMIT 1", (dep["id"],))
+        last = store.last_state_name(dep["id"])
         rows.append({"id": dep["id"], "name": f"{dep['flow_name']}/{dep['name']}",
                      "schedules": [_describe_schedule(spec) for spec in specs], "paused": bool(dep["paused"]),
                      "next_run": min(nexts).isoformat() if nexts and not dep["paused"] else None,
-                     "last_state": last[0]["state_name"] if last else None, "entrypoint": dep["entrypoint"],
+                     "last_state": last, "entrypoint": dep["entrypoint"],
                      "parameters": json.loads(dep["parameters"]), "tags": json.loads(dep["tags"])})
     return rows
 
@@ -7799,13 +7859,12 @@ def _fmt_ago_or_in(iso: Optional[str]) -> str:
     return f"{_fmt_local(ts)} (in {_fmt_duration(max(0.0, delta))})"
 
 
-def _cli_call(ctx: Any, fn: Callable, *args: Any) -> Any:
-    """Run an API call for a command: the --db choice applies, and user errors become one-line messages."""
+def _cli_call(ctx: Any, fn: Callable, *args: Any, create: bool = False) -> Any:
+    """Run an API call for a command on the --db file (which must exist unless ``create``): user errors
+    become one-line messages."""
     import click
 
-    root = ctx.find_root().obj or {}
-    if root.get("db"):
-        os.environ["ORCHESTRATOR_DB"] = root["db"]
+    _cli_store(ctx, create)
     try:
         return fn(*args)
     except OrchestratorError as exc:

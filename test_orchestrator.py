@@ -5,6 +5,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import json
 import os
 import subprocess
@@ -12,9 +13,10 @@ import sys
 import textwrap
 import threading
 import time
+import traceback
 from collections import namedtuple
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal, NamedTuple, Optional
 
 import pytest
 
@@ -106,10 +108,33 @@ def run_py(code, db_path, timeout=60, cwd=None, env_extra=None):
                           env=env, cwd=cwd or HERE)
 
 
-def cli(db_path, *args, timeout=60, env=None):
-    env = {**(env or os.environ), "ORCHESTRATOR_DB": db_path, "NO_COLOR": "1"}
-    return subprocess.run([PY, str(HERE / "orchestrator.py"), *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+class CliResult(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@functools.lru_cache(maxsize=1)
+def _cli_group():
+    return o._make_cli()
+
+
+def cli(db_path, *args, timeout=60, env=None, real=False):
+    """Run the command line on a database: in this process through click's CliRunner, or (``real``, or
+    with an environment of its own) as a child process. An unexpected exception's traceback lands on
+    stderr, as it would in a child process, so that tests asserting "no traceback" can fail."""
+    if real or env is not None:
+        env = {**(env or os.environ), "ORCHESTRATOR_DB": db_path, "NO_COLOR": "1"}
+        return subprocess.run([PY, str(HERE / "orchestrator.py"), *args], capture_output=True, text=True,
+                              timeout=timeout, env=env)
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(_cli_group(), list(args), prog_name="orchestrator",
+                                env={"ORCHESTRATOR_DB": db_path, "NO_COLOR": "1"})
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return CliResult(result.exit_code, result.stdout, stderr)
 
 
 # == 1. Module header ======================================================================================
@@ -1625,6 +1650,27 @@ class TestParameters:
 
 
 class TestDecorators:
+    @pytest.mark.parametrize("cls, table", [(o.Task, o._TASK_OPTIONS), (o.Flow, o._FLOW_OPTIONS)])
+    def test_option_table_signature_and_with_options_agree(self, cls, table):
+        import inspect
+
+        params = list(inspect.signature(cls.__init__).parameters.values())[2:]  # past self and fn
+        assert [p.name for p in params] == [opt.name for opt in table]
+        assert [p.default for p in params] == [opt.default for opt in table]
+
+        def fn():
+            """Doc."""
+
+        made = cls(fn)
+        assert set(made._option_values()) == {opt.name for opt in table}
+        for opt in table:  # every option survives with_options, and each can be changed alone
+            assert made.with_options()._option_values()[opt.name] == made._option_values()[opt.name], opt.name
+        changed = made.with_options(retries=3, timeout_seconds=2.5, name="other")
+        assert (changed.retries, changed.timeout_seconds, changed.name) == (3, 2.5, "other")
+        assert made.retries == 0 and made.name != "other"
+        with pytest.raises(TypeError, match="unexpected keyword argument.*nope"):
+            made.with_options(nope=1)
+
     def test_bare_and_with_arguments(self):
         @task
         def a():
@@ -1794,10 +1840,25 @@ class TestDecorators:
 
 
 class TestCLI:
-    def test_status_without_database(self, tmp_path):
-        out = cli(str(tmp_path / "nothing.db"), "status")
-        assert out.returncode == 0 and "No runs yet" in out.stdout
-        assert not (tmp_path / "nothing.db").exists()
+    def test_reads_never_create_a_database(self, tmp_path):
+        missing = tmp_path / "nothing.db"
+        for args in (["status"], ["runs", "--json"], ["show", "x"], ["deployments", "pause", "x/y"],
+                     ["deployments", "ls"], ["variables", "ls"], ["limits", "delete", "api"], ["cancel", "x"],
+                     ["db", "check"], ["prune", "--older-than", "1d"]):
+            out = cli(str(missing), *args)
+            assert out.returncode == 1, (args, out.stdout, out.stderr)
+            assert out.stderr.strip() == f"Error: There is no database at {missing} (give --db PATH or set " \
+                                         "ORCHESTRATOR_DB).", args
+            assert not missing.exists(), args
+        assert cli(str(missing), "db", "migrate").returncode == 0 and missing.exists()
+
+    def test_db_option_reaches_the_library_without_the_environment(self, tmp_path, db):
+        other = str(tmp_path / "other.db")
+        out = cli(db, "--db", other, "variables", "set", "k", "1")
+        assert out.returncode == 0, out.stderr
+        assert json.loads(cli(other, "variables", "get", "k").stdout) == 1
+        assert cli(db, "variables", "get", "k").returncode == 1  # the --db file got it, not $ORCHESTRATOR_DB
+        assert os.environ["ORCHESTRATOR_DB"] == db
 
     def test_status_table_and_json(self, db):
         @flow(flow_run_name="nightly-1")
@@ -1856,6 +1917,10 @@ class TestCLI:
                 "prune", "db", "deployments", "variables", "artifacts", "limits"} <= set(group.commands)
 
     def test_main_function(self, db, capsys):
+        assert o.main(["status", "--json"]) == 1  # no database yet
+        assert "There is no database" in capsys.readouterr().err
+        assert o.main(["db", "migrate"]) == 0
+        capsys.readouterr()
         assert o.main(["status", "--json"]) == 0
         assert capsys.readouterr().out.strip() == "[]"
 
@@ -2285,7 +2350,7 @@ class TestResilience:
                 proc.send_signal(signal.SIGKILL)
             finally:
                 proc.wait(timeout=30)
-            runs = json.loads(cli(db, "status", "--json", "--limit", "1").stdout)  # a new process opens it
+            runs = json.loads(cli(db, "status", "--json", "--limit", "1", real=True).stdout)  # a new process opens it
             if runs[0]["state_type"] == "COMPLETED":  # the kill came after the run finished
                 continue
             assert runs[0]["state_type"] == "CRASHED", (attempt, runs)
@@ -3054,7 +3119,9 @@ class TestCLICommands:
     def test_runs_filters_and_json(self, db, history):
         data = json.loads(cli(db, "runs", "--json").stdout)
         assert [d["name"] for d in data] == ["bad-run", "good-run"]
-        assert set(data[0]) == set(o._RUN_FIELDS)
+        assert set(data[0]) == {"id", "name", "flow_name", "deployment_name", "state_type", "state_name",
+                                "state_message", "parameters", "tags", "run_count", "expected_start_time",
+                                "start_time", "end_time", "total_run_time"}
         assert data[1]["parameters"] == {"n": 3} and data[1]["total_run_time"] > 0
         assert [d["name"] for d in json.loads(cli(db, "runs", "--state", "failed", "--json").stdout)] == ["bad-run"]
         assert [d["name"] for d in json.loads(cli(db, "runs", "--flow", "good", "--json").stdout)] == ["good-run"]
