@@ -33,6 +33,13 @@ Command line (``python orchestrator.py COMMAND``, ``python -m orchestrator`` or 
 Where the database lives: ``$ORCHESTRATOR_DB`` if set, else ``$ORCHESTRATOR_HOME/orchestrator.db``, else
 ``platformdirs.user_data_dir("orchestrator")/orchestrator.db``.
 
+Settings: environment variables, each read through ``_setting`` from the one table ``_SETTINGS`` in section 2
+(the README's "Settings" table says what each does): ORCHESTRATOR_HOME, ORCHESTRATOR_DB,
+ORCHESTRATOR_LOGGING_LEVEL, ORCHESTRATOR_LOGGING_LOG_PRINTS, ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT,
+ORCHESTRATOR_TASKS_REFRESH_CACHE, ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS, ORCHESTRATOR_DASK_ORCHESTRATION_THREADS,
+ORCHESTRATOR_HEARTBEAT_SECONDS, ORCHESTRATOR_CANCEL_GRACE_SECONDS, ORCHESTRATOR_SERVE_GRACE_SECONDS,
+ORCHESTRATOR_RUNNER_PROCESS_LIMIT, and the ORCHESTRATOR__RUNTIME__ prefix.
+
 Decisions where Prefect is silent or surprising (the README's migration table says the same):
 - Tasks still queued or running when a flow returns are waited for; Prefect drops the queued ones.
 - ``ThreadPoolTaskRunner(max_workers=None)`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256
@@ -47,12 +54,22 @@ Decisions where Prefect is silent or surprising (the README's migration table sa
 - ``Interval`` without ``anchor_date`` is anchored at 2020-01-01, so every process agrees on the slots;
   missed slots follow ``catchup`` ("latest", "all", "skip"); serve never pauses deployments on exit.
 
-Contents (numbered banners below):
-    1. module header          6. results & caching       11. public decorators
-    2. settings               7. time                    12. coordination (limits, variables, ...)
-    3. errors                 8. context & logging       13. deployments & serving
-    4. states                 9. futures & task runners  14. CLI
-    5. store                 10. engine
+Contents (numbered banners below; a test holds this list to them):
+    1. Module header
+    2. Settings
+    3. Errors
+    4. States
+    5. Store
+    6. Results & caching
+    7. Time
+    8. Context & logging
+    9. Futures & task runners
+    10. Task engine
+    11. Flow engine
+    12. Public decorators
+    13. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
+    14. Deployments & serving
+    15. CLI
 """
 
 from __future__ import annotations
@@ -211,16 +228,58 @@ import apsw
 
 # == 2. Settings ==========================================================================================
 
-_DEFAULT_MAX_WORKERS = 256
 _FLUSH_SECONDS = 0.2  # how late a buffered write (start record, log line) may reach the database
 _BUSY_TIMEOUT_MS = 60_000
 
 
-def _env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+class _Setting(NamedTuple):
+    """One environment variable the module reads: its name, its default, the type of its value, and what
+    it does (the README's settings table says the same)."""
+
+    name: str
+    default: Any
+    kind: type
+    doc: str
+
+
+_SETTINGS = {s.name: s for s in (
+    _Setting("ORCHESTRATOR_HOME", None, str, "the folder for the database and results (default: the "
+             "platform's user data folder)"),
+    _Setting("ORCHESTRATOR_DB", None, str, "the database file (default: orchestrator.db in the home folder)"),
+    _Setting("ORCHESTRATOR_LOGGING_LEVEL", "INFO", str, "the level of run loggers"),
+    _Setting("ORCHESTRATOR_LOGGING_LOG_PRINTS", False, bool, "log_prints for flows that do not set it"),
+    _Setting("ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT", True, bool, "persist task results unless a task says"),
+    _Setting("ORCHESTRATOR_TASKS_REFRESH_CACHE", False, bool, "refresh_cache for tasks that do not set it"),
+    _Setting("ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS", 256, int, "threads of ThreadPoolTaskRunner(max_workers=None)"),
+    _Setting("ORCHESTRATOR_DASK_ORCHESTRATION_THREADS", 64, int, "threads that drive a DaskTaskRunner's tasks"),
+    _Setting("ORCHESTRATOR_HEARTBEAT_SECONDS", 5.0, float, "how often a process proves it is alive; three "
+             "missed heartbeats mark its runs Crashed"),
+    _Setting("ORCHESTRATOR_CANCEL_GRACE_SECONDS", 30.0, float, "how long a cancelled flow's running tasks get "
+             "before the flow ends Cancelled"),
+    _Setting("ORCHESTRATOR_SERVE_GRACE_SECONDS", 30.0, float, "how long serve's runs get to finish on SIGINT or "
+             "SIGTERM"),
+    _Setting("ORCHESTRATOR_RUNNER_PROCESS_LIMIT", 5, int, "how many runs one serve process runs at once"),
+    _Setting("ORCHESTRATOR__RUNTIME__", None, str, "a prefix: ORCHESTRATOR__RUNTIME__FLOW_RUN__ID (and "
+             "PREFECT__RUNTIME__...) override the values of `runtime`"),
+)}
+
+
+def _setting(name: str) -> Any:
+    """A setting's value from the environment, or its default (an empty value counts as unset).
+
+    >>> _setting("ORCHESTRATOR_HEARTBEAT_SECONDS") == 5.0 or "ORCHESTRATOR_HEARTBEAT_SECONDS" in os.environ
+    True
+    """
+    setting = _SETTINGS[name]
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return setting.default
+    if setting.kind is bool:
+        return raw.lower() in ("1", "true", "yes", "on")
+    try:
+        return setting.kind(raw)
+    except ValueError:
+        raise ValueError(f"${name} must be {setting.kind.__name__}, not {raw!r}") from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -232,7 +291,7 @@ def _platform_home() -> str:
 
 def _home() -> str:
     """The folder for the database and results: ``$ORCHESTRATOR_HOME`` or the platform data dir."""
-    return os.environ.get("ORCHESTRATOR_HOME") or _platform_home()
+    return _setting("ORCHESTRATOR_HOME") or _platform_home()
 
 
 _DB_CHOSEN: list = []  # the command line's --db, innermost last (see _database)
@@ -241,7 +300,7 @@ _DB_CHOSEN: list = []  # the command line's --db, innermost last (see _database)
 def _db_path() -> str:
     """The database file: the CLI's ``--db``, else ``$ORCHESTRATOR_DB``, else ``orchestrator.db`` in
     :func:`_home`."""
-    return (_DB_CHOSEN[-1] if _DB_CHOSEN else None) or os.environ.get("ORCHESTRATOR_DB") or os.path.join(
+    return (_DB_CHOSEN[-1] if _DB_CHOSEN else None) or _setting("ORCHESTRATOR_DB") or os.path.join(
         _home(), "orchestrator.db")
 
 
@@ -257,7 +316,7 @@ def _database(path: Optional[str]) -> Any:
 
 
 def _log_level() -> int:
-    name = os.environ.get("ORCHESTRATOR_LOGGING_LEVEL", "INFO").upper()
+    name = _setting("ORCHESTRATOR_LOGGING_LEVEL").upper()
     level = logging.getLevelName(name)
     return level if isinstance(level, int) else logging.INFO
 
@@ -273,6 +332,7 @@ def _log_level() -> int:
 #  ├── ReservedArgumentError (TypeError)
 #  ├── ParameterBindError (TypeError)  arguments that do not fit the function's signature
 #  ├── ParameterTypeError              arguments that fail validation
+#  ├── ScheduleError (ValueError)      an invalid cron, rrule, interval or timezone
 #  ├── MappingLengthMismatch, MappingMissingIterable
 #  ├── MissingContextError (RuntimeError)
 #  ├── UpstreamTaskError               a task's upstream did not complete
@@ -323,6 +383,10 @@ class ParameterBindError(OrchestratorError, TypeError):
 
 class ParameterTypeError(OrchestratorError):
     """Parameters that fail validation against the type hints."""
+
+
+class ScheduleError(OrchestratorError, ValueError):
+    """An invalid cron, rrule, interval or timezone."""
 
 
 class MappingLengthMismatch(OrchestratorError):
@@ -1038,7 +1102,7 @@ class _RunRecords:
 
     def write_transaction(self, key: str, value: Optional[bytes], flow_run_id: Optional[str]) -> None:
         self._write([("INSERT OR REPLACE INTO transactions (key, value, flow_run_id, committed) VALUES (?,?,?,?)",
-                      (key, value, flow_run_id, time.time()))])
+                      (key, value, flow_run_id, self.clock.time()))])
 
     def resolve_flow_run(self, ref: str) -> dict:
         """A flow run by full id, unique id prefix, or run name; ObjectNotFound or a list of candidates."""
@@ -1168,7 +1232,7 @@ class _Coordination:
         return self._query("SELECT * FROM variables ORDER BY name LIMIT ?", (limit,))
 
     def set_variable(self, name: str, value_json: str, tags: list, overwrite: bool) -> None:
-        now = time.time()
+        now = self.clock.time()
 
         def put(conn: apsw.Connection) -> None:
             exists = conn.execute("SELECT 1 FROM variables WHERE name=?", (name,)).fetchall()
@@ -1199,7 +1263,7 @@ class _Coordination:
 
         def update(conn: apsw.Connection) -> None:
             conn.execute("UPDATE artifacts SET data=?, description=coalesce(?, description), updated=? WHERE id=?",
-                         (data, description, time.time(), artifact_id))
+                         (data, description, self.clock.time(), artifact_id))
             out["n"] = conn.changes()
 
         self._write_fn(update)
@@ -1221,7 +1285,7 @@ class _Coordination:
                            ' s.limit_name = l.name) AS active_slots FROM concurrency_limits l ORDER BY name')
 
     def create_limit(self, name: str, limit: int, decay: float) -> None:
-        now = time.time()
+        now = self.clock.time()
 
         def put(conn: apsw.Connection) -> None:
             if conn.execute("SELECT 1 FROM concurrency_limits WHERE name=?", (name,)).fetchall():
@@ -1252,7 +1316,7 @@ class _Coordination:
         Concurrency limits hold rows (freed by release_slots, or when the holder's lease runs out);
         limits with slot decay are leaky buckets whose level drains at the decay rate.
         """
-        now = time.time()
+        now = self.clock.time()
         out: dict = {"ids": None, "missing": []}
 
         def take(conn: apsw.Connection) -> None:
@@ -1331,7 +1395,7 @@ class _Coordination:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
 
     def resume_run(self, run_id: str, run_input: Optional[str]) -> None:
-        now = time.time()
+        now = self.clock.time()
 
         def resume(conn: apsw.Connection) -> None:
             rows = conn.execute("SELECT state_type, history FROM flow_runs WHERE id=?", (run_id,)).fetchall()
@@ -1351,7 +1415,7 @@ class _Scheduling:
     # -- deployments and scheduled runs -------------------------------------------------------------
     def upsert_deployment(self, dep: dict) -> str:
         """Create or update a deployment by (flow name, name); returns its id."""
-        now = time.time()
+        now = self.clock.time()
         out: dict = {}
 
         def upsert(conn: apsw.Connection) -> None:
@@ -1404,7 +1468,7 @@ class _Scheduling:
         """Pause or resume a deployment. Pausing cancels its auto-scheduled runs that have not started
         (running ones go on; manual runs wait for resume); resuming starts the schedule from now. Returns
         how many scheduled runs were cancelled."""
-        now = time.time()
+        now = self.clock.time()
         out = {"n": 0}
 
         def change(conn: apsw.Connection) -> None:
@@ -1460,7 +1524,7 @@ class _Scheduling:
                   collision_strategy: str) -> str:
         """Atomically take a due Scheduled run: "claimed", "taken" (someone else has it), "waiting" or
         "cancelled" (its deployment is at its concurrency limit)."""
-        now = time.time()
+        now = self.clock.time()
         out = {"result": "taken"}
 
         def claim(conn: apsw.Connection) -> None:
@@ -1494,7 +1558,7 @@ class _Scheduling:
 
     def mark_late(self, deployment_ids: list, before: float) -> int:
         marks = ",".join("?" * len(deployment_ids))
-        now = time.time()
+        now = self.clock.time()
         out = {"n": 0}
 
         def late(conn: apsw.Connection) -> None:
@@ -1513,7 +1577,7 @@ class _Scheduling:
 
     def finish_run(self, run_id: str, type_: str, name: str, message: str) -> bool:
         """Give a run that is not final yet a final state (serve does this for children that died)."""
-        now = time.time()
+        now = self.clock.time()
         out = {"done": False}
 
         def finish(conn: apsw.Connection) -> None:
@@ -1536,7 +1600,7 @@ class _Processes:
             if self._process_id is not None:
                 return self._process_id
             self._process_id = _uuid7()
-        now = time.time()
+        now = self.clock.time()
         self._write([("INSERT INTO processes (id, pid, hostname, proc_start, started, heartbeat, kind)"
                       " VALUES (?,?,?,?,?,?,?)", (self._process_id, os.getpid(), _hostname(),
                                                   _proc_start(os.getpid()), now, now, kind))])
@@ -1550,7 +1614,7 @@ class _Processes:
         if self._process_id is not None:
             self._stop.set()
             self.flush()
-            self._write([("UPDATE processes SET stopped=? WHERE id=?", (time.time(), self._process_id))])
+            self._write([("UPDATE processes SET stopped=? WHERE id=?", (self.clock.time(), self._process_id))])
 
     def _heartbeat_loop(self) -> None:
         interval = _heartbeat_seconds()
@@ -1561,7 +1625,7 @@ class _Processes:
                     self._deliver_cancellations()
                 if time.monotonic() - last >= interval:
                     last = time.monotonic()
-                    now = time.time()
+                    now = self.clock.time()
                     self._write([("UPDATE processes SET heartbeat=? WHERE id=?", (now, self._process_id)),
                                  ("UPDATE concurrency_slots SET expires=? WHERE process_id=?",
                                   (now + _lease_seconds(), self._process_id))])
@@ -1578,7 +1642,7 @@ class _Processes:
 
     def detect_crashes(self) -> list:
         """Mark the active runs of processes that died as Crashed; returns the flow run ids."""
-        now = time.time()
+        now = self.clock.time()
         stale = now - 3 * _heartbeat_seconds()
         suspects = [p for p in self._query("SELECT * FROM processes WHERE stopped IS NULL")
                     if p["id"] != self._process_id and _process_dead(p, stale)]
@@ -1637,7 +1701,7 @@ class _Processes:
             if type_ == "CANCELLING":
                 outcome["name"] = "Cancelling"
                 return
-            now = time.time()
+            now = self.clock.time()
             if type_ in ("SCHEDULED", "PAUSED"):
                 entry = ("CANCELLED", "Cancelled", "Cancelled before it started.", now)
             else:
@@ -1654,9 +1718,10 @@ class _Processes:
 class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
     """One SQLite state database. ``_get_store(path)`` opens (creating or upgrading) it once per process."""
 
-    def __init__(self, path: str, readonly: bool = False) -> None:
+    def __init__(self, path: str, readonly: bool = False, clock: Optional["_SystemClock"] = None) -> None:
         self.path = path
         self.readonly = readonly
+        self.clock = clock or _CLOCK  # what "now" is for every row this store writes (tests inject one)
         self._readers = threading.local()
         self._wlock = threading.RLock()
         self._plock = threading.Lock()
@@ -1924,7 +1989,7 @@ def _hostname() -> str:
 
 
 def _heartbeat_seconds() -> float:
-    return float(os.environ.get("ORCHESTRATOR_HEARTBEAT_SECONDS") or 5.0)
+    return _setting("ORCHESTRATOR_HEARTBEAT_SECONDS")
 
 
 def _lease_seconds() -> float:
@@ -2470,16 +2535,25 @@ def _fallback_logger() -> logging.LoggerAdapter:
 # == 7. Time ==============================================================================================
 #
 # Pure functions of time: the cron parser, the schedule kinds, durations. Nothing here reads the clock
-# except through a ``start``/``now`` argument's default.
+# except through a ``start``/``now`` argument's default, and the clock object the rest of the module reads.
+
+
+class _SystemClock:
+    """What "now" is: wall time for records, monotonic time for durations. The store, the engine (through
+    its store) and the serve loop read it from the object they were given, so that tests can hand them a
+    clock that stands still or jumps (see ``FixedClock`` in the tests) instead of sleeping."""
+
+    monotonic = staticmethod(time.monotonic)
+    time = staticmethod(time.time)  # (last: the name shadows the module in the class body)
+
+
+_CLOCK = _SystemClock()
+
 
 _MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 _CRON_MACROS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
                 "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
-
-
-class ScheduleError(OrchestratorError, ValueError):
-    """An invalid cron, rrule, interval or timezone."""
 
 
 def _cron_number(text: str, names: tuple, lo: int, hi: int, field: str) -> int:
@@ -3502,7 +3576,7 @@ class ThreadPoolTaskRunner(TaskRunner):
 
     def __init__(self, max_workers: Optional[int] = None) -> None:
         if max_workers is None:
-            max_workers = int(os.environ.get("ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS") or _DEFAULT_MAX_WORKERS)
+            max_workers = _setting("ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS")
         if max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
@@ -3969,7 +4043,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
     def __init__(self, address: Optional[str] = None, cluster_class: Any = None,
                  cluster_kwargs: Optional[dict] = None, client_kwargs: Optional[dict] = None,
                  adapt_kwargs: Optional[dict] = None) -> None:
-        super().__init__(int(os.environ.get("ORCHESTRATOR_DASK_ORCHESTRATION_THREADS") or 64))
+        super().__init__(_setting("ORCHESTRATOR_DASK_ORCHESTRATION_THREADS"))
         self.address, self.cluster_class = address, cluster_class
         self.cluster_kwargs, self.client_kwargs = dict(cluster_kwargs or {}), dict(client_kwargs or {})
         self.adapt_kwargs = adapt_kwargs
@@ -4217,7 +4291,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self.client = self._cluster = None
 
 
-# == 10. Engine ===========================================================================================
+# == 10. Task engine ======================================================================================
 
 _RESERVED = ("return_state", "wait_for")
 _BANNED_NAME_CHARS = ("/", "%", "&", ">", "<")
@@ -4634,7 +4708,7 @@ class _TaskEngine:
         self.wait_for = wait_for
         self.flow_ctx = flow_ctx
         self.store = flow_ctx.store if flow_ctx else _get_store()
-        now = time.time()
+        now = self.store.clock.time()
         flow_run_id = flow_ctx.flow_run.id if flow_ctx else None
         extra_tags = _TAGS.get()
         self.run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, State(_PENDING), parameters,
@@ -4702,7 +4776,7 @@ class _TaskEngine:
         delays = [_jittered(d, task.retry_jitter_factor) for d in task._delays]
         while True:
             run.run_count += 1
-            run.start_time = run.start_time or time.time()
+            run.start_time = run.start_time or self.store.clock.time()
             self._record(Running() if run.run_count == 1 else Retrying())
             self.store.stage_task_run(run)
             _run_hooks(task.on_running_hooks, self.logger, (task, run, run.state), run.state)
@@ -4713,7 +4787,7 @@ class _TaskEngine:
             delay = delays[run.run_count - 1]
             self._log_retry(state, delay, len(delays))
             if delay > 0:
-                self._record(AwaitingRetry(scheduled_time=time.time() + delay))
+                self._record(AwaitingRetry(scheduled_time=self.store.clock.time() + delay))
                 self.store.stage_task_run(run)
                 yield ("sleep", delay)
         if state.type is _FAILED and isinstance(state.data, _WorkerLost):
@@ -4773,7 +4847,7 @@ class _TaskEngine:
         names = sorted(f"tag:{t}" for t in self.run.tags if f"tag:{t}" in limited)
         if not names:
             return None
-        self._record(AwaitingConcurrencySlot(scheduled_time=time.time()))
+        self._record(AwaitingConcurrencySlot(scheduled_time=self.store.clock.time()))
         self.store.stage_task_run(self.run)
         try:
             self.slot_ids = _acquire(names, 1, None, True, rate=False)
@@ -4817,7 +4891,7 @@ class _TaskEngine:
         if key is None or self.task.refresh_cache:
             return None
         record = self.store.read_cache(key)
-        if record is None or (record[0] is not None and record[0] < time.time()):
+        if record is None or (record[0] is not None and record[0] < self.store.clock.time()):
             return None
         _, _, blob, serializer, path = record
         try:
@@ -4845,8 +4919,9 @@ class _TaskEngine:
     def _cache_record(self, state: State) -> Optional[tuple]:
         if self.cache_key is None or state.name != "Completed" or self.run.result_note is not None:
             return None
-        expiration = time.time() + self.task.cache_expiration.total_seconds() if self.task.cache_expiration else None
-        return (self.cache_key, self.run.id, expiration, time.time())
+        now = self.store.clock.time()
+        expiration = now + self.task.cache_expiration.total_seconds() if self.task.cache_expiration else None
+        return (self.cache_key, self.run.id, expiration, now)
 
     def _finish(self, state: State) -> State:
         run = self.run
@@ -5044,6 +5119,12 @@ def _map_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> Prefe
     return futures
 
 
+# == 11. Flow engine ======================================================================================
+#
+# A flow run: parameters, the run record, subflows, cancellation, timeouts, retries of the whole flow,
+# parameter validation, and the durable retry and cancellation that the CLI drives.
+
+
 class _CancelSignal(BaseException):
     """Raised in a flow's code once its run is being cancelled; the engine ends the run Cancelled."""
 
@@ -5052,7 +5133,7 @@ _ACTIVE_FLOWS: dict = {}  # flow run id -> _FlowEngine, for the runs this proces
 
 
 def _cancel_grace_seconds() -> float:
-    return float(os.environ.get("ORCHESTRATOR_CANCEL_GRACE_SECONDS") or 30.0)
+    return _setting("ORCHESTRATOR_CANCEL_GRACE_SECONDS")
 
 
 class _FlowEngine:
@@ -5077,7 +5158,7 @@ class _FlowEngine:
         else:
             self._record(self.run.state)
         self.log_prints = flow.log_prints if flow.log_prints is not None else (
-            self.parent_ctx.log_prints if self.parent_ctx else _env_flag("ORCHESTRATOR_LOGGING_LOG_PRINTS"))
+            self.parent_ctx.log_prints if self.parent_ctx else _setting("ORCHESTRATOR_LOGGING_LOG_PRINTS"))
         self.logger = _flow_logger(self.store, self.run)
         self.placeholder: Optional[_TaskEngine] = None
         self.ctx: Optional[FlowRunContext] = None
@@ -5180,7 +5261,7 @@ class _FlowEngine:
         first_attempt = run.run_count
         while True:
             run.run_count += 1
-            run.start_time = run.start_time or time.time()
+            run.start_time = run.start_time or self.store.clock.time()
             self._prepare_attempt(ctx)
             self._set(Running(), commit=False)  # written within _FLUSH_SECONDS, or with the final state
             _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
@@ -5191,7 +5272,7 @@ class _FlowEngine:
             delay = delays[run.run_count - first_attempt - 1]
             self.logger.info(f"Received non-final state 'AwaitingRetry' when proposing final state "
                              f"{state.name!r} and will attempt to run again...")
-            self._set(AwaitingRetry(scheduled_time=time.time() + delay), commit=False)
+            self._set(AwaitingRetry(scheduled_time=self.store.clock.time() + delay), commit=False)
             if delay > 0:
                 yield ("sleep", delay)
         return self._finish(state)
@@ -5637,7 +5718,7 @@ def cancel_flow_run(flow_run_id: str) -> str:
     return store.request_cancel(row["id"])
 
 
-# == 11. Public decorators ================================================================================
+# == 12. Public decorators ================================================================================
 
 _UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "NotSet", "__bool__": lambda self: False})()
 NotSet = _UNSET
@@ -5803,7 +5884,7 @@ def _default_flow_name(name: Optional[str], fn: Any) -> str:
 
 
 def _refresh_cache(value: Optional[bool], fn: Any) -> bool:
-    return value if value is not None else _env_flag("ORCHESTRATOR_TASKS_REFRESH_CACHE")
+    return value if value is not None else _setting("ORCHESTRATOR_TASKS_REFRESH_CACHE")
 
 
 def _task_runner(value: Any, fn: Any) -> Any:
@@ -5927,7 +6008,7 @@ class Task(_Decorated[_P, _R]):
         self._cache_policy = self._resolve_cache_policy()
         self._persist = self._cache_policy is not None or bool(persist_result) or (
             persist_result is None and not isinstance(cache_policy, _NoCache)
-            and _env_flag("ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT", True))
+            and _setting("ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT"))
         code = getattr(fn, "__code__", None)
         digest = hashlib.md5(code.co_code if code else repr(fn).encode()).hexdigest()[:10]
         self.task_key = f"{getattr(fn, '__qualname__', self.name).split('.')[-1]}-{digest}"
@@ -6226,7 +6307,7 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     return lambda fn: Flow(fn, **options)
 
 
-# == 12. Coordination: variables and artifacts ============================================================
+# == 13. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
 #
 # What flows share through the database: variables, artifacts, global concurrency and rate limits (held
 # across processes, released when their holder dies), and pausing a run until someone resumes it.
@@ -6477,7 +6558,7 @@ def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
     store.resume_run(row["id"], text)
 
 
-# == 13. Deployments & serving ============================================================================
+# == 14. Deployments & serving ============================================================================
 #
 # A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
 # slot as a Scheduled flow run (unique per deployment, schedule and slot, so any number of serve processes
@@ -6669,13 +6750,14 @@ def _due_slots(dep: dict, now: float, start: Optional[float] = None, end: Option
 
 
 def _process_limit() -> int:
-    return int(os.environ.get("ORCHESTRATOR_RUNNER_PROCESS_LIMIT") or 5)
+    return _setting("ORCHESTRATOR_RUNNER_PROCESS_LIMIT")
 
 
 class _Runner:
     """The serve loop for a set of deployments: schedule, mark late, claim, start children, reap."""
 
-    def __init__(self, deployments: tuple, limit: Optional[int], stop: Optional[threading.Event] = None) -> None:
+    def __init__(self, deployments: tuple, limit: Optional[int], stop: Optional[threading.Event] = None,
+                 clock: Optional["_SystemClock"] = None) -> None:
         names = [d.full_name for d in deployments]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -6686,6 +6768,7 @@ class _Runner:
         self.limit = limit if limit is not None else _process_limit()
         self.stop = stop or threading.Event()
         self.store = _get_store()
+        self.clock = clock or self.store.clock
         self.children: dict = {}  # flow run id -> (Popen, started)
         self.logger = get_logger("runner")
 
@@ -6697,7 +6780,7 @@ class _Runner:
         previous = self._install_signals()
         try:
             while not self.stop.is_set():
-                now = time.time()
+                now = self.clock.time()
                 try:
                     self._tick(now)
                 except StoreError as exc:  # a busy or broken file: say so and try again next round
@@ -6784,7 +6867,7 @@ class _Runner:
                                   f"The flow run's process exited with status code {code} before the run finished.")
 
     def _shutdown(self) -> None:
-        grace = float(os.environ.get("ORCHESTRATOR_SERVE_GRACE_SECONDS") or 30)
+        grace = _setting("ORCHESTRATOR_SERVE_GRACE_SECONDS")
         if self.children:
             self.logger.info(f"Waiting up to {grace:g} s for {len(self.children)} running flow run(s)")
         deadline = time.monotonic() + grace
@@ -6906,7 +6989,7 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 14. CLI ==============================================================================================
+# == 15. CLI ==============================================================================================
 
 
 def _iso(ts: Optional[float]) -> Optional[str]:

@@ -161,11 +161,37 @@ class TestModule:
                 assert (obj.__doc__ or "").strip(), name
 
     def test_toc_matches_banners(self):
+        import re
+
         source = (HERE / "orchestrator.py").read_text()
-        banners = [line for line in source.splitlines() if line.startswith("# == ")]
-        numbers = [int(b.split()[2].rstrip(".")) for b in banners]
-        assert numbers == sorted(numbers)
-        assert numbers[0] == 2 and 14 in numbers
+        banners = [re.match(r"# == (\d+)\. (.*?) =+$", line).groups() for line in source.splitlines()
+                   if line.startswith("# == ")]
+        toc = o.__doc__.split("Contents (numbered banners below")[1].split("\n", 1)[1]
+        entries = [re.match(r"\s+(\d+)\. (.+)$", line).groups() for line in toc.splitlines() if line.strip()]
+        assert entries[0] == ("1", "Module header")  # the docstring itself: no banner
+        assert entries[1:] == banners
+        assert [int(n) for n, _ in entries] == list(range(1, len(entries) + 1))
+
+    def test_sections_stay_under_a_thousand_lines(self):
+        lines = (HERE / "orchestrator.py").read_text().splitlines()
+        starts = [i for i, line in enumerate(lines) if line.startswith("# == ")] + [len(lines)]
+        sizes = {lines[a][5:40].rstrip(" ="): b - a for a, b in zip(starts, starts[1:])}
+        big = {name: n for name, n in sizes.items() if n > 1000}
+        assert set(big) <= {"5. Store", "15. CLI"}, big  # known: the next structural step splits these two
+
+    def test_every_setting_is_read_through_the_table_and_documented(self):
+        import re
+
+        source = (HERE / "orchestrator.py").read_text()
+        code = source.split('"""', 2)[2]  # past the module docstring
+        named = {n for n in re.findall(r"ORCHESTRATOR_[A-Z_]*[A-Z]", code) if "__RUNTIME" not in n}
+        named.add("ORCHESTRATOR__RUNTIME__")  # a prefix, read in runtime's lookups
+        assert named == set(o._SETTINGS)
+        assert not re.search(r"os\.environ(\.get)?[\[(]\"ORCHESTRATOR_(?!DB\")", code)  # read only via _setting
+        readme = (HERE / "README.md").read_text()
+        for name in o._SETTINGS:
+            assert f"| `{name}` |" in readme, name
+            assert name in o.__doc__, name
 
 
 # == 3. Errors =============================================================================================
@@ -978,7 +1004,7 @@ class TestFutures:
             o.ThreadPoolTaskRunner(max_workers=0)
 
 
-# == 10. Engine ============================================================================================
+# == 10. Task engine and 11. Flow engine ============================================================================================
 
 
 class TestEngine:
@@ -1547,7 +1573,7 @@ class TestEngine:
         assert list(f()) == [0, 1, 2]
 
 
-# == 10b. Parameters and validation =======================================================================
+# == 11b. Parameters and validation =======================================================================
 
 
 class TestParameters:
@@ -1646,7 +1672,7 @@ class TestParameters:
         assert f() == (1, (2, 3), 4, {"z": 5})
 
 
-# == 11. Public decorators =================================================================================
+# == 12. Public decorators =================================================================================
 
 
 class TestDecorators:
@@ -1836,7 +1862,7 @@ class TestDecorators:
         assert out.stdout == "" and "Flow run" in out.stderr and "printed" in out.stderr
 
 
-# == 14. CLI ===============================================================================================
+# == 15. CLI ===============================================================================================
 
 
 class TestCLI:
@@ -2234,7 +2260,7 @@ class TestTransactions:
         assert seen == ["STAGED"]
 
 
-# == 10b. Resilience: retries, timeouts, cancellation, crashes, durable retry ==============================
+# == 11c. Resilience: retries, timeouts, cancellation, crashes, durable retry ==============================
 
 
 FLOW_FILE = """
@@ -2753,7 +2779,135 @@ class TestSchedules:
             o.RRule("FREQ=SOMETIMES")
 
 
-# == 13. Deployments & serving ============================================================================
+class FixedClock:
+    """A clock that moves only when told: the store and the serve loop read "now" from it."""
+
+    def __init__(self, now):
+        self.now, self.mono = float(now), 1000.0
+
+    def time(self):
+        return self.now
+
+    def monotonic(self):
+        return self.mono
+
+    def advance(self, seconds):
+        self.now += seconds
+        self.mono += seconds
+
+
+@pytest.fixture
+def clock(db):
+    """A fixed clock behind the test's store (so deployments, slots and states take its time)."""
+    fixed = FixedClock(dt.datetime(2031, 3, 4, 12, 0, 0, 250_000, tzinfo=UTC).timestamp())
+    path = os.path.abspath(db)
+    o._STORES[path] = o._Store(path, clock=fixed)
+    return fixed
+
+
+def tick_for(runner, clock, seconds, step=0.1):
+    """The serve loop's schedule-and-mark-late rounds over ``seconds`` of the clock, starting no run."""
+    for _ in range(round(seconds / step)):
+        runner._tick(clock.time())
+        clock.advance(step)
+
+
+def slot_runs(db, name):
+    """(expected start, name the run was created with, current state name) of a deployment's runs."""
+    found = rows(db, "SELECT f.expected_start_time AS at, f.history, f.state_name FROM flow_runs f JOIN deployments d"
+                     " ON d.id = f.deployment_id WHERE d.name=? ORDER BY f.expected_start_time", (name,))
+    return [(r["at"], json.loads(r["history"])[0][1], r["state_name"]) for r in found]
+
+
+@flow
+def ticking():
+    return 1
+
+
+class TestScheduler:
+    """The serve loop's rules (which slots are due, catch-up, misfires, lateness, DST) on a fixed clock:
+    no processes, no sleeping. Real serve processes are tested under Deployments & serving."""
+
+    def runner(self, clock, *deployments):
+        runner = o._Runner(deployments, limit=0, clock=clock)  # limit 0: schedules, never starts a run
+        runner.ids = [d.apply() for d in deployments]
+        return runner
+
+    def test_each_slot_once_on_time_while_serving(self, db, clock):
+        runner = self.runner(clock, ticking.to_deployment("every", interval=1))
+        start = clock.time()
+        tick_for(runner, clock, 5)
+        tick_for(self.runner(clock, ticking.to_deployment("every", interval=1)), clock, 2)  # a second loop
+        runs = slot_runs(db, "every")
+        slots = [at for at, _, _ in runs]
+        assert slots == [start + 0.75 + i for i in range(7)]  # whole seconds, each once, none missed
+        assert {made for _, made, _ in runs} == {"Scheduled"}
+
+    def test_missed_slots_follow_the_catchup_policy(self, db, clock):
+        base = int(clock.time())  # the clock starts at base + 0.25; slots fall on whole seconds
+        deps = [ticking.to_deployment(name, interval=1, catchup=name) for name in ("latest", "all", "skip")]
+        tick_for(self.runner(clock, *deps), clock, 2.5)  # writes the slots up to base + 3
+        clock.advance(5)  # nothing serves for five seconds: back at base + 7.75
+        tick_for(self.runner(clock, *deps), clock, 2.5)
+
+        def made(name, how):
+            return [at - base for at, first, _ in slot_runs(db, name) if first == how]
+
+        # missed: after the last written slot and more than a second overdue on return (4, 5, 6); the
+        # slot at 7 is 0.75 s overdue, within _MISSED_AFTER, so it runs as on time
+        assert made("latest", "Late") == [6]  # the most recent missed slot, once
+        assert made("all", "Late") == [4, 5, 6]  # every missed slot, in order
+        assert made("skip", "Late") == []
+        for name in ("latest", "all", "skip"):  # slots due while serving are on time in every policy
+            assert made(name, "Scheduled") == [1, 2, 3, 7, 8, 9, 10]
+
+    def test_misfire_grace_and_max_catchup_bound_the_catch_up(self, db, clock):
+        graced = ticking.to_deployment("graced", interval=1, catchup="all", misfire_grace=3)
+        capped = ticking.to_deployment("capped", interval=1, catchup="all", max_catchup=2)
+        tick_for(self.runner(clock, graced, capped), clock, 1)
+        clock.advance(20)
+        back = clock.time()
+        tick_for(self.runner(clock, graced, capped), clock, 0.2)
+        late = {name: [at for at, made, _ in slot_runs(db, name) if made == "Late"] for name in ("graced", "capped")}
+        assert late["graced"] and all(at >= back - 3 for at in late["graced"])  # older than the grace: dropped
+        assert len(late["graced"]) == 2  # the two whole seconds in (back - 3, back - 1)
+        assert len(late["capped"]) == 2 and late["capped"][-1] > back - 2
+
+    def test_a_run_not_started_becomes_late(self, db, clock):
+        runner = self.runner(clock, ticking.to_deployment("waiting", interval=60))
+        clock.now = (clock.now // 60 + 1) * 60 - 0.3  # just before the next whole minute, a slot
+        tick_for(runner, clock, 0.5)
+        ((at, made, state),) = slot_runs(db, "waiting")
+        assert (made, state) == ("Scheduled", "Scheduled")
+        clock.now = at + o._LATE_AFTER - 0.5
+        runner._tick(clock.time())
+        assert slot_runs(db, "waiting")[0][2] == "Scheduled"  # not yet overdue long enough
+        clock.now = at + o._LATE_AFTER + 1  # nobody started it (limit 0)
+        runner._tick(clock.time())
+        assert slot_runs(db, "waiting")[0][2] == "Late"
+
+    def test_dst_slots_follow_vixie_cron(self, db, clock):
+        ny = "America/New_York"
+        skipped = ticking.to_deployment("skipped", schedules=[o.Cron("30 2 * * *", timezone=ny)])  # no 02:30
+        repeated = ticking.to_deployment("repeated", schedules=[o.Cron("30 1 * * *", timezone=ny)])  # two 01:30s
+        clock.now = dt.datetime(2031, 3, 9, 6, 50, tzinfo=UTC).timestamp()  # 01:50 EST, before the jump
+        runner = self.runner(clock, skipped, repeated)
+        for _ in range(30):  # one-minute rounds through the jump at 02:00 EST
+            runner._tick(clock.time())
+            clock.advance(60)
+        (spring,) = [at for at, _, _ in slot_runs(db, "skipped")]
+        assert dt.datetime.fromtimestamp(spring, UTC) == dt.datetime(2031, 3, 9, 7, 0, tzinfo=UTC)  # 03:00 EDT
+        clock.now = dt.datetime(2031, 11, 2, 5, 20, tzinfo=UTC).timestamp()  # 01:20 EDT, before the fall back
+        runner = self.runner(clock, skipped, repeated)
+        for _ in range(90):
+            runner._tick(clock.time())
+            clock.advance(60)
+        fall = [dt.datetime.fromtimestamp(at, UTC) for at, _, _ in slot_runs(db, "repeated")
+                if at > dt.datetime(2031, 11, 1, tzinfo=UTC).timestamp()]
+        assert fall == [dt.datetime(2031, 11, 2, 5, 30, tzinfo=UTC)]  # once, at the first 01:30
+
+
+# == 14. Deployments & serving ============================================================================
 
 SERVE_FILE = """
 import os, sys, time
@@ -2777,6 +2931,8 @@ if __name__ == "__main__":
     which = sys.argv[1]
     if which == "tick":
         serve(tick.to_deployment("every-second", interval=1))
+    elif which == "fast":
+        serve(tick.to_deployment("every-half-second", interval=0.5))
     elif which == "policies":
         serve(tick.to_deployment("latest", interval=1, catchup="latest"),
               tick.to_deployment("all", interval=1, catchup="all"),
@@ -2872,15 +3028,16 @@ class TestServing:
 
     def test_two_serves_run_every_slot_exactly_once(self, db, serve_file):
         path, env, start = serve_file
-        a, b = start("tick"), start("tick")
-        time.sleep(10)
+        a, b = start("fast"), start("fast")
+        assert wait_until(lambda: os.path.exists(db) and len(rows(
+            db, "SELECT 1 FROM flow_runs WHERE state_type='COMPLETED'")) >= 9, 30)
         codes = [stop(a), stop(b)]
         assert [c for c, _ in codes] == [0, 0], codes
         runs = rows(db, "SELECT expected_start_time, state_type, start_time FROM flow_runs WHERE deployment_id"
                         " IS NOT NULL ORDER BY expected_start_time")
         slots = [r["expected_start_time"] for r in runs]
         assert len(slots) == len(set(slots)) >= 8  # once each
-        assert all(b - a == pytest.approx(1.0) for a, b in zip(slots, slots[1:]))  # no slot missed
+        assert all(b - a == pytest.approx(0.5) for a, b in zip(slots, slots[1:]))  # no slot missed
         done = [r for r in runs if r["state_type"] == "COMPLETED"]
         assert len(done) >= len(runs) - 1  # the last slot may have been cut by the stop
         assert max(r["start_time"] - r["expected_start_time"] for r in done) < 1.0  # on time
@@ -2907,36 +3064,22 @@ class TestServing:
                                            " expected_start_time > ?", (killed_at,)), 20)
         assert stop(b)[0] == 0
 
-    def test_missed_slots_follow_the_policy(self, db, serve_file):
-        path, env, start = serve_file
-        first = start("policies")
-        time.sleep(2.5)
-        assert stop(first)[0] == 0
-        stopped = time.time()
-        time.sleep(5)
-        restarted = time.time()
-        second = start("policies")
-        time.sleep(2.5)
-        assert stop(second)[0] == 0
-
-        def caught_up(name):  # runs the restarted serve made for missed slots: created Late
-            made = rows(db, "SELECT f.expected_start_time, f.history FROM flow_runs f JOIN deployments d ON d.id ="
-                            " f.deployment_id WHERE d.name=? AND f.created > ?", (name, restarted))
-            return sorted(r["expected_start_time"] for r in made if json.loads(r["history"])[0][1] == "Late")
-
-        latest, every, skipped = caught_up("latest"), caught_up("all"), caught_up("skip")
-        assert len(latest) == 1 and stopped < latest[0] < restarted + 2  # the most recent missed slot, once
-        assert len(every) >= 4 and all(b - a == pytest.approx(1.0) for a, b in zip(every, every[1:]))
-        assert every[-1] == latest[0] and skipped == []  # all: every missed slot in order; skip: none
-
     def test_concurrency_limits(self, db, serve_file):
         path, env, start = serve_file
         proc = start("limited", SLOW_SECONDS="1.2")
-        time.sleep(4.5)
+
+        def runs_of(name):
+            return rows(db, "SELECT f.state_name, f.start_time, f.end_time, f.history FROM flow_runs f JOIN"
+                            " deployments d ON d.id = f.deployment_id WHERE d.name=?", (name,))
+
+        def seen_enough():
+            finished = [sum(1 for r in runs_of(n) if r["end_time"] and r["start_time"]) for n in ("enqueue", "cancel-new")]
+            return min(finished) >= 2 and any(r["state_name"] == "Cancelled" for r in runs_of("cancel-new"))
+
+        assert wait_until(lambda: os.path.exists(db) and seen_enough(), 15)
         assert stop(proc)[0] == 0
         for name in ("enqueue", "cancel-new"):
-            runs = rows(db, "SELECT f.state_name, f.start_time, f.end_time, f.history FROM flow_runs f JOIN"
-                            " deployments d ON d.id = f.deployment_id WHERE d.name=?", (name,))
+            runs = runs_of(name)
             spans = sorted((r["start_time"], r["end_time"]) for r in runs if r["start_time"] and r["end_time"])
             assert all(b[0] >= a[1] - 0.05 for a, b in zip(spans, spans[1:])), spans  # never two at once
             assert len(spans) >= 2
@@ -3063,12 +3206,19 @@ class TestServing:
         (tmp_path / "in" / "a.txt").write_text("hello")
         proc = subprocess.Popen([PY, str(HERE / "examples" / example), "--fast"], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
+        query = "SELECT f.state_type, d.name FROM flow_runs f JOIN deployments d ON d.id = f.deployment_id"
+
+        def enough():
+            done = {r["name"] for r in rows(db, query) if r["state_type"] == "COMPLETED"}
+            counts = sum(r["state_type"] == "COMPLETED" for r in rows(db, query))
+            return counts >= 2 and (example != "several.py" or done >= {"nightly-report", "health-check"})
+
         try:
-            time.sleep(seconds)
+            wait_until(lambda: os.path.exists(db) and enough(), timeout=seconds * 3)
         finally:
             code, err = stop(proc)
         assert code == 0, err[-2000:]
-        runs = rows(db, "SELECT f.state_type, d.name FROM flow_runs f JOIN deployments d ON d.id = f.deployment_id")
+        runs = rows(db, query)
         assert sum(r["state_type"] == "COMPLETED" for r in runs) >= 2, err[-2000:]
         if example == "several.py":
             assert {r["name"] for r in runs if r["state_type"] == "COMPLETED"} >= {"nightly-report", "health-check"}
@@ -3076,7 +3226,7 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 14b. The command line: every command ==================================================================
+# == 15b. The command line: every command ==================================================================
 
 
 @pytest.fixture
@@ -3368,7 +3518,7 @@ class TestCLICommands:
         assert "\033[" not in cli(db, "status").stdout
 
 
-# == 12. Coordination: concurrency and rate limits, pause and resume ======================================
+# == 13. Coordination: concurrency and rate limits, pause and resume ======================================
 
 
 def max_overlap(spans):
