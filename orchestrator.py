@@ -848,7 +848,25 @@ def _json(value: Any) -> str:
     try:
         return _ENCODER.encode(value)
     except (TypeError, ValueError):  # a dict keyed by tuples, a value that holds itself
-        return _ENCODER.encode(_encodable(value))
+        try:
+            return _ENCODER.encode(_encodable(value))
+        except Exception as exc:  # noqa: BLE001 - e.g. an int past Python's digit limit
+            return _unrecordable(exc)
+    except Exception as exc:  # noqa: BLE001 - a __repr__ that raises, a list nested past the recursion limit
+        return _unrecordable(exc)
+
+
+def _unrecordable(exc: BaseException) -> str:
+    """The JSON placeholder for a value that cannot be recorded: it says why, and nothing else is lost.
+
+    >>> _unrecordable(ValueError("too big"))
+    '{"__unrecorded__": "ValueError: too big"}'
+    """
+    try:
+        why = f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001
+        why = type(exc).__name__
+    return _ENCODER.encode({"__unrecorded__": why[:500]})
 
 
 def _encodable(value: Any, for_hash: bool = False, outer: tuple = ()) -> Any:
@@ -2158,13 +2176,8 @@ def _hash(*parts: Any, strict: bool = False) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         try:
-            try:
-                data = _HASH_ENCODER.encode(part).encode()
-            except TypeError:  # a dict keyed by tuples, say, which JSON does not take as it stands
-                data = _HASH_ENCODER.encode(_encodable(part, for_hash=True)).encode()
-        except ValueError:  # a value that holds itself: pickle copes with that
-            data = _pickle_digest(part).encode()
-        except _Unserializable as exc:
+            data = _hash_bytes(part)
+        except (_Unserializable, RecursionError) as exc:  # RecursionError: nested deeper than Python goes
             if strict:
                 raise ValueError(f"the inputs hold a value that cannot be serialized for a cache key ({exc}); "
                                  f"leave it out with INPUTS - 'name', or give the task a cache_key_fn") from None
@@ -2172,6 +2185,20 @@ def _hash(*parts: Any, strict: bool = False) -> str:
         h.update(data)
         h.update(b"\x00")
     return h.hexdigest()
+
+
+def _hash_bytes(part: Any) -> bytes:
+    """What stands for one part in :func:`_hash`: its JSON, else its pickle's digest."""
+    try:
+        return _HASH_ENCODER.encode(part).encode()
+    except TypeError:  # a dict keyed by tuples, say, which JSON does not take as it stands
+        pass
+    except ValueError:  # a value that holds itself, an int past the digit limit: pickle copes
+        return _pickle_digest(part).encode()
+    try:
+        return _HASH_ENCODER.encode(_encodable(part, for_hash=True)).encode()
+    except ValueError:
+        return _pickle_digest(part).encode()
 
 
 def _inputs_key(run: "TaskRun", resolved: dict) -> str:
@@ -4521,7 +4548,10 @@ def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable], keep_remo
     try:
         return _resolve_with(_Inputs_(keep_remote), parameters, wait_for)
     except RecursionError:  # an argument that holds itself
-        return _resolve_with(_CycleSafeInputs(keep_remote), parameters, wait_for)
+        try:
+            return _resolve_with(_CycleSafeInputs(keep_remote), parameters, wait_for)
+        except RecursionError:  # nested deeper than Python recurses: no future can be found in it
+            return dict(parameters), {}, None
 
 
 def _resolve_with(resolver: _Inputs_, parameters: dict, wait_for: Optional[Iterable]) -> tuple:
