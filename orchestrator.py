@@ -1009,8 +1009,9 @@ _FLOW_RUNS = _Table("flow_runs", (
     _col("tags", read="set(json.loads(v or '[]'))", write="_json_list(run.tags)"),
     *_STATE_COLUMNS, _col("expected_start_time"), _col("start_time", True), _col("end_time", True),
     _Column("total_run_time", "_total_run_time(run)", True), _col("entrypoint"),
-    _Column("hostname", "None if run.state.type is _SCHEDULED else _hostname()", True),
-    _Column("pid", "None if run.state.type is _SCHEDULED else os.getpid()", True),
+    # a run the engine writes carries its process; a Scheduled row made for a deployment gets one when claimed
+    _Column("hostname", "_hostname() if run.stored or run.state.type is not _SCHEDULED else None", True),
+    _Column("pid", "os.getpid() if run.stored or run.state.type is not _SCHEDULED else None", True),
     _col("created"), _Column("parameters_blob", "run.parameters_blob"), _Column("process_id", "run.process_id", True),
     *_RESULT_COLUMNS, _col("idempotency_key"),
 ))
