@@ -59,17 +59,18 @@ Contents (numbered banners below; a test holds this list to them):
     2. Settings
     3. Errors
     4. States
-    5. Store
-    6. Results & caching
-    7. Time
-    8. Context & logging
-    9. Futures & task runners
-    10. Task engine
-    11. Flow engine
-    12. Public decorators
-    13. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
-    14. Deployments & serving
-    15. CLI
+    5. Store: schema, encoding, runs and coordination
+    6. Store: schedules, processes and the connection
+    7. Results & caching
+    8. Time
+    9. Context & logging
+    10. Futures & task runners
+    11. Task engine
+    12. Flow engine
+    13. Public decorators
+    14. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
+    15. Deployments & serving
+    16. CLI
 """
 
 from __future__ import annotations
@@ -685,9 +686,9 @@ def _aggregate_state(states: list) -> State:
     return Failed(message=f"{len(bad)}/{n} states failed.", data=states)
 
 
-# == 5. Store =============================================================================================
+# == 5. Store: schema, encoding, runs and coordination ====================================================
 #
-# The only place with SQL. Readers use one connection per thread; writes go through one connection per
+# Sections 5 and 6 are the only place with SQL. Readers use one connection per thread; writes go through one connection per
 # process under a lock, so threads of one process queue on a Python lock and never meet SQLite's busy
 # handler (processes still do, with a long timeout). Every write is one BEGIN IMMEDIATE transaction.
 # Writes that may be late (a task's start record, log lines) wait in a buffer that the next committed
@@ -1428,6 +1429,8 @@ class _Coordination:
         self._write_fn(resume)
 
 
+# == 6. Store: schedules, processes and the connection ====================================================
+
 class _Scheduling:
     """Part of :class:`_Store` (its SQL lives here): Deployments, the scheduled runs of their slots, claims, and runs that serve finishes."""
 
@@ -2049,7 +2052,7 @@ def _process_dead(process: dict, stale_before: float) -> bool:
     return process["heartbeat"] < stale_before
 
 
-# == 6. Results & caching =================================================================================
+# == 7. Results & caching =================================================================================
 
 
 _INLINE_LIMIT = 64 * 1024  # results up to this size live in the database row; larger ones in files
@@ -2560,7 +2563,7 @@ def _fallback_logger() -> logging.LoggerAdapter:
     return ctx.logger if ctx is not None else logging.LoggerAdapter(logging.getLogger("orchestrator"), {})
 
 
-# == 7. Time ==============================================================================================
+# == 8. Time ==============================================================================================
 #
 # Pure functions of time: the cron parser, the schedule kinds, durations. Nothing here reads the clock
 # except through a ``start``/``now`` argument's default, and the clock object the rest of the module reads.
@@ -3009,7 +3012,7 @@ def _utc(ts: Optional[float]) -> Optional[_dt.datetime]:
     return None if ts is None else _dt.datetime.fromtimestamp(ts, _dt.timezone.utc)
 
 
-# == 8. Context & logging =================================================================================
+# == 9. Context & logging =================================================================================
 
 
 class _RunRecord:
@@ -3420,7 +3423,7 @@ def _patch_print() -> None:
         _PRINT_PATCHED = True
 
 
-# == 9. Futures & task runners ============================================================================
+# == 10. Futures & task runners ===========================================================================
 
 
 def _acquire_interruptibly(lock: threading.Lock) -> None:
@@ -4319,7 +4322,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self.client = self._cluster = None
 
 
-# == 10. Task engine ======================================================================================
+# == 11. Task engine ======================================================================================
 
 _RESERVED = ("return_state", "wait_for")
 _BANNED_NAME_CHARS = ("/", "%", "&", ">", "<")
@@ -5150,7 +5153,7 @@ def _map_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> Prefe
     return futures
 
 
-# == 11. Flow engine ======================================================================================
+# == 12. Flow engine ======================================================================================
 #
 # A flow run: parameters, the run record, subflows, cancellation, timeouts, retries of the whole flow,
 # parameter validation, and the durable retry and cancellation that the CLI drives.
@@ -5749,7 +5752,7 @@ def cancel_flow_run(flow_run_id: str) -> str:
     return store.request_cancel(row["id"])
 
 
-# == 12. Public decorators ================================================================================
+# == 13. Public decorators ================================================================================
 
 _UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "NotSet", "__bool__": lambda self: False})()
 NotSet = _UNSET
@@ -6338,7 +6341,7 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     return lambda fn: Flow(fn, **options)
 
 
-# == 13. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
+# == 14. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
 #
 # What flows share through the database: variables, artifacts, global concurrency and rate limits (held
 # across processes, released when their holder dies), and pausing a run until someone resumes it.
@@ -6589,7 +6592,7 @@ def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
     store.resume_run(row["id"], text)
 
 
-# == 14. Deployments & serving ============================================================================
+# == 15. Deployments & serving ============================================================================
 #
 # A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
 # slot as a Scheduled flow run (unique per deployment, schedule and slot, so any number of serve processes
@@ -7020,7 +7023,7 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 15. CLI ==============================================================================================
+# == 16. CLI ==============================================================================================
 
 
 def _iso(ts: Optional[float]) -> Optional[str]:
