@@ -812,6 +812,12 @@ _MIGRATIONS = [
     ALTER TABLE flow_runs ADD COLUMN run_input TEXT;
     CREATE INDEX concurrency_slots_process ON concurrency_slots(process_id);
     """,
+    # 7: what history shows of a result, written with it (reading history never unpickles); result_path
+    #    names a file in the database's results/ folder (older rows hold an absolute path: its last part counts)
+    """
+    ALTER TABLE flow_runs ADD COLUMN result_preview TEXT;
+    ALTER TABLE task_runs ADD COLUMN result_preview TEXT;
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -1000,6 +1006,7 @@ _RESULT_COLUMNS = (
     _Column("result_serializer", "run.result_serializer", True),
     _Column("result_path", "run.result_path", True),
     _Column("result_note", "run.result_note", True),
+    _col("result_preview", True),
 )
 
 # flow_runs: every column but run_input (written only by resume_run)
@@ -1085,11 +1092,11 @@ class _RunRecords:
         return self._query("SELECT * FROM logs WHERE flow_run_id=? ORDER BY id", (flow_run_id,))
 
     def read_cache(self, key: str) -> Optional[tuple]:
-        """(expiration, task run id, result, serializer, path) behind a cache key, or None."""
+        """(expiration, task run id, result, serializer, file name, preview) behind a cache key, or None."""
         try:
             return self._reader().execute(
-                "SELECT c.expiration, c.task_run_id, r.result, r.result_serializer, r.result_path"
-                " FROM cache c JOIN task_runs r ON r.id = c.task_run_id WHERE c.key=?", (key,)).fetchone()
+                "SELECT c.expiration, c.task_run_id, r.result, r.result_serializer, r.result_path,"
+                " r.result_preview FROM cache c JOIN task_runs r ON r.id = c.task_run_id WHERE c.key=?", (key,)).fetchone()
         except apsw.Error as exc:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
 
@@ -1110,7 +1117,7 @@ class _RunRecords:
         return row and tuple(row.values())
 
     def task_result(self, task_run_id: str) -> Optional[dict]:
-        return self._query_one("SELECT result, result_serializer, result_path FROM task_runs WHERE id=?",
+        return self._query_one("SELECT result, result_serializer, result_path, result_preview FROM task_runs WHERE id=?",
                                (task_run_id,))
 
     def flow_result(self, flow_run_id: str) -> Optional[dict]:
@@ -1205,12 +1212,26 @@ class _RunRecords:
                     out[key] += conn.changes()
 
         self._write_fn(delete)
-        for path in paths:
+        for path in self._unreferenced_result_files(paths):
             with contextlib.suppress(OSError):
                 out["bytes"] += os.path.getsize(path)
                 os.remove(path)
                 out["result_files"] += 1
         return out
+
+    def _unreferenced_result_files(self, names: list) -> list:
+        """The files of the results folder that ``names`` name and no remaining run still uses (a cached
+        or reused result shares its file). Nothing outside the folder is ever named."""
+        files = {path: name for name in names if (path := _result_file(self.results_dir, name))}
+        kept: set = set()
+        names = sorted(set(names))
+        for start in range(0, len(names), 500):
+            chunk = names[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in ("task_runs", "flow_runs"):
+                kept.update(_result_file(self.results_dir, r["result_path"]) for r in self._query(
+                    f"SELECT result_path FROM {table} WHERE result_path IN ({marks})", tuple(chunk)))
+        return [path for path in files if path not in kept and os.path.isfile(path)]
 
     def prunable(self, before: float, states: tuple = ()) -> list:
         where = "id < ? AND state_type IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
@@ -1763,6 +1784,9 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         self._migrate()
         if readonly:
             return
+        with contextlib.suppress(OSError):  # a results folder an older version made with the umask's mode
+            if os.stat(self.results_dir).st_mode & 0o077:
+                os.chmod(self.results_dir, 0o700)
         _at_exit(self.flush)
         with contextlib.suppress(StoreError):  # best effort: a busy file must not stop a reader
             self.detect_crashes()  # the next process to open the database finds the runs of dead ones
@@ -1775,10 +1799,16 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
                 conn = apsw.Connection(self.path, flags=apsw.SQLITE_OPEN_READONLY)
             else:
                 os.makedirs(folder, exist_ok=True)
+                if not os.path.exists(self.path):
+                    self._create_file()
                 conn = apsw.Connection(self.path)
         except (OSError, apsw.Error) as exc:
             raise StoreError(f"cannot create the state database at {self.path}: "
                              f"{getattr(exc, 'strerror', None) or exc}") from exc
+        if os.path.getsize(self.path) == 0:  # never one we made (see _create_file): a touched or truncated file
+            conn.close()
+            raise StoreError(f"{self.path} is an empty file, not a state database (remove it to start a new one, "
+                             f"or give the right --db)")
         conn.setbusytimeout(_BUSY_TIMEOUT_MS)
         try:
             conn.execute("PRAGMA foreign_keys=ON")
@@ -1792,6 +1822,22 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         except apsw.Error as exc:
             raise StoreError(f"cannot open the state database at {self.path}: {exc}") from exc
         return conn
+
+    def _create_file(self) -> None:
+        """Make a new database file, readable by its owner only (SQLite gives its -wal and -shm files the
+        same mode), whole before it appears: written beside and linked into place, so no process ever
+        opens an empty file at the path and an empty file there is never taken for a new database."""
+        spare = f"{self.path}.{os.getpid()}-{threading.get_ident()}.new"
+        os.close(os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        try:
+            conn = apsw.Connection(spare)
+            conn.execute("PRAGMA user_version=0")  # writes the header: the file is a database now
+            conn.close()
+            with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+                os.link(spare, self.path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(spare)
 
     @staticmethod
     def _wal(conn: apsw.Connection) -> None:
@@ -2068,24 +2114,24 @@ class _SpillWriter:
         self.buffer: Optional[bytearray] = bytearray()
         self.file: Any = None
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: Any) -> int:
+        if self.file is None and len(self.buffer) + len(data) > _INLINE_LIMIT:  # spill before copying ``data``
+            _results_folder(os.path.dirname(self.path))
+            self.file = open(os.open(self.path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+            self.file.write(self.buffer)
+            self.buffer = None
         if self.file is not None:
             return self.file.write(data)
         self.buffer += data
-        if len(self.buffer) > _INLINE_LIMIT:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            self.file = open(self.path + ".tmp", "wb")
-            self.file.write(self.buffer)
-            self.buffer = None
         return len(data)
 
     def close(self) -> tuple:
-        """(inline bytes, None) or (None, file path)."""
+        """(inline bytes, None) or (None, the file's name in the results folder)."""
         if self.file is None:
             return bytes(self.buffer), None
         self.file.close()
         os.replace(self.path + ".tmp", self.path)
-        return None, self.path
+        return None, os.path.basename(self.path)
 
     def discard(self) -> None:
         if self.file is not None:
@@ -2095,16 +2141,18 @@ class _SpillWriter:
 
 
 def _persist(value: Any, serializer: str, results_dir: str, name: str) -> tuple:
-    """(blob, serializer, path, note): the serialized value inline or in a file, or why it was not kept.
+    """(blob, serializer, file name, note, preview): the serialized value inline or in a file of the results
+    folder, or why it was not kept; and the preview history shows of it.
 
     >>> _persist(5, "pickle", "/nonexistent", "x")[1:]
-    ('pickle', None, None)
+    ('pickle', None, None, '5')
     >>> _persist(object, "json", "/nonexistent", "x")[3]
     'not persisted: TypeError: Object of type type is not JSON serializable'
     """
     if value is None or value.__class__ in (int, float, bool, str) and (
             value.__class__ is not str or len(value) < _INLINE_LIMIT // 4):
-        return (pickle.dumps(value, 5) if serializer == "pickle" else json.dumps(value).encode()), serializer, None, None
+        blob = pickle.dumps(value, 5) if serializer == "pickle" else json.dumps(value).encode()
+        return blob, serializer, None, None, _preview(value)
     writer = _SpillWriter(os.path.join(results_dir, f"{name}.{serializer}"))
     try:
         if serializer == "json":
@@ -2114,16 +2162,68 @@ def _persist(value: Any, serializer: str, results_dir: str, name: str) -> tuple:
         blob, path = writer.close()
     except Exception as exc:
         writer.discard()
-        return None, None, None, f"not persisted: {type(exc).__name__}: {exc}"
-    return blob, serializer, path, None
+        return None, None, None, f"not persisted: {type(exc).__name__}: {exc}", None
+    return blob, serializer, path, None, _preview(value)
 
 
-def _load(blob: Optional[bytes], serializer: Optional[str], path: Optional[str]) -> Any:
-    """A persisted value back from its row columns."""
-    if path is not None:
+def _results_folder(path: str) -> None:
+    """Make the results folder, readable by its owner only (result files are 600, as the database is)."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+
+
+def _result_file(results_dir: str, name: Optional[str]) -> Optional[str]:
+    """The path of a result file a row names: always inside the database's own results folder.
+
+    A row holds the file's name; older versions wrote an absolute path, and only its last part counts. So a
+    moved or copied database reads its own results, and a crafted row cannot reach a file outside the folder.
+
+    >>> _result_file("/db/results", "/elsewhere/results/r1.pickle"), _result_file("/db/results", "../../etc")
+    ('/db/results/r1.pickle', '/db/results/etc')
+    >>> _result_file("/db/results", "..") is None
+    True
+    """
+    base = os.path.basename(name or "")
+    return None if base in ("", ".", "..") else os.path.join(results_dir, base)
+
+
+def _load(blob: Optional[bytes], serializer: Optional[str], name: Optional[str], results_dir: str) -> Any:
+    """A persisted value back from its row columns (only a run's own code path calls this: history never
+    unpickles)."""
+    if name is not None:
+        path = _result_file(results_dir, name)
+        if path is None:
+            raise MissingResult(f"the recorded result file name {name!r} is not a file name")
         with open(path, "rb") as fh:
             return json.load(fh) if serializer == "json" else pickle.load(fh)
     return json.loads(blob) if serializer == "json" else pickle.loads(blob)
+
+
+_PREVIEW_LENGTH = 200
+
+
+def _preview(value: Any) -> str:
+    """The text history shows of a result: a repr bounded in depth, items and length.
+
+    >>> _preview(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, ...]'
+    """
+    global _PREVIEW_REPR
+    if _PREVIEW_REPR is None:
+        import reprlib
+
+        _PREVIEW_REPR = reprlib.Repr()
+        for attr, n in (("maxlevel", 4), ("maxdict", 20), ("maxlist", 20), ("maxtuple", 20), ("maxset", 20),
+                        ("maxfrozenset", 20), ("maxdeque", 20), ("maxarray", 20), ("maxlong", 80),
+                        ("maxstring", _PREVIEW_LENGTH), ("maxother", _PREVIEW_LENGTH)):
+            setattr(_PREVIEW_REPR, attr, n)
+    try:
+        text = _PREVIEW_REPR.repr(value)
+    except Exception as exc:  # noqa: BLE001 - a __repr__ that raises
+        text = f"<{type(value).__qualname__}: its repr raised {type(exc).__name__}>"
+    return text if len(text) <= _PREVIEW_LENGTH else text[:_PREVIEW_LENGTH - 3] + "..."
+
+
+_PREVIEW_REPR: Any = None
 
 
 class _Unserializable(Exception):
@@ -3020,11 +3120,9 @@ class _RunRecord:
 
     __slots__ = ()
 
-    def result_columns(self) -> tuple:
-        return self.result_blob, self.result_serializer, self.result_path, self.result_note
-
     def keep_result(self, persisted: tuple) -> None:
-        self.result_blob, self.result_serializer, self.result_path, self.result_note = persisted
+        """Take (blob, serializer, file name, note, preview), as :func:`_persist` returns them."""
+        self.result_blob, self.result_serializer, self.result_path, self.result_note, self.result_preview = persisted
 
 
 class FlowRun(_RunRecord):
@@ -3873,7 +3971,7 @@ def _recorded_outcome(info: dict) -> Optional[tuple]:
         return None
     state_type, _, blob, serializer, result_path = row
     if state_type == "COMPLETED" and (blob is not None or result_path):
-        return _load(blob, serializer, result_path), None, [], False, 0.0
+        return _load(blob, serializer, result_path, store.results_dir), None, [], False, 0.0
     return None, MissingResult(f"Task run {info['id']} already finished ({state_type}) and its result was not "
                                f"persisted; Dask lost the value with a worker"), [], False, 0.0
 
@@ -4901,12 +4999,13 @@ class _TaskEngine:
             return None
         stored = self.store.task_result(record["id"])
         try:
-            value = _load(stored["result"], stored["result_serializer"], stored["result_path"])
+            value = _load(stored["result"], stored["result_serializer"], stored["result_path"], self.store.results_dir)
         except Exception as exc:
             self.logger.warning(f"The result recorded by task run {record['id']} could not be read ({exc}); "
                                 f"running the task again")
             return None
-        self.run.keep_result((stored["result"], stored["result_serializer"], stored["result_path"], None))
+        self.run.keep_result((stored["result"], stored["result_serializer"], stored["result_path"], None,
+                              stored["result_preview"]))
         return Completed(name="Cached", message=f"Result reused from task run {record['id']} (an earlier attempt).",
                          data=value)
 
@@ -4927,13 +5026,13 @@ class _TaskEngine:
         record = self.store.read_cache(key)
         if record is None or (record[0] is not None and record[0] < self.store.clock.time()):
             return None
-        _, _, blob, serializer, path = record
+        _, _, blob, serializer, path, preview = record
         try:
-            value = _load(blob, serializer, path)
+            value = _load(blob, serializer, path, self.store.results_dir)
         except Exception as exc:
             self.logger.warning(f"Cache record {key!r} could not be read ({exc}); running the task")
             return None
-        self.run.keep_result((blob, serializer, path, None))
+        self.run.keep_result((blob, serializer, path, None, preview))
         return Completed(name="Cached", data=value)
 
     def _keep(self, state: State) -> State:
@@ -5203,7 +5302,7 @@ class _FlowEngine:
         """Continue a recorded run (``retry``, a serve child): same id and name, its history, the next
         attempt number; the flow's current version and the parameters given."""
         fresh = self.run
-        run = self.run = _flow_run_record(row, load_result=False)
+        run = self.run = _flow_run_record(row)
         run.flow_version, run.parameters, run.stored = fresh.flow_version, fresh.parameters, True
         run.expected_start_time = run.expected_start_time or fresh.expected_start_time
 
@@ -5266,7 +5365,7 @@ class _FlowEngine:
         if not stored or stored["state_type"] != "COMPLETED" or not stored["result_serializer"]:
             return None
         try:
-            value = _load(stored["result"], stored["result_serializer"], stored["result_path"])
+            value = _load(stored["result"], stored["result_serializer"], stored["result_path"], self.store.results_dir)
         except Exception:
             return None
         holder.child_flow_run_id = record["child_flow_run_id"]
@@ -6954,13 +7053,14 @@ async def aserve(*deployments: Deployment, limit: Optional[int] = None, **kwargs
     await asyncio.get_running_loop().run_in_executor(None, runner.run)
 
 
-def _flow_run_record(row: dict, load_result: bool = True) -> FlowRun:
-    """A FlowRun object read back from the database, with its state (and result, when persisted)."""
+def _flow_run_record(row: dict, results_dir: Optional[str] = None) -> FlowRun:
+    """A FlowRun object read back from the database, with its state (and result, when persisted and
+    ``results_dir`` is given: the caller's own run)."""
     run = _FLOW_RUNS.load(FlowRun(row["id"], row["name"], row["flow_name"], State(
         StateType(row["state_type"]), row["state_name"], row["state_message"], _NO_DATA, row["state_timestamp"])), row)
-    if load_result and row["state_type"] == "COMPLETED" and row.get("result_serializer"):
+    if results_dir is not None and row["state_type"] == "COMPLETED" and row.get("result_serializer"):
         with contextlib.suppress(Exception):
-            run.state.data = _load(row["result"], row["result_serializer"], row["result_path"])
+            run.state.data = _load(row["result"], row["result_serializer"], row["result_path"], results_dir)
     run.state.state_details.flow_run_id = row["id"]
     return run
 
@@ -6995,7 +7095,7 @@ def run_deployment(name: str, parameters: Optional[dict] = None, scheduled_time:
             run_id = row["id"]
         if row["state_type"] in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED") or (
                 deadline is not None and time.monotonic() >= deadline):
-            return _flow_run_record(row)
+            return _flow_run_record(row, store.results_dir)
         time.sleep(poll_interval)
 
 
@@ -7406,15 +7506,18 @@ def _timeline(run: dict, tasks: list, width: int = 40) -> list:
 
 
 def _result_preview(row: dict) -> Optional[str]:
+    """What history shows of a run's result: the preview written with it. Nothing read from the database is
+    unpickled here: a crafted file cannot run code on ``show``."""
     if row.get("result_note"):
         return row["result_note"]
     if not row.get("result_serializer"):
         return None
-    try:
-        text = repr(_load(row["result"], row["result_serializer"], row["result_path"]))
-    except Exception as exc:
-        return f"(could not be read: {type(exc).__name__}: {exc})"
-    return text if len(text) <= 200 else text[:197] + "..."
+    if row.get("result_preview") is not None:
+        return row["result_preview"]
+    if row["result_serializer"] == "json" and row.get("result") is not None:  # JSON is safe to read
+        with contextlib.suppress(ValueError):
+            return _preview(json.loads(row["result"]))
+    return "(persisted before previews were recorded; not shown)"
 
 
 def _run_commands(cli: Any, click: Any) -> None:

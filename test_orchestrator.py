@@ -1153,11 +1153,102 @@ class TestResultsAndCaching:
         state = f()
         (tr,) = rows(db, "SELECT result, result_path FROM task_runs WHERE id=?", (state.state_details.task_run_id,))
         assert tr["result"] is None
-        assert tr["result_path"].startswith(os.path.join(os.path.dirname(db), "results"))
-        assert os.path.getsize(tr["result_path"]) > 300_000
-        assert not any(p.endswith(".tmp") for p in os.listdir(os.path.dirname(tr["result_path"])))
+        assert os.sep not in tr["result_path"]  # a name in the database's own results folder
+        folder = os.path.join(os.path.dirname(db), "results")
+        assert os.path.getsize(os.path.join(folder, tr["result_path"])) > 300_000
+        assert not any(p.endswith(".tmp") for p in os.listdir(folder))
         again = f()  # a cache hit reads the file back
         assert again.name == "Cached" and again.result() == big
+
+    def test_result_files_stay_in_their_folder_private_and_history_never_unpickles(self, db, tmp_path):
+        import shutil
+        import stat
+
+        out = run_py("""
+            import os
+            os.umask(0)  # the modes below hold whatever the umask
+            from orchestrator import flow, task
+
+            @task(cache_key_fn=lambda c, p: "big")
+            def make():
+                return b"x" * 300_000
+
+            @flow(flow_run_name="big-run")
+            def f():
+                return make()
+
+            f()
+        """, db)
+        assert out.returncode == 0, out.stderr
+        state_dir = os.path.dirname(db)
+        folder = os.path.join(state_dir, "results")
+        names = os.listdir(folder)
+        assert len(names) == 2  # the task's value and the flow's
+        mode = lambda p: stat.S_IMODE(os.stat(p).st_mode)  # noqa: E731
+        assert mode(folder) == 0o700 and {mode(os.path.join(folder, n)) for n in names} == {0o600}
+        assert mode(db) == 0o600 and mode(db + "-wal") == 0o600
+
+        # a copy of the database, moved away from the original: it reads and deletes only its own files
+        copy_dir = tmp_path / "moved"
+        shutil.copytree(state_dir, copy_dir)
+        copy = str(copy_dir / "orchestrator.db")
+        victim = tmp_path / "victim.txt"
+        victim.write_text("keep me")
+        shutil.rmtree(folder)  # the original's files are gone: the copy must not need them
+        again = run_py("""
+            from orchestrator import flow, task
+
+            @task(cache_key_fn=lambda c, p: "big")
+            def make():
+                raise AssertionError("the cached value should have been read from the moved results")
+
+            @flow
+            def f():
+                return len(make())
+
+            print(f())
+        """, copy)
+        assert again.returncode == 0 and again.stdout.strip() == "300000", again.stderr[-2000:]
+        os.makedirs(folder)  # the original gets its folder back, with one file only the copy should not touch
+        (Path(folder) / names[0]).write_text("the original's")
+
+        # crafted rows: a path out of the folder, and a pickle that would run code when loaded
+        import apsw
+        import pickle
+
+        class Boom:
+            def __reduce__(self):
+                return (open, (str(tmp_path / "pwned"), "w"))
+
+        conn = apsw.Connection(copy)
+        conn.execute("UPDATE task_runs SET result_path=?", (str(copy_dir / "results" / ".." / ".." / "victim.txt"),))
+        conn.execute("UPDATE flow_runs SET result=?, result_path=NULL, result_preview=NULL, result_serializer='pickle'",
+                     (pickle.dumps(Boom()),))
+        conn.close()
+        for args in (("show", "big-run"), ("show", "big-run", "--json"), ("runs", "--json")):
+            shown = cli(copy, *args)
+            assert shown.returncode == 0, (args, shown.stderr)
+        assert "not shown" in cli(copy, "show", "big-run").stdout
+        assert not (tmp_path / "pwned").exists()  # reading history never unpickles
+        deleted = cli(copy, "delete", "big-run")
+        assert deleted.returncode == 0, deleted.stderr
+        assert victim.read_text() == "keep me"  # nothing outside the copy's results folder is removed
+        assert (Path(folder) / names[0]).read_text() == "the original's"  # nor the original's files
+        assert not (tmp_path / "pwned").exists()
+
+    def test_show_previews_the_result_recorded_with_it(self, db):
+        @task
+        def numbers():
+            return list(range(1000))
+
+        @flow(flow_run_name="previewed")
+        def f():
+            return {"n": numbers(), "text": "y" * 5000}
+
+        f()
+        data = json.loads(cli(db, "show", "previewed", "--json").stdout)
+        assert data["result"].startswith("{'n': [0, 1, 2,") and len(data["result"]) <= 200
+        assert rows(db, "SELECT result_preview FROM task_runs")[0]["result_preview"].endswith(", ...]")
 
     def test_unpicklable_result_is_recorded_not_persisted_nor_cached(self, db):
         @task(cache_key_fn=lambda c, p: "lock")
@@ -4103,8 +4194,9 @@ class TestCLI:
 
         f()
         s = store(db)
-        paths = [r["result_path"] for r in rows(db, "SELECT result_path FROM task_runs")]
-        assert paths[0] and os.path.exists(paths[0])
+        paths = [os.path.join(os.path.dirname(db), "results", r["result_path"])
+                 for r in rows(db, "SELECT result_path FROM task_runs")]
+        assert os.path.exists(paths[0])
         s._write([("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created)"
                    " VALUES ('live', 'running-one', 'f', 'RUNNING', 'Running', '[]', 1)", ())])
         out = cli(db, "prune", "--older-than", "0s")
