@@ -2217,7 +2217,11 @@ def _preview(value: Any) -> str:
                         ("maxstring", _PREVIEW_LENGTH), ("maxother", _PREVIEW_LENGTH)):
             setattr(_PREVIEW_REPR, attr, n)
     try:
-        text = _PREVIEW_REPR.repr(value)
+        if isinstance(value, (bytes, bytearray, memoryview)):  # reprlib would repr all of it first
+            head = bytes(value[:40])  # at most 160 characters of repr
+            text = repr(head) + (f"... ({len(value):,} bytes)" if len(value) > len(head) else "")
+        else:
+            text = _PREVIEW_REPR.repr(value)
     except Exception as exc:  # noqa: BLE001 - a __repr__ that raises
         text = f"<{type(value).__qualname__}: its repr raised {type(exc).__name__}>"
     return text if len(text) <= _PREVIEW_LENGTH else text[:_PREVIEW_LENGTH - 3] + "..."
@@ -5347,7 +5351,7 @@ class _FlowEngine:
         run = self.run
         run.process_id = self.store.register_process()
         if not run.stored:
-            run.parameters_blob = _pickled_or_none(self.parameters)
+            run.parameters_blob = _parameters_blob(self.parameters)
         if self.parent_ctx is None:
             self.store.commit_flow_run(run)  # a top-level run is on record before its code runs
         else:
@@ -5552,6 +5556,33 @@ def _pickled_or_none(value: Any) -> Optional[bytes]:
         return pickle.dumps(value, 5)
     except Exception:
         return None
+
+
+def _parameters_blob(params: dict) -> Optional[bytes]:
+    """The pickle a run keeps of its parameters for a retry, or None when their JSON (always recorded)
+    gives them back exactly, so that a large plain parameter is not stored twice."""
+    return None if _plain_json(params) else _pickled_or_none(params)
+
+
+def _plain_json(value: Any, depth: int = 0) -> bool:
+    """Whether JSON gives ``value`` back as it is: str, bool, None, float, int within JSON's digits, and
+    lists and str-keyed dicts of them.
+
+    >>> _plain_json({"a": [1, 2.5, None, "x"]}), _plain_json({"a": (1, 2)}), _plain_json({1: "x"})
+    (True, False, False)
+    """
+    kind = value.__class__
+    if kind is str or kind is bool or kind is float or value is None:
+        return True
+    if kind is int:
+        return value.bit_length() < 10_000  # Python refuses to print an int of more than 4,300 digits
+    if depth > 50:
+        return False
+    if kind is list:
+        return all(_plain_json(v, depth + 1) for v in value)
+    if kind is dict:
+        return all(k.__class__ is str and _plain_json(v, depth + 1) for k, v in value.items())
+    return False
 
 
 class _FlowScope:
@@ -6822,7 +6853,7 @@ class Deployment:
         self.id = _get_store().upsert_deployment({
             "name": self.name, "flow_name": self.flow.name, "entrypoint": self.entrypoint,
             "schedules": _json([_schedule_spec(s) for s in self.schedules]), "parameters": _json(self.parameters),
-            "parameters_blob": _pickled_or_none(self.parameters), "tags": _json(self.tags),
+            "parameters_blob": _parameters_blob(self.parameters), "tags": _json(self.tags),
             "description": self.description, "version": self.version, "paused": int(self.paused),
             "concurrency_limit": limit.limit if limit else None,
             "collision_strategy": limit.collision_strategy.value if limit else "ENQUEUE",
@@ -6848,7 +6879,7 @@ def _scheduled_run(dep: dict, params: dict, tags: list, when: float, now: float,
         _SCHEDULED, name, "Flow run scheduled", timestamp=now), params, tags, entrypoint=dep["entrypoint"],
         created=now)
     run.deployment_id, run.expected_start_time, run.idempotency_key = dep["id"], when, key
-    run.parameters_blob = _pickled_or_none(params)
+    run.parameters_blob = _parameters_blob(params)
     run.history = [("SCHEDULED", name, "Flow run scheduled", now)]
     return run
 

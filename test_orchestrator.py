@@ -101,6 +101,12 @@ def history_names(row):
     return [h[1] for h in json.loads(row["history"])]
 
 
+def pickle_loads(data):
+    import pickle
+
+    return pickle.loads(data)
+
+
 def run_py(code, db_path, timeout=60, cwd=None, env_extra=None):
     """Run Python code in a child process on the test's database."""
     env = {**os.environ, "ORCHESTRATOR_DB": db_path, "PYTHONPATH": str(HERE)}
@@ -1235,6 +1241,30 @@ class TestResultsAndCaching:
         assert victim.read_text() == "keep me"  # nothing outside the copy's results folder is removed
         assert (Path(folder) / names[0]).read_text() == "the original's"  # nor the original's files
         assert not (tmp_path / "pwned").exists()
+
+    def test_a_large_value_is_never_held_twice(self, db, tmp_path):
+        import tracemalloc
+
+        big = os.urandom(20_000_000)
+        tracemalloc.start()
+        try:
+            blob, serializer, name, note, preview = o._persist(big, "pickle", str(tmp_path / "results"), "r1")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert blob is None and note is None and os.path.getsize(tmp_path / "results" / name) > len(big)
+        assert peak < len(big) // 4, peak  # streamed to the file: no copy of the value, nor of its repr
+        assert preview.endswith("... (20,000,000 bytes)") and len(preview) <= 200
+
+        @flow
+        def takes(text: str, pair=None):
+            return len(text)
+
+        takes("p" * 1_000_000)
+        takes("q", pair=(3, 4))
+        plain, mixed = rows(db, "SELECT parameters, parameters_blob FROM flow_runs ORDER BY created")
+        assert plain["parameters_blob"] is None and len(plain["parameters"]) > 1_000_000  # stored once, as JSON
+        assert pickle_loads(mixed["parameters_blob"]) == {"text": "q", "pair": (3, 4)}  # JSON would lose the tuple
 
     def test_show_previews_the_result_recorded_with_it(self, db):
         @task
