@@ -664,6 +664,9 @@ def _exception_state(exc: BaseException, kind: str) -> State:
         return Crashed(message="Execution was aborted by an interrupt signal.", data=exc)
     if isinstance(exc, SystemExit):
         return Crashed(message="Execution was aborted by Python system exit call.", data=exc)
+    if isinstance(exc, _CancelSignal):  # the grace period of a cancelled flow ended while this run ran
+        return Cancelled(message=f"The flow run was cancelled; this {kind.lower()} run did not finish within "
+                                 f"the grace period.")
     sep = ":" if kind == "Flow" else ""
     return Failed(message=f"{kind} run encountered an exception{sep} {type(exc).__name__}: {exc}", data=exc)
 
@@ -1067,10 +1070,15 @@ class _RunRecords:
     # -- task runs ----------------------------------------------------------------------------------
     def stage_task_run(self, run: "TaskRun") -> None:
         """Record a task run's new state late: the next commit, or the flusher, writes it."""
+        if run.ended_by_flow:
+            return
         self._stage(run)
 
     def commit_task_run(self, run: "TaskRun", cache_record: Optional[tuple] = None) -> None:
-        """Commit a task run's state now (with its cache record, when it has one)."""
+        """Commit a task run's state now (with its cache record, when it has one). A run its flow ended
+        (see _FlowEngine._end_unfinished_tasks) is not written again."""
+        if run.ended_by_flow:
+            return
         op = None
         if cache_record is not None:
             op = ("INSERT OR REPLACE INTO cache (key, task_run_id, expiration, created) VALUES (?,?,?,?)",
@@ -1654,10 +1662,22 @@ class _Processes:
         return self._process_id
 
     def _process_stopped(self) -> None:
-        if self._process_id is not None:
-            self._stop.set()
-            self.flush()
-            self._write([("UPDATE processes SET stopped=? WHERE id=?", (self.clock.time(), self._process_id))])
+        """Record that this process stops. A run of it still active then can never finish (its engine
+        failed in a way it could not record, or a thread still ran it): it is marked Crashed, since crash
+        detection passes over the runs of a process that stopped."""
+        if self._process_id is None:
+            return
+        self._stop.set()
+        self.flush()
+        now = self.clock.time()
+        message = (f"Process {os.getpid()} on {_hostname()} exited while this run was active; marked Crashed "
+                   f"as the process stopped.")
+
+        def stop(conn: apsw.Connection) -> None:
+            self._crash_runs(conn, self._process_id, message, now)
+            conn.execute("UPDATE processes SET stopped=? WHERE id=?", (now, self._process_id))
+
+        self._write_fn(stop)
 
     def _heartbeat_loop(self) -> None:
         interval = _heartbeat_seconds()
@@ -3163,7 +3183,7 @@ class TaskRun(_RunRecord):
     _OWN = ("id", "name", "task_key", "flow_run_id", "state", "parameters", "parameters_json", "tags", "created",
             "dynamic_key", "run_count", "task_inputs", "history", "start_time", "end_time", "cache_key",
             "child_flow_run_id", "stored", "inputs_hash", "result_blob", "result_serializer", "result_path",
-            "result_note", "remote_ref")
+            "result_note", "remote_ref", "ended_by_flow")
     __slots__ = tuple(dict.fromkeys(_OWN + _TASK_RUNS.attributes))
     _UNSET = _TASK_RUNS.attributes_besides(_OWN)
 
@@ -3181,6 +3201,7 @@ class TaskRun(_RunRecord):
         self.stored = False
         self.inputs_hash = self.result_blob = self.result_serializer = self.result_path = self.result_note = None
         self.remote_ref: Any = None  # the Dask future holding the value on a cluster, if it ran on one
+        self.ended_by_flow = False  # its flow ended first and recorded its end: later writes are dropped
 
     def __repr__(self) -> str:
         return f"TaskRun(id={self.id!r}, name={self.name!r}, state={self.state})"
@@ -3190,7 +3211,7 @@ class FlowRunContext:
     """What the engine knows inside a flow run. ``FlowRunContext.get()`` is None outside one."""
 
     __slots__ = ("flow", "flow_run", "parameters", "task_runner", "log_prints", "store", "logger",
-                 "futures", "futures_lock", "task_counter", "replay", "cancelled", "cancel_deadline")
+                 "futures", "futures_lock", "task_counter", "replay", "cancelled", "cancel_deadline", "orphans")
 
     def __init__(self, flow: Any, flow_run: Any, parameters: dict, log_prints: bool, store: Any,
                  logger: Any, task_runner: Any = None) -> None:
@@ -3199,6 +3220,7 @@ class FlowRunContext:
         self.futures, self.futures_lock, self.task_counter = [], threading.Lock(), {}
         self.replay: Optional[dict] = None  # on a retried run: recorded results by (task key, call order)
         self.cancelled, self.cancel_deadline = False, 0.0
+        self.orphans: list = []  # subflow placeholder task runs whose subflow's engine could not end them
 
     @staticmethod
     def get() -> Optional["FlowRunContext"]:
@@ -3588,6 +3610,8 @@ class PrefectFuture:
 
     def _finish(self, state: State) -> None:
         with _CALLBACK_LOCK:
+            if self._final is not None:  # its flow ended it first (see _FlowEngine._end_unfinished_tasks)
+                return
             self._final = state
             callbacks, self._callbacks = self._callbacks, None
         self._gate.release()
@@ -5301,6 +5325,7 @@ class _FlowEngine:
         self.ctx: Optional[FlowRunContext] = None
         self.runner: Optional[TaskRunner] = None
         self.thread_id: Optional[int] = None
+        self.finished = False  # the final state is recorded
 
     def _resume_from(self, row: dict) -> None:
         """Continue a recorded run (``retry``, a serve child): same id and name, its history, the next
@@ -5400,7 +5425,9 @@ class _FlowEngine:
             run.run_count += 1
             run.start_time = run.start_time or self.store.clock.time()
             self._prepare_attempt(ctx)
-            self._set(Running(), commit=False)  # written within _FLUSH_SECONDS, or with the final state
+            # a top-level run's Running is on record before its code runs, so a kill at once still shows
+            # the attempt (a subflow's is written with its next state, or its parent's next commit)
+            self._set(Running(), commit=self.placeholder is None)
             _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
             attempt = yield ("call",)
             state = self._attempt_state(attempt, ctx)
@@ -5471,9 +5498,33 @@ class _FlowEngine:
         if self.run.id in _ACTIVE_FLOWS and self.thread_id is not None:
             _raise_in_thread(self.thread_id, _CancelSignal)
 
+    def _end_unfinished_tasks(self, state: State) -> None:
+        """Task runs still running as the flow ends (a cancelled flow past its grace period, a flow whose
+        engine failed) end with it: recorded Cancelled or Crashed now, and nothing later overwrites that."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        with ctx.futures_lock:
+            pending = [(f, f._run) for f in ctx.futures if not f.done()]
+        pending += [(None, orphan) for orphan in ctx.orphans]
+        now = self.store.clock.time()
+        for future, task_run in pending:
+            ended = task_run.state
+            if not ended.is_final():
+                message = f"The flow run ended ({state.name}) before this task run finished."
+                ended = State(_CANCELLED if state.type is _CANCELLED else _CRASHED, message=message, timestamp=now)
+                ended.state_details.task_run_id, ended.state_details.flow_run_id = task_run.id, self.run.id
+                task_run.state, task_run.end_time = ended, now
+                task_run.history.append((ended.type._value_, ended.name, ended.message, now))
+            self.store.commit_task_run(task_run)
+            task_run.ended_by_flow = True
+            if future is not None:
+                future._finish(ended)
+
     def _finish(self, state: State) -> State:
         """Commit the final state (a subflow's with its placeholder task run), log it, run the hooks."""
         flow, run = self.flow, self.run
+        self._end_unfinished_tasks(state)
         if state.type is _COMPLETED and flow.persist_result is not False:
             run.keep_result(_persist(state.data, "pickle", self.store.results_dir, run.id))
         self._set(state, commit=self.placeholder is None)
@@ -5492,6 +5543,7 @@ class _FlowEngine:
         _run_hooks(hooks, self.logger, (flow, run, state), state)
         if self.placeholder is None:
             self.store.flush()  # a top-level run ends with its log lines written
+        self.finished = True
         return state
 
     def _prepare(self) -> Optional[State]:
@@ -5520,22 +5572,48 @@ class _FlowEngine:
                 _ACTIVE_FLOWS.pop(self.run.id, None)
 
     def run_sync(self) -> State:
-        done = self._prepare()
-        if done is not None:
-            return done
-        args, kwargs = self.flow._call_args(self.parameters)
-        with self._running() as ctx:
-            return _drive_sync(self.steps(ctx), lambda: _call_sync(
-                self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+        try:
+            done = self._prepare()
+            if done is not None:
+                return done
+            args, kwargs = self.flow._call_args(self.parameters)
+            with self._running() as ctx:
+                return _drive_sync(self.steps(ctx), lambda: _call_sync(
+                    self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+        except BaseException as exc:
+            self._abandoned(exc)
+            raise
 
     async def run_async(self) -> State:
-        done = self._prepare()
-        if done is not None:
-            return done
-        args, kwargs = self.flow._call_args(self.parameters)
-        with self._running() as ctx:
-            return await _drive_async(self.steps(ctx), lambda: _call_async(
-                self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+        try:
+            done = self._prepare()
+            if done is not None:
+                return done
+            args, kwargs = self.flow._call_args(self.parameters)
+            with self._running() as ctx:
+                return await _drive_async(self.steps(ctx), lambda: _call_async(
+                    self.flow.fn, args, kwargs, self.flow.timeout_seconds))
+        except BaseException as exc:
+            self._abandoned(exc)
+            raise
+
+    def _abandoned(self, exc: BaseException) -> None:
+        """The engine itself raised before the run's final state was recorded (a RecursionError in its own
+        bookkeeping, say): record it now, a few frames up, so the run does not stay active. Should that
+        fail too, the process marks the run Crashed when it stops."""
+        if self.finished:
+            return
+        if self.placeholder is not None and self.parent_ctx is not None:
+            self.parent_ctx.orphans.append(self.placeholder.run)  # first: it needs next to no stack
+        state = self.run.state if self.run.state.is_final() else Crashed(
+            message=f"The engine could not finish this run: {type(exc).__name__}: {exc}")
+        try:
+            self._set(state)
+            if self.placeholder is not None:
+                self.placeholder._record(state.fresh_copy())
+                self.store.commit_task_run(self.placeholder.run)
+        except Exception:  # noqa: BLE001 - still too deep, say: the parent's finish or the process's stop ends it
+            pass
 
 
 class _Entered:

@@ -3160,6 +3160,110 @@ class TestFlowEngine:
         states = {r["state_type"] for r in rows(db, "SELECT state_type FROM task_runs")}
         assert "CANCELLED" in states and states <= {"COMPLETED", "CANCELLED"}
 
+    def test_tasks_past_the_grace_period_end_with_their_cancelled_flow(self, db, tmp_path):
+        script = tmp_path / "overstay.py"
+        script.write_text(textwrap.dedent("""
+            import time
+            from orchestrator import flow, task
+
+            @task
+            def sleeper(i):
+                time.sleep(30)  # a C call: nothing interrupts it inside the grace period
+                return i
+
+            @task
+            def looper():
+                while True:
+                    time.sleep(0.05)
+
+            @flow
+            def overstay():
+                futures = sleeper.map(range(2))
+                looper()
+                return [f.result() for f in futures]
+
+            overstay()
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_CANCEL_GRACE_SECONDS": "0.3"}
+        proc = subprocess.Popen([PY, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert wait_until(lambda: os.path.exists(db) and len(rows(
+                db, "SELECT 1 FROM task_runs WHERE state_type='RUNNING'")) == 3, 20)
+            assert cli(db, "cancel", rows(db, "SELECT id FROM flow_runs")[0]["id"]).returncode == 0
+            _, err = proc.communicate(timeout=20)
+        finally:
+            proc.kill()
+            proc.wait()
+        assert [r["state_name"] for r in rows(db, "SELECT state_name FROM flow_runs")] == ["Cancelled"]
+        tasks = rows(db, "SELECT name, state_type, state_message FROM task_runs ORDER BY name")
+        assert [t["state_type"] for t in tasks] == ["CANCELLED"] * 3, tasks
+        assert "did not finish within the grace period" in tasks[0]["state_message"]  # looper, in the flow's thread
+        assert all("before this task run finished" in t["state_message"] for t in tasks[1:])
+        assert "_CancelSignal" not in err and "failed with exception" not in err  # a cancellation, not an error
+
+    def test_a_kill_right_after_the_start_keeps_the_attempt_on_record(self, db, tmp_path):
+        import signal
+
+        script = tmp_path / "quick.py"
+        script.write_text(textwrap.dedent("""
+            import os, time
+            from orchestrator import flow
+
+            @flow
+            def quick():
+                if not os.path.exists(os.environ["MARK"]):
+                    open(os.environ["MARK"], "w").close()
+                    time.sleep(30)  # killed here, well within the flush interval
+                return "done"
+
+            if __name__ == "__main__":
+                quick()
+        """))
+        mark = tmp_path / "started"
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "MARK": str(mark)}
+        proc = subprocess.Popen([PY, str(script)], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            assert wait_until(mark.exists, 20, step=0.005)
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.wait(timeout=20)
+        (run,) = rows(db, "SELECT id FROM flow_runs")
+        out = cli(db, "retry", run["id"], env={**env, "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"})
+        assert out.returncode == 0, out.stderr
+        (row,) = rows(db, "SELECT history, run_count, state_name FROM flow_runs")
+        assert history_names(row) == ["Pending", "Running", "Crashed", "Running", "Completed"]
+        assert row["run_count"] == 2 and row["state_name"] == "Completed"
+
+    def test_every_run_of_a_process_ends_final(self, db):
+        out = run_py("""
+            import threading, time
+            from orchestrator import flow
+
+            @flow
+            def rec(n: int):
+                return 0 if n == 0 else rec(n - 1) + 1
+
+            try:
+                rec(400)  # until RecursionError, also inside the engine's own bookkeeping
+            except RecursionError:
+                print("caught")
+
+            @flow
+            def forever():
+                time.sleep(60)
+
+            threading.Thread(target=forever, daemon=True).start()  # still running as the process exits
+            time.sleep(0.5)
+        """, db, env_extra={"ORCHESTRATOR_LOGGING_LEVEL": "CRITICAL"})
+        assert out.returncode == 0 and out.stdout.strip() == "caught", out.stderr[-2000:]
+        active = "('PENDING', 'RUNNING', 'CANCELLING', 'PAUSED', 'SCHEDULED')"
+        assert rows(db, f"SELECT name, state_type FROM flow_runs WHERE state_type IN {active}") == []
+        assert rows(db, f"SELECT name, state_type FROM task_runs WHERE state_type IN {active}") == []
+        (left,) = rows(db, "SELECT state_type, state_message FROM flow_runs WHERE flow_name='forever'")
+        assert left["state_type"] == "CRASHED" and "exited while this run was active" in left["state_message"]
+        assert len(rows(db, "SELECT 1 FROM flow_runs WHERE flow_name='rec'")) > 50
+
     def test_cancel_scheduled_run_at_once(self, db):
         s = store(db)
         s._write([("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created)"
