@@ -27,7 +27,7 @@ Command line (``python orchestrator.py COMMAND``, ``python -m orchestrator`` or 
     run FILE.py:FLOW / serve FILE.py:FLOW       run a flow now / serve it on a schedule
     retry RUN / cancel RUN / delete RUN         durable retry, cancellation, deletion
     deployments ls|run|pause|resume|backfill|delete
-    variables ls|get|set|unset   artifacts ls|show   limits ls|create|delete|reset
+    variables ls|get|set|unset   artifacts ls|show   limits ls|create|update|delete|reset
     prune --older-than 30d       db path|check|vacuum|migrate
 
 Where the database lives: ``$ORCHESTRATOR_DB`` if set, else ``$ORCHESTRATOR_HOME/orchestrator.db``, else
@@ -1333,17 +1333,32 @@ class _Coordination:
         return self._query('SELECT l.*, (SELECT coalesce(sum(occupy), 0) FROM concurrency_slots s WHERE'
                            ' s.limit_name = l.name) AS active_slots FROM concurrency_limits l ORDER BY name')
 
-    def create_limit(self, name: str, limit: int, decay: float) -> None:
+    def create_limit(self, name: str, limit: int, decay: float, mode: str = "create") -> str:
+        """Create a limit (``mode`` "create": an existing one is an error), update one ("update": a missing
+        one is), or either ("upsert"). Held slots stay held. Returns "created", "updated" or "unchanged"."""
         now = self.clock.time()
+        out = {"what": "created"}
 
         def put(conn: apsw.Connection) -> None:
-            if conn.execute("SELECT 1 FROM concurrency_limits WHERE name=?", (name,)).fetchall():
+            row = conn.execute('SELECT "limit", slot_decay_per_second FROM concurrency_limits WHERE name=?',
+                               (name,)).fetchall()
+            if row and mode == "create":
                 raise ObjectAlreadyExists(f"A concurrency limit named {name!r} already exists.")
-            conn.execute('INSERT INTO concurrency_limits (name, "limit", slot_decay_per_second, created, updated)'
-                         " VALUES (?,?,?,?,?)", (name, limit, decay, now, now))
+            if not row and mode == "update":
+                raise ObjectNotFound(f"No concurrency limit named {name!r}.")
+            if not row:
+                conn.execute('INSERT INTO concurrency_limits (name, "limit", slot_decay_per_second, created, updated)'
+                             " VALUES (?,?,?,?,?)", (name, limit, decay, now, now))
+            elif tuple(row[0]) == (limit, decay):
+                out["what"] = "unchanged"
+            else:
+                conn.execute('UPDATE concurrency_limits SET "limit"=?, slot_decay_per_second=?, updated=? WHERE name=?',
+                             (limit, decay, now, name))
+                out["what"] = "updated"
 
         self._write_fn(put)
         self._limit_cache = None
+        return out["what"]
 
     def delete_limit(self, name: str, slots_only: bool = False) -> bool:
         out = {"n": 0}
@@ -6504,10 +6519,18 @@ class Flow(_Decorated[_P, _R]):
                       paused: Optional[bool] = None, schedule: Any = None, schedules: Optional[list] = None,
                       concurrency_limit: Any = None, parameters: Optional[dict] = None,
                       description: Optional[str] = None, tags: Optional[list] = None, version: Optional[str] = None,
-                      catchup: str = "latest", max_catchup: int = 100, misfire_grace: float = 3600,
-                      **ignored: Any) -> "Deployment":
+                      triggers: Optional[list] = None, version_type: Any = None,
+                      enforce_parameter_schema: bool = True, work_pool_name: Optional[str] = None,
+                      work_queue_name: Optional[str] = None, job_variables: Optional[dict] = None,
+                      entrypoint_type: Any = None, _sla: Any = None,
+                      catchup: str = "latest", max_catchup: int = 100, misfire_grace: float = 3600) -> "Deployment":
         """A deployment of this flow, to pass to :func:`serve`. Example:
-        ``serve(etl.to_deployment("nightly", cron="0 2 * * *"))``."""
+        ``serve(etl.to_deployment("nightly", cron="0 2 * * *"))``.
+
+        Prefect's keywords for work pools, job variables, version types, entrypoint types and SLAs are
+        taken and have no effect here (serve runs each flow in a local process); ``triggers`` are refused
+        until automations exist; an unknown keyword is a TypeError."""
+        _no_triggers(triggers)
         return Deployment(self, name, _make_schedules(interval, cron, rrule, schedule, schedules), parameters,
                           tags, description, version, bool(paused), concurrency_limit, catchup, max_catchup,
                           misfire_grace)
@@ -6516,13 +6539,20 @@ class Flow(_Decorated[_P, _R]):
               paused: Optional[bool] = None, schedule: Any = None, schedules: Optional[list] = None,
               global_limit: Any = None, parameters: Optional[dict] = None, description: Optional[str] = None,
               tags: Optional[list] = None, version: Optional[str] = None, limit: Optional[int] = None,
-              **options: Any) -> None:
-        """Serve this flow on its schedules until SIGINT/SIGTERM. Example: ``hello.serve(cron="* * * * *")``."""
+              triggers: Optional[list] = None, enforce_parameter_schema: bool = True,
+              pause_on_shutdown: bool = True, print_starting_message: bool = True, webserver: bool = False,
+              entrypoint_type: Any = None, catchup: str = "latest", max_catchup: int = 100,
+              misfire_grace: float = 3600) -> None:
+        """Serve this flow on its schedules until SIGINT/SIGTERM. Example: ``hello.serve(cron="* * * * *")``.
+
+        ``global_limit`` caps this deployment's concurrent runs (Prefect's name for ``concurrency_limit``),
+        ``limit`` the serve process's; an unknown keyword is a TypeError."""
         deployment = self.to_deployment(name or self.name, interval, cron, rrule, paused, schedule, schedules,
-                                        global_limit, parameters, description, tags, version,
-                                        **{k: v for k, v in options.items()
-                                           if k in ("catchup", "max_catchup", "misfire_grace")})
-        serve(deployment, limit=limit)
+                                        global_limit, parameters, description, tags, version, triggers=triggers,
+                                        enforce_parameter_schema=enforce_parameter_schema, catchup=catchup,
+                                        max_catchup=max_catchup, misfire_grace=misfire_grace)
+        serve(deployment, limit=limit, pause_on_shutdown=pause_on_shutdown,
+              print_starting_message=print_starting_message, webserver=webserver)
 
     def __repr__(self) -> str:
         return f"Flow(name={self.name!r})"
@@ -6662,18 +6692,18 @@ def _clamp_progress(progress: float) -> float:
     return min(100.0, max(0.0, value))
 
 
-def create_concurrency_limit(name: str, limit: int, slot_decay_per_second: float = 0.0) -> None:
+def create_concurrency_limit(name: str, limit: int, slot_decay_per_second: float = 0.0) -> str:
     """Create a global concurrency limit (with ``slot_decay_per_second`` > 0, a rate limit) shared by every
-    process on the database. Example: ``create_concurrency_limit("db", 2)``."""
+    process on the database, or update the one by that name, as Prefect's
+    ``upsert_global_concurrency_limit_by_name`` does: so it can sit at the top of a served file. Slots
+    already held stay held. Returns "created", "updated" or "unchanged".
+    Example: ``create_concurrency_limit("db", 2)``."""
     _check_name(name)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ValueError(f"A concurrency limit must be a whole number of at least 0, not {limit!r}")
     if slot_decay_per_second < 0:
         raise ValueError(f"slot_decay_per_second must not be negative, not {slot_decay_per_second!r}")
-    try:
-        _get_store().create_limit(name, limit, float(slot_decay_per_second))
-    except ObjectAlreadyExists as exc:
-        raise ValueError(str(exc)) from None
+    return _get_store().create_limit(name, limit, float(slot_decay_per_second), mode="upsert")
 
 
 def delete_concurrency_limit(name: str) -> bool:
@@ -6890,6 +6920,11 @@ def _describe_schedule(spec: dict) -> str:
     if "interval" in spec:
         return f"interval: {_dt.timedelta(seconds=spec['interval'])}{tz}"
     return f"rrule: {spec['rrule']}{tz}"
+
+
+def _no_triggers(triggers: Optional[list]) -> None:
+    if triggers:
+        raise ValueError("Deployment triggers are not supported: orchestrator.py has no automations yet")
 
 
 class Deployment:
@@ -7138,22 +7173,33 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = False,
-          print_starting_message: bool = True, **runner_kwargs: Any) -> None:
+def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = True,
+          print_starting_message: bool = True, name: Optional[str] = None, query_seconds: Optional[float] = None,
+          prefetch_seconds: float = 10, heartbeat_seconds: Optional[float] = None, webserver: bool = False) -> None:
     """Serve deployments until SIGINT or SIGTERM: every due slot runs once, in its own process.
 
     Example::
 
         serve(etl.to_deployment("nightly", cron="0 2 * * *"),
               poll.to_deployment("every-5m", interval=300))
+
+    ``limit`` caps the runs this process runs at once. Prefect's runner keywords (``name``,
+    ``query_seconds``, ``prefetch_seconds``, ``heartbeat_seconds``, ``webserver``) are taken and have
+    no effect; deployments are never paused on shutdown, whatever ``pause_on_shutdown`` says (another
+    serve process may still serve them). An unknown keyword is a TypeError.
     """
+    for i, dep in enumerate(deployments):
+        if not isinstance(dep, Deployment):
+            raise TypeError(f"serve() takes deployments (flow.to_deployment(...)); argument {i + 1} is "
+                            f"{type(dep).__name__}")
     if _in_event_loop():
         raise RuntimeError("Cannot call `serve` in an asynchronous context. Use `aserve` instead.")
     _setup_logging()
     _Runner(deployments, limit).run()
 
 
-async def aserve(*deployments: Deployment, limit: Optional[int] = None, **kwargs: Any) -> None:
+async def aserve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = True,
+                 print_starting_message: bool = True) -> None:
     """:func:`serve` for async code (the loop runs in a worker thread)."""
     import asyncio
 
@@ -8123,6 +8169,27 @@ def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
         _check_name(name)
         _cli_call(ctx, lambda: _get_store().create_limit(name, limit, slot_decay_per_second), create=True)
         click.echo(f"Created concurrency limit {name!r} with {limit} slot(s).")
+
+    @limits.command("update")
+    @click.argument("name")
+    @click.option("--limit", type=int, help="How many slots (held ones stay held).")
+    @click.option("--slot-decay-per-second", type=float, help="For rate limits: slots freed per second.")
+    @click.pass_context
+    def limits_update(ctx: Any, name: str, limit: Optional[int], slot_decay_per_second: Optional[float]) -> None:
+        """Change a limit. Example: python orchestrator.py limits update api --limit 10"""
+        if limit is None and slot_decay_per_second is None:
+            raise click.UsageError("Give --limit, --slot-decay-per-second, or both.")
+        if (limit or 0) < 0 or (slot_decay_per_second or 0) < 0:
+            raise click.BadParameter("--limit and --slot-decay-per-second must not be negative")
+        store = _cli_store(ctx)
+        current = next((r for r in _cli_call(ctx, store.limits) if r["name"] == name), None)
+        if current is None:
+            raise click.ClickException(f"No concurrency limit named {name!r}.")
+        limit = current["limit"] if limit is None else limit
+        decay = current["slot_decay_per_second"] if slot_decay_per_second is None else slot_decay_per_second
+        what = _cli_call(ctx, lambda: store.create_limit(name, limit, decay, mode="update"))
+        click.echo(f"Concurrency limit {name!r} {what}: {limit} slot(s)" + (f", {decay:g} freed per second."
+                                                                              if decay else "."))
 
     @limits.command("delete")
     @click.argument("name")

@@ -144,6 +144,12 @@ def cli(db_path, *args, timeout=60, env=None, real=False):
     return CliResult(result.exit_code, result.stdout, stderr)
 
 
+@flow
+def deployable():
+    """A flow defined at the top level, as a deployment's must be."""
+    return 1
+
+
 # -- helpers the sections' tests share ----------------------------------------------------------------
 
 
@@ -3693,10 +3699,15 @@ class TestCoordination:
             with o.concurrency("small", occupy=3):
                 pass
         for bad in (lambda: o.create_concurrency_limit("bad/name", 1), lambda: o.create_concurrency_limit("x", -1),
-                    lambda: o.create_concurrency_limit("y", 1, slot_decay_per_second=-1),
-                    lambda: o.create_concurrency_limit("small", 1)):
+                    lambda: o.create_concurrency_limit("y", 1, slot_decay_per_second=-1)):
             with pytest.raises(ValueError):
                 bad()
+        # as at the top of a served file, run again and again: Prefect's upsert by name
+        with o.concurrency("small", occupy=1):
+            assert o.create_concurrency_limit("small", 2) == "unchanged"
+            assert o.create_concurrency_limit("small", 4) == "updated"
+            (small,) = [r for r in o._get_store().limits() if r["name"] == "small"]
+            assert small["limit"] == 4 and small["active_slots"] == 1  # the held slot stays held
         with pytest.raises(ValueError, match="occupy"):
             with o.concurrency("small", occupy=0):
                 pass
@@ -3886,6 +3897,22 @@ class TestServing:
 
         with pytest.raises(o.OrchestratorError, match="defined at the top level"):
             local_flow.to_deployment("d", interval=5)
+
+    def test_unknown_keywords_are_refused_as_in_prefect(self, db):
+        hello = deployable
+        for call in (lambda: hello.serve(name="x", crom="*/5 * * * *"), lambda: hello.to_deployment("x", crom="* * * * *"),
+                     lambda: o.serve(hello.to_deployment("x"), limt=2), lambda: flow(retires=2)(lambda: 1),
+                     lambda: task(retires=2)(lambda: 1), lambda: flow(lambda: 1, retires=2)):
+            with pytest.raises(TypeError, match="unexpected keyword argument"):
+                call()
+        with pytest.raises(TypeError, match="argument 1 is Flow"):
+            o.serve(hello)
+        with pytest.raises(ValueError, match="triggers are not supported"):
+            hello.to_deployment("x", triggers=[{"match": {}}])
+        # Prefect's keywords with no local meaning are taken, and the limit Prefect calls global_limit holds
+        dep = hello.to_deployment("x", cron="0 * * * *", work_pool_name="pool", job_variables={"a": 1},
+                                  enforce_parameter_schema=True, version_type="simple", concurrency_limit=2)
+        assert dep.name == "x" and dep.concurrency_limit.limit == 2
 
     def test_bad_parameters_and_duplicate_names(self, db, tmp_path):
         script = tmp_path / "defs.py"
@@ -4433,6 +4460,12 @@ class TestCLI:
             {"name": "api", "limit": 2, "active": True, "active_slots": 0, "slot_decay_per_second": 0.0}]
         assert cli(db, "limits", "create", "neg", "--limit", "-1").returncode == 2
         assert cli(db, "limits", "create", "bad/name", "--limit", "1").returncode == 1
+        updated = cli(db, "limits", "update", "api", "--limit", "5")
+        assert updated.returncode == 0 and "updated: 5 slot(s)" in updated.stdout
+        assert json.loads(cli(db, "limits", "ls", "--json").stdout)[0]["limit"] == 5
+        assert cli(db, "limits", "update", "api").returncode == 2
+        missing = cli(db, "limits", "update", "nope", "--limit", "1")
+        assert missing.returncode == 1 and "No concurrency limit named 'nope'" in missing.stderr
         assert cli(db, "limits", "reset", "api").returncode == 0
         assert cli(db, "limits", "delete", "api").returncode == 0
         assert cli(db, "limits", "delete", "api").returncode == 1
