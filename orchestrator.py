@@ -2799,13 +2799,17 @@ class _CronExpr:
         self.dom_star, self.dow_star = dom.startswith(("*", "?")), dow.startswith(("*", "?"))
         self.day_or = day_or and not self.dom_star and not self.dow_star
         self.follows_clock = hour.startswith("*") or minute.startswith("*")
+        if self.next_naive(_dt.datetime(2000, 1, 1)) is None:  # 50 years hold every leap-day case
+            raise ScheduleError(f"Invalid cron string: {expr!r} never fires (no month it allows has the day it names)")
 
     def _parse_days(self, dom: str, dow: str) -> None:
-        self.last_day = False
+        self.last_day = self.last_workday = False
         self.days: set = set()
         for part in dom.split(","):
             if part.upper() == "L":
                 self.last_day = True
+            elif part.upper() == "LW":  # the last weekday (Monday to Friday) of the month
+                self.last_workday = True
             else:
                 self.days |= _cron_field(part, 1, 31, "day of month")
         self.weekdays: set = set()
@@ -2818,7 +2822,8 @@ class _CronExpr:
             elif "#" in upper:
                 day, _, nth = upper.partition("#")
                 if not nth.isdigit() or not 1 <= int(nth) <= 5:
-                    raise ScheduleError(f"Invalid cron string: {part!r} needs a week number from 1 to 5")
+                    raise ScheduleError(f"Invalid cron string: {part!r} in the day of week field needs a week "
+                                        f"number from 1 to 5")
                 self.nth_weekdays.add((_cron_number(day, _DAY_NAMES, 0, 7, "day of week") % 7, int(nth)))
             else:
                 self.weekdays |= _cron_field(part, 0, 6, "day of week", _DAY_NAMES)
@@ -2826,8 +2831,11 @@ class _CronExpr:
     def matches_day(self, day: _dt.date) -> bool:
         import calendar
 
-        last = calendar.monthrange(day.year, day.month)[1]
+        first_weekday, last = calendar.monthrange(day.year, day.month)
         dom = day.day in self.days or (self.last_day and day.day == last)
+        if self.last_workday and not dom:
+            final = (first_weekday + last - 1) % 7  # Monday is 0
+            dom = day.day == last - max(0, final - 4)  # a Saturday or Sunday backs off to the Friday
         wd = (day.weekday() + 1) % 7
         dow = (wd in self.weekdays or (wd in self.last_weekdays and day.day + 7 > last)
                or (wd, (day.day - 1) // 7 + 1) in self.nth_weekdays)
@@ -3024,7 +3032,7 @@ class Interval(_Schedule):
                 raise ScheduleError(f"An interval must be a number of seconds or a timedelta, not {interval!r}")
             interval = _dt.timedelta(seconds=interval)
         if interval.total_seconds() <= 0:
-            raise ScheduleError(f"An interval must be greater than zero, not {interval}")
+            raise ScheduleError(f"An interval must be greater than zero, not {interval.total_seconds():g} seconds")
         self.interval, self.timezone = interval, timezone
         zone = _zone(timezone)
         if anchor_date is None:  # a fixed anchor: the same slots in every process and after restarts
@@ -7343,7 +7351,29 @@ def _make_cli():
     """The click group behind ``python orchestrator.py``; click is imported only here."""
     import click
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    class OneLineErrors(click.Group):
+        """Every error the user made is one line on stderr: exit 2 for usage, 1 for the rest."""
+
+        def main(self, args: Any = None, prog_name: Optional[str] = None, **extra: Any) -> Any:
+            extra["standalone_mode"] = False
+            try:
+                code = super().main(args, prog_name, **extra)
+            except click.exceptions.NoArgsIsHelpError as exc:  # a bare "python orchestrator.py"
+                click.echo(exc.ctx.get_help())
+                sys.exit(0)
+            except click.UsageError as exc:
+                where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+                click.echo(f"Error: {exc.format_message()}{where}", err=True)
+                sys.exit(exc.exit_code)
+            except click.ClickException as exc:
+                exc.show()
+                sys.exit(exc.exit_code)
+            except click.exceptions.Abort:
+                click.echo("Aborted!", err=True)
+                sys.exit(1)
+            sys.exit(code if isinstance(code, int) else 0)
+
+    @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="orchestrator")
     @click.option("--db", "db", envvar="ORCHESTRATOR_DB", default=None, metavar="PATH",
                   help="The state database (default: $ORCHESTRATOR_DB or the user data folder).")
@@ -7431,7 +7461,13 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
         if (cron is None) == (interval is None):
             raise click.UsageError("give exactly one of --cron and --interval")
         parameters = _parse_params(params, None)
-        schedule = Cron(cron, timezone=timezone) if cron else Interval(interval, timezone=timezone)
+        try:
+            schedule = Cron(cron, timezone=timezone) if cron else Interval(interval, timezone=timezone)
+        except ScheduleError as exc:
+            option = "--timezone" if "timezone" in str(exc).lower() else "--cron" if cron else "--interval"
+            raise click.BadParameter(str(exc), param_hint=option) from None
+        if limit is not None and limit < 1:
+            raise click.BadParameter("must be at least 1", param_hint="--limit")
 
         def go() -> None:
             path, _, qualname = entrypoint.rpartition(":")

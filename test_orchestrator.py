@@ -1497,6 +1497,22 @@ class TestResultsAndCaching:
 
 
 class TestTime:
+    def test_last_weekday_of_the_month_and_expressions_that_never_fire(self):
+        import calendar
+
+        got = [d.date() for d in o.Cron("0 9 LW * *").get_dates(60, start=dt.datetime(2026, 1, 1, tzinfo=UTC))]
+        want = [dt.date(y, m, max(d for d in range(1, calendar.monthrange(y, m)[1] + 1) if calendar.weekday(y, m, d) < 5))
+                for y in range(2026, 2031) for m in range(1, 13)]
+        assert got == want
+        assert [d.date() for d in o.Cron("0 0 L,LW 5 *").get_dates(2, start=dt.datetime(2026, 1, 1, tzinfo=UTC))] == [
+            dt.date(2026, 5, 29), dt.date(2026, 5, 31)]  # Friday the 29th, Sunday the 31st
+        for expr in ("* * 30 2 *", "* * 31 4 *", "0 0 31 2,4,6,9,11 *"):
+            with pytest.raises(o.ScheduleError, match="never fires"):
+                o.Cron(expr)
+        assert o.Cron("0 0 29 2 *").get_dates(1, start=dt.datetime(2026, 1, 1, tzinfo=UTC))[0].year == 2028
+        with pytest.raises(o.ScheduleError, match="in the day of week field needs a week number from 1 to 5"):
+            o.Cron("* * * * 1#0")
+
     def test_durations(self):
         assert o._fmt_duration(3.14159) == "3.14s"
         assert o._fmt_duration(7440) == "2h 4m"
@@ -1628,7 +1644,7 @@ class TestTime:
         start = dt.datetime(2024, 1, 1, tzinfo=UTC)
         dates = o.Cron("0 * * * *").get_dates(start=start, end=start + dt.timedelta(hours=3))
         assert [d.hour for d in dates] == [1, 2, 3]  # strictly after start, none after end
-        assert o.Cron("0 0 30 2 *").get_dates(1, start=start) == []  # never happens
+        assert o.Cron("0 0 29 2 *").get_dates(1, start=start, end=start + dt.timedelta(days=30)) == []  # none by then
 
     @pytest.mark.parametrize("bad", ["H 0 * * *", "* * *", "61 * * * *", "5-1 * * * *", "*/0 * * * *",
                                      "0 0 * * 5#9", "0 0 * FOO *", "", "0 0 0 * *"])
@@ -4195,7 +4211,21 @@ class TestCLI:
 
     def test_usage_error_exits_2(self, db):
         out = cli(db, "status", "--bogus")
-        assert out.returncode == 2
+        assert out.returncode == 2 and out.stderr.count("\n") == 1 and "--bogus" in out.stderr
+
+    def test_bad_schedules_on_the_command_line_are_one_line(self, db, tmp_path):
+        script = tmp_path / "hello.py"
+        script.write_text("from orchestrator import flow\n@flow\ndef hello():\n    return 1\n")
+        target = f"{script}:hello"
+        for args, needle in ((["--cron", "61 * * * *"], "--cron: Invalid cron string: minute value 61"),
+                             (["--cron", "* * * * *", "--timezone", "Mars/Olympus"], "--timezone: Unknown timezone"),
+                             (["--interval", "-5"], "--interval: An interval must be greater than zero, not -5 seconds"),
+                             (["--cron", "* * 30 2 *"], "--cron: Invalid cron string: '* * 30 2 *' never fires"),
+                             (["--interval", "5", "--limit", "0"], "--limit: must be at least 1")):
+            out = cli(db, "serve", target, "--name", "x", *args)
+            assert out.returncode == 2 and out.stderr.count("\n") == 1, (args, out.stderr)
+            assert needle in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+        assert not os.path.exists(db)  # refused before anything was written
 
     def test_every_command_has_help_with_example(self):
         import click
