@@ -3427,9 +3427,25 @@ class _ConsoleHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(self.format(record) + "\n")
-        except Exception:
+            text = self.format(record)
+        except Exception:  # noqa: BLE001 - a message whose arguments do not format
             self.handleError(record)
+            return
+        _console_write(text + "\n")
+
+
+_CONSOLE_GONE = False  # stderr was closed (``... 2>&1 | head``): console lines stop, the database keeps them
+
+
+def _console_write(text: str) -> None:
+    """Write a log line to the console; a closed or broken stderr never fails a run."""
+    global _CONSOLE_GONE
+    if _CONSOLE_GONE:
+        return
+    try:
+        sys.stderr.write(text)
+    except (OSError, ValueError, AttributeError):  # EPIPE, EIO, a closed file, no stderr at all
+        _CONSOLE_GONE = True
 
 
 class _StoreHandler(logging.Handler):
@@ -3479,7 +3495,7 @@ class _RunLogger(logging.LoggerAdapter):
             now = time.time()
             extra = self.extra
             if level >= _ROOT_HANDLERS[0].level:
-                sys.stderr.write(f"{_Clock.stamp(now)} | {_LEVEL_NAMES[level]:<7} | {extra['run_label']} - {msg}\n")
+                _console_write(f"{_Clock.stamp(now)} | {_LEVEL_NAMES[level]:<7} | {extra['run_label']} - {msg}\n")
             extra["store"].stage_log(extra["flow_run_id"], extra["task_run_id"], level, logger.name, msg, now)
             return
         record = _engine_record(logger.name, level, msg, exc, self.extra)
@@ -5559,6 +5575,7 @@ class _FlowEngine:
             self.placeholder._record(child)
             holder.end_time = child.timestamp if child.is_final() else None
             self.store.commit_task_run(holder)
+        self.finished = True  # on record: what follows (the log line, hooks) cannot change it
         level = logging.ERROR if state.type in (_FAILED, _CRASHED) else logging.INFO
         self.logger.engine(level, f"Finished in state {state}")
         hooks = {_COMPLETED: flow.on_completion_hooks, _FAILED: flow.on_failure_hooks,
@@ -5566,7 +5583,6 @@ class _FlowEngine:
         _run_hooks(hooks, self.logger, (flow, run, state), state)
         if self.placeholder is None:
             self.store.flush()  # a top-level run ends with its log lines written
-        self.finished = True
         return state
 
     def _prepare(self) -> Optional[State]:

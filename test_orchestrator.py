@@ -1685,6 +1685,34 @@ class TestTime:
 
 
 class TestContextAndLogging:
+    def test_a_closed_console_never_fails_a_run(self, db, tmp_path):
+        script = tmp_path / "chatty.py"
+        script.write_text(textwrap.dedent("""
+            from orchestrator import flow, task
+
+            @task
+            def step(i):
+                return i
+
+            @flow(log_prints=True)
+            def chatty():
+                for i in range(300):
+                    step(i)
+                    print("line", i)
+                return "ok"
+
+            chatty()
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        proc = subprocess.Popen([PY, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc.stderr.read(10)  # as `... 2>&1 | head -c 10` does: read a little, then close the pipe
+        proc.stderr.close()
+        assert proc.wait(timeout=60) == 0
+        (run,) = rows(db, "SELECT id, state_name, history FROM flow_runs")
+        assert run["state_name"] == "Completed" and history_names(run) == ["Pending", "Running", "Completed"]
+        logs = rows(db, "SELECT message FROM logs WHERE flow_run_id=?", (run["id"],))
+        assert sum(r["message"].startswith("line ") for r in logs) == 300  # the database has every line
+
     def test_runtime_inside_and_outside(self, db):
         seen = {}
 
