@@ -70,7 +70,8 @@ Contents (numbered banners below; a test holds this list to them):
     13. Public decorators
     14. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
     15. Deployments & serving
-    16. CLI
+    16. CLI: the group, runs and their history
+    17. CLI: the database, variables, artifacts, limits and the entry point
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ __all__ = [
     "RUN_ID",
     "ReservedArgumentError",
     "Retrying",
+    "RunNameError",
     "Running",
     "Schedule",
     "ScheduleError",
@@ -333,6 +335,7 @@ def _log_level() -> int:
 #  ├── ReservedArgumentError (TypeError)
 #  ├── ParameterBindError (TypeError)  arguments that do not fit the function's signature
 #  ├── ParameterTypeError              arguments that fail validation
+#  ├── RunNameError (ValueError)       a run name template that does not fit the parameters
 #  ├── ScheduleError (ValueError)      an invalid cron, rrule, interval or timezone
 #  ├── MappingLengthMismatch, MappingMissingIterable
 #  ├── MissingContextError (RuntimeError)
@@ -384,6 +387,10 @@ class ParameterBindError(OrchestratorError, TypeError):
 
 class ParameterTypeError(OrchestratorError):
     """Parameters that fail validation against the type hints."""
+
+
+class RunNameError(OrchestratorError, ValueError):
+    """A run name template that does not fit the run's parameters (``flow_run_name="x-{nope}"``)."""
 
 
 class ScheduleError(OrchestratorError, ValueError):
@@ -4953,7 +4960,12 @@ class _TaskEngine:
         run, task = self.run, self.task
         resolved, run.task_inputs, failed = _resolve_arguments(
             self.parameters, self.wait_for, self.remote is not None and self.remote.keeps_values)
-        run.name = self._name(resolved)
+        try:
+            run.name = self._name(resolved)
+        except RunNameError as exc:
+            run.name = f"{task.name}-{os.urandom(2).hex()[:3]}"
+            self.logger = _task_logger(self.store, run)
+            return self._finish(Failed(message=str(exc), data=exc))
         self.logger = _task_logger(self.store, run)
         self.resolved = resolved
         if failed is not None:
@@ -5226,7 +5238,13 @@ def _render_run_name(template: Any, parameters: dict) -> str:
             raise TypeError(f"Callable {template!r} for a run name must return a string, "
                             f"not {type(name).__name__}")
         return name
-    return template.format(**parameters)
+    try:
+        return template.format(**parameters)
+    except KeyError as exc:
+        raise RunNameError(f"The run name template {template!r} names {exc.args[0]!r}, which is not a parameter "
+                           f"(the parameters are: {', '.join(parameters) or 'none'})") from None
+    except (IndexError, ValueError, AttributeError) as exc:
+        raise RunNameError(f"The run name template {template!r} cannot be filled in: {exc}") from None
 
 
 def _raise_crash(state: State) -> None:
@@ -5411,6 +5429,8 @@ class _FlowEngine:
         except ParameterTypeError as exc:
             self.error = Failed(message=f"Validation of flow parameters failed with error: "
                                         f"{type(exc).__name__}: {exc}", data=exc)
+        except RunNameError as exc:
+            self.error = Failed(message=str(exc), data=exc)
         self.logger = _flow_logger(self.store, self.run)  # the label carries the final run name
         run = self.run
         run.process_id = self.store.register_process()
@@ -7302,7 +7322,7 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 16. CLI ==============================================================================================
+# == 16. CLI: the group, runs and their history ===========================================================
 
 
 def _iso(ts: Optional[float]) -> Optional[str]:
@@ -7356,6 +7376,18 @@ def _cli_store(ctx: Any, create: bool = False) -> _Store:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     return store
+
+
+def _cli_call(ctx: Any, fn: Callable, *args: Any, create: bool = False) -> Any:
+    """Run an API call for a command on the --db file (which must exist unless ``create``): user errors
+    become one-line messages."""
+    import click
+
+    _cli_store(ctx, create)
+    try:
+        return fn(*args)
+    except OrchestratorError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _json_option(click: Any) -> Callable:
@@ -8021,6 +8053,9 @@ def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: 
         return
 
 
+# == 17. CLI: the database, variables, artifacts, limits and the entry point ==============================
+
+
 def _db_commands(cli: Any, click: Any) -> None:
     @cli.group()
     def db() -> None:
@@ -8305,18 +8340,6 @@ def _fmt_ago_or_in(iso: Optional[str]) -> str:
     ts = _dt.datetime.fromisoformat(iso).timestamp()
     delta = ts - time.time()
     return f"{_fmt_local(ts)} (in {_fmt_duration(max(0.0, delta))})"
-
-
-def _cli_call(ctx: Any, fn: Callable, *args: Any, create: bool = False) -> Any:
-    """Run an API call for a command on the --db file (which must exist unless ``create``): user errors
-    become one-line messages."""
-    import click
-
-    _cli_store(ctx, create)
-    try:
-        return fn(*args)
-    except OrchestratorError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def _colour_state(name: str, type_: str) -> str:

@@ -3546,6 +3546,28 @@ class TestDecorators:
         with pytest.raises(TypeError, match="must return a string"):
             bad()
 
+    def test_a_run_name_template_that_does_not_fit_says_which_key(self, db):
+        @task(task_run_name="load-{table}")
+        def load(name):
+            return name
+
+        @flow(flow_run_name="nightly-{day}")
+        def nightly(date: str = "x"):
+            return 1
+
+        @flow
+        def caller():
+            state = load("t", return_state=True)
+            return state.type.value, state.message
+
+        with pytest.raises(o.RunNameError, match=r"'nightly-\{day\}' names 'day', which is not a parameter \(the parameters are: date\)"):
+            nightly()
+        (run,) = rows(db, "SELECT state_name, state_message FROM flow_runs WHERE flow_name='nightly'")
+        assert run["state_name"] == "Failed" and "names 'day'" in run["state_message"]
+        kind, message = caller()
+        assert kind == "FAILED" and "'load-{table}' names 'table'" in message
+        assert isinstance(o.RunNameError("x"), ValueError)
+
     def test_default_run_names(self, db):
         @task
         def boom():
@@ -4177,7 +4199,7 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 16. CLI ===============================================================================================
+# == 16. CLI: the group, runs and their history ============================================================
 
 
 class TestCLI:
@@ -4270,14 +4292,6 @@ class TestCLI:
             walk(command, name)
         assert {"status", "runs", "show", "logs", "tasks", "run", "serve", "retry", "cancel", "delete", "resume",
                 "prune", "db", "deployments", "variables", "artifacts", "limits"} <= set(group.commands)
-
-    def test_main_function(self, db, capsys):
-        assert o.main(["status", "--json"]) == 1  # no database yet
-        assert "There is no database" in capsys.readouterr().err
-        assert o.main(["db", "migrate"]) == 0
-        capsys.readouterr()
-        assert o.main(["status", "--json"]) == 0
-        assert capsys.readouterr().out.strip() == "[]"
 
     def test_runs_filters_and_json(self, db, history):
         data = json.loads(cli(db, "runs", "--json").stdout)
@@ -4439,6 +4453,42 @@ class TestCLI:
         bad = cli(db, "run", f"{script}:add", "--params", "{not json")
         assert bad.returncode == 2 and "not valid JSON" in bad.stderr
 
+    def test_busy_database_still_reads(self, db, history):
+        import apsw
+
+        holder = apsw.Connection(db)
+        holder.setbusytimeout(1000)
+        holder.execute("BEGIN IMMEDIATE")  # another process is writing
+        try:
+            t0 = time.monotonic()
+            out = cli(db, "runs", "--json")
+            assert out.returncode == 0 and len(json.loads(out.stdout)) == 2
+            assert time.monotonic() - t0 < 10
+        finally:
+            holder.execute("ROLLBACK")
+
+    def test_status_sections(self, db, history):
+        out = cli(db, "status").stdout
+        for needle in ("Database:", "Serve: no serve process is running", "Flow runs in the last 24h:",
+                       "Latest failures:", "bad-run", "Recent runs:"):
+            assert needle in out, needle
+
+    def test_no_colour_when_not_a_terminal(self, db, history):
+        assert "\033[" not in cli(db, "status").stdout
+
+
+# == 17. CLI: the database, variables, artifacts, limits and the entry point ===============================
+
+
+class TestCLIData:
+    def test_main_function(self, db, capsys):
+        assert o.main(["status", "--json"]) == 1  # no database yet
+        assert "There is no database" in capsys.readouterr().err
+        assert o.main(["db", "migrate"]) == 0
+        capsys.readouterr()
+        assert o.main(["status", "--json"]) == 0
+        assert capsys.readouterr().out.strip() == "[]"
+
     def test_db_commands(self, db, history):
         assert cli(db, "db", "path").stdout.strip() == os.path.abspath(db)
         check = cli(db, "db", "check")
@@ -4473,20 +4523,6 @@ class TestCLI:
         out = cli(path, "status")
         assert out.returncode == 1
         assert "newer orchestrator (schema version 99)" in out.stderr and f"version {len(o._MIGRATIONS)}" in out.stderr
-
-    def test_busy_database_still_reads(self, db, history):
-        import apsw
-
-        holder = apsw.Connection(db)
-        holder.setbusytimeout(1000)
-        holder.execute("BEGIN IMMEDIATE")  # another process is writing
-        try:
-            t0 = time.monotonic()
-            out = cli(db, "runs", "--json")
-            assert out.returncode == 0 and len(json.loads(out.stdout)) == 2
-            assert time.monotonic() - t0 < 10
-        finally:
-            holder.execute("ROLLBACK")
 
     def test_variables(self, db):
         assert cli(db, "variables", "set", "api_base", '"https://example.com"').returncode == 0
@@ -4527,15 +4563,6 @@ class TestCLI:
         assert cli(db, "limits", "reset", "api").returncode == 0
         assert cli(db, "limits", "delete", "api").returncode == 0
         assert cli(db, "limits", "delete", "api").returncode == 1
-
-    def test_status_sections(self, db, history):
-        out = cli(db, "status").stdout
-        for needle in ("Database:", "Serve: no serve process is running", "Flow runs in the last 24h:",
-                       "Latest failures:", "bad-run", "Recent runs:"):
-            assert needle in out, needle
-
-    def test_no_colour_when_not_a_terminal(self, db, history):
-        assert "\033[" not in cli(db, "status").stdout
 
 
 # == Examples and README ===================================================================================
