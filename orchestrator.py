@@ -1657,6 +1657,7 @@ class _Scheduling:
             rows = conn.execute("SELECT history, state_type FROM flow_runs WHERE id=?", (run_id,)).fetchall()
             if rows and rows[0][1] not in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED"):
                 self._append_state(conn, run_id, rows[0][0], (type_, name, message, now), end=True)
+                self._end_task_runs(conn, run_id, (type_, name, message, now))
                 out["done"] = True
 
         self._write_fn(finish)
@@ -1760,15 +1761,22 @@ class _Processes:
             conn.execute("UPDATE flow_runs SET state_type='CRASHED', state_name='Crashed', state_message=?,"
                          " state_timestamp=?, end_time=?, history=? WHERE id=?",
                          (message, now, now, _history_json([*map(tuple, json.loads(history)), entry]), run_id))
-            for task_id, task_history in conn.execute(
-                    "SELECT id, history FROM task_runs WHERE flow_run_id=? AND state_type NOT IN"
-                    " ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')", (run_id,)).fetchall():
-                conn.execute("UPDATE task_runs SET state_type='CRASHED', state_name='Crashed', state_message=?,"
-                             " state_timestamp=?, end_time=?, history=? WHERE id=?",
-                             (message, now, now, _history_json([*map(tuple, json.loads(task_history)), entry]),
-                              task_id))
+            self._end_task_runs(conn, run_id, entry)
             ids.append(run_id)
         return ids
+
+    @staticmethod
+    def _end_task_runs(conn: apsw.Connection, flow_run_id: str, entry: tuple) -> None:
+        """Give a flow run's task runs that are not final yet its final state ``entry`` (type, name,
+        message, time): its process is gone, or serve ended it."""
+        type_, name, message, now = entry
+        for task_id, task_history in conn.execute(
+                "SELECT id, history FROM task_runs WHERE flow_run_id=? AND state_type NOT IN"
+                " ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')", (flow_run_id,)).fetchall():
+            conn.execute("UPDATE task_runs SET state_type=?, state_name=?, state_message=?, state_timestamp=?,"
+                         " end_time=?, history=? WHERE id=?",
+                         (type_, name, message, now, now, _history_json([*map(tuple, json.loads(task_history)), entry]),
+                          task_id))
 
     def request_cancel(self, run_id: str) -> str:
         """Cancel a flow run: Cancelled at once when nothing runs it, else Cancelling. Returns the new name."""
@@ -7092,6 +7100,7 @@ class _Runner:
         self.clock = clock or self.store.clock
         self.children: dict = {}  # flow run id -> (Popen, started)
         self.logger = get_logger("runner")
+        self.forced = False  # a second signal: stop the runs now, without their grace period
 
     def run(self) -> None:
         ids = [d.apply() for d in self.deployments]
@@ -7120,7 +7129,14 @@ class _Runner:
         return previous
 
     def _on_signal(self, signum: int) -> None:
-        self.logger.info(f"{signal.Signals(signum).name} received, shutting down: no new runs start")
+        if self.stop.is_set():
+            if not self.forced:
+                self.forced = True
+                self.logger.info(f"{signal.Signals(signum).name} received again: cancelling the running runs now")
+            return
+        grace = _setting("ORCHESTRATOR_SERVE_GRACE_SECONDS")
+        self.logger.info(f"{signal.Signals(signum).name} received, shutting down: no new runs start, running ones "
+                         f"get {grace:g} s (send it again to stop them now)")
         self.stop.set()
 
     def _banner(self) -> None:
@@ -7188,24 +7204,38 @@ class _Runner:
                                   f"The flow run's process exited with status code {code} before the run finished.")
 
     def _shutdown(self) -> None:
+        """Give running runs the grace period, then cancel them: first through the database, so that
+        their engines stop and record it, then, a second on, by SIGKILL (a child leaves SIGINT and
+        SIGTERM to serve, see _leave_shutdown_to_serve)."""
         grace = _setting("ORCHESTRATOR_SERVE_GRACE_SECONDS")
         if self.children:
             self.logger.info(f"Waiting up to {grace:g} s for {len(self.children)} running flow run(s)")
-        deadline = time.monotonic() + grace
-        while self.children and time.monotonic() < deadline:
-            self._reap()
-            time.sleep(0.05)
+        self._wait_for_children(time.monotonic() + grace)
+        for run_id in list(self.children):
+            with contextlib.suppress(OrchestratorError):
+                self.store.request_cancel(run_id)
+        self._wait_for_children(time.monotonic() + 1.0)
         for run_id, (proc, _) in list(self.children.items()):
-            proc.terminate()
-            with contextlib.suppress(Exception):
-                proc.wait(timeout=5)
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            proc.kill()
+            proc.wait()
             self.store.finish_run(run_id, "CANCELLED", "Cancelled", "serve stopped before the run finished.")
             self.logger.info(f"Cancelled flow run {run_id}: serve stopped before it finished")
         self.children.clear()
         self.store.flush()
+
+    def _wait_for_children(self, deadline: float) -> None:
+        while self.children and time.monotonic() < deadline and not self.forced:
+            self._reap()
+            time.sleep(0.05)
+        self._reap()
+
+
+def _leave_shutdown_to_serve() -> None:
+    """In a serve child: SIGINT and SIGTERM sent to the whole process group (Ctrl-C, systemd's stop,
+    ``timeout``) are left to serve, which gives the run its grace period and then cancels it. These are
+    Python handlers, not SIG_IGN, so programs the flow starts still get the default actions."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, frame: None)
 
 
 def _die_with_parent() -> None:
@@ -7300,6 +7330,7 @@ def run_deployment(name: str, parameters: Optional[dict] = None, scheduled_time:
 
 def _execute_flow_run(run_id: str) -> int:
     """A serve child's whole job: run one claimed flow run of a deployment; the exit code says how it ended."""
+    _leave_shutdown_to_serve()
     store = _get_store()
     row = store.flow_run(run_id)
     if row is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -358,16 +359,21 @@ def serve_file(tmp_path, db):
            "ORCHESTRATOR_SERVE_GRACE_SECONDS": "3"}
     procs = []
 
-    def start(which, **extra):
+    def start(which, group=False, **extra):
+        """Start a serve process; ``group``: in a process group of its own, to signal it all, as Ctrl-C,
+        systemd and ``timeout`` do."""
         proc = subprocess.Popen([PY, str(path), which], env={**env, **extra}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, start_new_session=group)
         procs.append(proc)
         return proc
 
     yield path, env, start
+    import signal
+
     for proc in procs:
         if proc.poll() is None:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL) if os.getpgid(proc.pid) == proc.pid else proc.kill()
         proc.wait(timeout=10)
 
 
@@ -4132,6 +4138,45 @@ class TestServing:
         states = {r["state_name"] for r in rows(db, "SELECT state_name FROM flow_runs WHERE start_time IS NOT NULL")}
         assert states == {"Cancelled"}
         assert rows(db, "SELECT 1 FROM flow_runs WHERE state_type IN ('RUNNING', 'PENDING')") == []
+
+    def test_a_signal_to_the_whole_group_gives_runs_their_grace(self, db, serve_file):
+        import signal
+
+        path, env, start = serve_file
+        running = "SELECT id FROM flow_runs WHERE state_type='RUNNING'"
+        # Ctrl-C in a terminal: SIGINT to serve and its children alike; the run finishes within the grace
+        proc = start("slow", group=True, SLOW_SECONDS="1.5", ORCHESTRATOR_SERVE_GRACE_SECONDS="20",
+                     ORCHESTRATOR_LOGGING_LEVEL="INFO")
+        assert wait_until(lambda: rows(db, running), 20)
+        (run,) = rows(db, running)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        assert rows(db, "SELECT state_name FROM flow_runs WHERE id=?", (run["id"],))[0]["state_name"] == "Completed"
+        assert "KeyboardInterrupt" not in err and "Traceback" not in err, err
+        assert err.count("SIGINT received") == 1
+        # systemd's stop or `timeout`: SIGTERM to the group; past the grace the run is cancelled, not crashed
+        proc = start("slow", group=True, SLOW_SECONDS="60", ORCHESTRATOR_SERVE_GRACE_SECONDS="0.5")
+        assert wait_until(lambda: rows(db, running), 20)
+        (run,) = rows(db, running)
+        os.killpg(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        (row,) = rows(db, "SELECT state_name, state_message FROM flow_runs WHERE id=?", (run["id"],))
+        assert row["state_name"] == "Cancelled", row
+        # a second Ctrl-C does not wait out the grace period
+        proc = start("slow", group=True, SLOW_SECONDS="60", ORCHESTRATOR_SERVE_GRACE_SECONDS="60",
+                     ORCHESTRATOR_LOGGING_LEVEL="INFO")
+        assert wait_until(lambda: rows(db, running), 20)
+        (run,) = rows(db, running)
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0 and time.monotonic() - t0 < 15, err
+        assert "received again" in err
+        assert rows(db, "SELECT state_name FROM flow_runs WHERE id=?", (run["id"],))[0]["state_name"] == "Cancelled"
 
     def test_overdue_scheduled_runs_show_as_late(self, db):
         s = store(db)
