@@ -1820,6 +1820,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         self._plock = threading.Lock()
         self._dirty: dict = {}  # task run id -> TaskRun whose record is behind
         self._logs: list = []
+        self._dropped_logs = 0  # log lines a full disk refused
         self._ops: list = []
         self._seq = 0  # bumped by every staged change; _done is the last one committed
         self._done = 0
@@ -1989,11 +1990,16 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         except BaseException as exc:
             if not conn.getautocommit():
                 conn.execute("ROLLBACK")
+            full = isinstance(exc, apsw.FullError) and logs
             with self._plock:  # nothing staged is dropped: it goes back for the next transaction
                 for run_id, run in dirty.items():
                     self._dirty.setdefault(run_id, run)
-                self._logs[:0] = list(logs)
+                if not full:
+                    self._logs[:0] = list(logs)
                 self._ops[:0] = staged
+            if full:  # a full disk: the log lines give way, so that run states are still recorded
+                self._logs_dropped(len(logs), exc)
+                return self._commit(ops, with_logs=False, body=body)
             if isinstance(exc, (apsw.ReadOnlyError, apsw.CantOpenError)):
                 raise StoreReadOnlyError(f"could not write to {self.path}: {exc}") from exc
             if isinstance(exc, apsw.Error):
@@ -2002,6 +2008,16 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         for run in dirty.values():
             run.stored = True
         self._done = seq
+
+    def _logs_dropped(self, n: int, exc: BaseException) -> None:
+        """Say once what a full disk cost (and, as the process exits, the total if it grew)."""
+        first = not self._dropped_logs
+        self._dropped_logs += n
+        if first:
+            _stderr_line(f"orchestrator: {n} log line(s) could not be recorded in {self.path} ({exc}); run states "
+                         f"are still recorded, and log lines that do not fit from now on are dropped too")
+            _at_exit(lambda: self._dropped_logs > n and _stderr_line(
+                f"orchestrator: in all, {self._dropped_logs} log line(s) could not be recorded in {self.path}"))
 
     def _write(self, ops: Iterable) -> None:
         """Commit ``ops`` (``(sql, params)`` pairs), with everything staged before them, now."""
@@ -2082,9 +2098,21 @@ _STORES_LOCK = threading.Lock()
 
 
 def _at_exit(fn: Callable[[], None]) -> None:
+    """Run ``fn`` as the process exits; a database that cannot be written then is one line, not a traceback."""
     import atexit
 
-    atexit.register(fn)
+    def guarded() -> None:
+        try:
+            fn()
+        except StoreError as exc:
+            _stderr_line(f"orchestrator: as the process exited, {exc}")
+
+    atexit.register(guarded)
+
+
+def _stderr_line(text: str) -> None:
+    with contextlib.suppress(Exception):
+        print(text, file=sys.stderr)
 
 
 def _get_store(path: Optional[str] = None) -> _Store:

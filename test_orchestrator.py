@@ -807,6 +807,30 @@ class TestStoreRecords:
 
 
 class TestStoreConnection:
+    def test_a_full_disk_costs_log_lines_not_run_states(self, db):
+        out = run_py("""
+            import orchestrator as o
+            from orchestrator import flow, get_run_logger
+
+            @flow
+            def chatty(n: int):
+                for i in range(n):
+                    get_run_logger().info("line %d %s", i, "x" * 200)
+                return n
+
+            chatty(10)
+            writer = o._get_store()._writer  # SQLite refuses to grow the file past this: "database or disk is full"
+            writer.execute(f"PRAGMA max_page_count={writer.execute('PRAGMA page_count').fetchall()[0][0] + 5}")
+            print(chatty(2000), chatty(3000))
+        """, db, env_extra={"ORCHESTRATOR_LOGGING_LEVEL": "INFO"})
+        err = "\n".join(line for line in out.stderr.splitlines() if " | INFO " not in line)
+        assert out.returncode == 0 and out.stdout.split() == ["2000", "3000"], err[-3000:]
+        assert "Traceback" not in err and err.count("could not be recorded") == 2, err  # once, and the total at exit
+        assert "log line(s) could not be recorded" in err and "database or disk is full" in err
+        runs = rows(db, "SELECT f.state_name, (SELECT count(*) FROM logs l WHERE l.flow_run_id = f.id) AS n"
+                        " FROM flow_runs f ORDER BY created")
+        assert [r["state_name"] for r in runs] == ["Completed"] * 3 and runs[0]["n"] == 12
+
     def test_default_path_follows_env(self, tmp_path, monkeypatch):
         monkeypatch.delenv("ORCHESTRATOR_DB")
         monkeypatch.setenv("ORCHESTRATOR_HOME", str(tmp_path / "home"))
