@@ -212,6 +212,7 @@ import logging
 import os
 import pickle
 import random
+import re
 import signal
 import sys
 import threading
@@ -828,6 +829,10 @@ _MIGRATIONS = [
     ALTER TABLE flow_runs ADD COLUMN result_preview TEXT;
     ALTER TABLE task_runs ADD COLUMN result_preview TEXT;
     """,
+    # 8: a deployment's parameter names, so a run is checked when it is created, not when it starts
+    """
+    ALTER TABLE deployments ADD COLUMN parameter_schema TEXT;
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -1044,8 +1049,36 @@ _TASK_RUNS = _Table("task_runs", (
 ))
 
 
+# about what a row of each table holds (its text and blobs, plus the fixed columns and SQLite's overhead):
+# what ``prune`` and ``delete`` report as freed
+_ROW_BYTES = (
+    ("flow_runs", "id", "120 + length(history) + length(parameters) + coalesce(length(result), 0)"
+                        " + coalesce(length(parameters_blob), 0) + coalesce(length(state_message), 0)"),
+    ("task_runs", "flow_run_id", "120 + length(history) + length(parameters) + length(task_inputs)"
+                                 " + coalesce(length(result), 0) + coalesce(length(state_message), 0)"),
+    ("logs", "flow_run_id", "40 + length(message)"),
+    ("artifacts", "flow_run_id", "60 + coalesce(length(data), 0) + coalesce(length(description), 0)"),
+)
+
+
 def _total_run_time(run: Any) -> float:
-    return (run.end_time or time.time()) - run.start_time if run.start_time else 0.0
+    return _running_seconds(run.history, time.time())
+
+
+def _running_seconds(history: list, now: float) -> float:
+    """The time a run spent running, as Prefect's ``total_run_time`` counts it: each Running (or
+    Retrying) state until the state after it, so the waits between attempts do not count.
+
+    >>> _running_seconds([("PENDING", "Pending", None, 0.0), ("RUNNING", "Running", None, 1.0),
+    ...                   ("SCHEDULED", "AwaitingRetry", None, 3.0), ("RUNNING", "Retrying", None, 10.0),
+    ...                   ("COMPLETED", "Completed", None, 10.5)], 99.0)
+    2.5
+    """
+    total = 0.0
+    for (kind, _, _, start), after in zip(history, [*history[1:], None]):
+        if kind == "RUNNING":
+            total += (after[3] if after is not None else now) - start
+    return max(0.0, total)
 
 
 class _RunRecords:
@@ -1147,22 +1180,32 @@ class _RunRecords:
                       (key, value, flow_run_id, self.clock.time()))])
 
     def resolve_flow_run(self, ref: str) -> dict:
-        """A flow run by full id, unique id prefix, or run name; ObjectNotFound or a list of candidates."""
+        """A flow run by full id, unique id prefix, short id (the id's last characters), or run name;
+        ObjectNotFound, listing the candidates when several match."""
         ref = str(ref)
         rows = self._query("SELECT * FROM flow_runs WHERE id=?", (ref,))
         if not rows and len(ref) >= 4:
             rows = self._query("SELECT * FROM flow_runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
                                (ref, ref + "\uffff"))
+        if not rows and len(ref) >= 6 and all(c in "0123456789abcdef-" for c in ref.lower()):
+            rows = self._query("SELECT * FROM flow_runs WHERE substr(id, -?) = ? ORDER BY id DESC LIMIT 11",
+                               (len(ref), ref.lower()))  # the short id the tables show: the id's end
         if not rows:
             rows = self._query("SELECT * FROM flow_runs WHERE name=? ORDER BY id DESC LIMIT 11", (ref,))
         if not rows:
-            raise ObjectNotFound(f"No flow run with id, id prefix or name {ref!r}.")
+            raise ObjectNotFound(f"No flow run with id, id prefix, short id or name {ref!r}.")
         if len(rows) > 1:
             listed = ", ".join(f"{r['id']} ({r['name']})" for r in rows[:10])
             raise ObjectNotFound(f"{ref!r} matches {len(rows)} flow runs: {listed}. Give more of the id.")
         return rows[0]
 
     # -- reads and housekeeping for the command line ----------------------------------------------
+    def task_progress(self, flow_run_id: str) -> dict:
+        """How far a flow run's tasks are: counts by state type (and "total")."""
+        counts = {r["state_type"]: r["n"] for r in self._query(
+            "SELECT state_type, count(*) AS n FROM task_runs WHERE flow_run_id=? GROUP BY state_type", (flow_run_id,))}
+        return {**counts, "total": sum(counts.values())}
+
     def runs(self, flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
              since: Optional[float] = None, limit: int = 20) -> list:
         where, params = ["1=1"], []
@@ -1209,6 +1252,7 @@ class _RunRecords:
         """Delete flow runs with their task runs, logs, artifacts and result files; returns what went."""
         out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "result_files": 0, "bytes": 0}
         paths: list = []
+        free_before = self._free_bytes()
 
         def delete(conn: apsw.Connection) -> None:
             for start in range(0, len(ids), 500):
@@ -1218,15 +1262,16 @@ class _RunRecords:
                     paths.extend(p for (p,) in conn.execute(
                         f"SELECT result_path FROM {table} WHERE {column} IN ({marks}) AND result_path IS NOT NULL",
                         chunk).fetchall())
-                out["bytes"] += conn.execute(
-                    f"SELECT coalesce(sum(length(result)), 0) + coalesce(sum(length(history)), 0) FROM task_runs"
-                    f" WHERE flow_run_id IN ({marks})", chunk).fetchall()[0][0]
+                for table, column, size in _ROW_BYTES:
+                    out["bytes"] += conn.execute(f"SELECT coalesce(sum({size}), 0) FROM {table} WHERE {column} IN"
+                                                 f" ({marks})", chunk).fetchall()[0][0]
                 for key, table, column in (("task_runs", "task_runs", "flow_run_id"), ("logs", "logs", "flow_run_id"),
                                            ("artifacts", "artifacts", "flow_run_id"), ("flow_runs", "flow_runs", "id")):
                     conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
                     out[key] += conn.changes()
 
         self._write_fn(delete)
+        out["bytes"] = max(out["bytes"], self._free_bytes() - free_before)  # the rows' data, or the pages freed
         for path in self._unreferenced_result_files(paths):
             with contextlib.suppress(OSError):
                 out["bytes"] += os.path.getsize(path)
@@ -1269,12 +1314,24 @@ class _RunRecords:
         return [r["integrity_check"] for r in self._query("PRAGMA integrity_check")]
 
     def vacuum(self) -> None:
+        """Rebuild the file without its free pages; the write-ahead log is folded in and emptied, so the
+        file's size afterwards is its real size."""
         with self._wlock:
             self.flush()
             try:
                 self._writer.execute("VACUUM")
+                self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except apsw.Error as exc:
                 raise StoreError(f"could not vacuum {self.path}: {exc}") from exc
+
+    def _free_bytes(self) -> int:
+        """Space inside the file that deleted rows left free (what ``db vacuum`` gives back)."""
+        conn = self._reader()
+        return conn.execute("PRAGMA freelist_count").fetchall()[0][0] * conn.execute("PRAGMA page_size").fetchall()[0][0]
+
+    def file_bytes(self) -> int:
+        """The database's size on disk, with its write-ahead log."""
+        return sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
 
 
 class _Coordination:
@@ -1495,7 +1552,8 @@ class _Scheduling:
             rows = conn.execute("SELECT id, last_slot, paused, schedules FROM deployments WHERE flow_name=? AND name=?",
                                 (dep["flow_name"], dep["name"])).fetchall()
             fields = ("entrypoint", "schedules", "parameters", "parameters_blob", "tags", "description", "version",
-                      "paused", "concurrency_limit", "collision_strategy", "catchup", "max_catchup", "misfire_grace")
+                      "paused", "concurrency_limit", "collision_strategy", "catchup", "max_catchup", "misfire_grace",
+                      "parameter_schema")
             if rows:
                 dep_id, last_slot, _, old_schedules = rows[0]
                 if old_schedules != dep["schedules"]:
@@ -3187,6 +3245,16 @@ def _fmt_duration(seconds: Optional[float]) -> str:
     return f"{hours // 24}d {hours % 24}h"
 
 
+def _fmt_bytes(n: float) -> str:
+    """
+    >>> _fmt_bytes(0), _fmt_bytes(12_288), _fmt_bytes(3_400_000)
+    ('0 bytes', '12.3 kB', '3.4 MB')
+    """
+    if n < 1000:
+        return f"{n:.0f} bytes"
+    return f"{n / 1e3:.1f} kB" if n < 1e6 else f"{n / 1e6:.1f} MB" if n < 1e9 else f"{n / 1e9:.2f} GB"
+
+
 def _fmt_ago(ts: Optional[float], now: Optional[float] = None) -> str:
     """Local time plus how long ago, e.g. ``2026-11-24 09:10:11 (3m ago)``."""
     if ts is None:
@@ -4534,17 +4602,109 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
 
 _RESERVED = ("return_state", "wait_for")
 _BANNED_NAME_CHARS = ("/", "%", "&", ">", "<")
-_ADJECTIVES = ("amber", "brave", "calm", "daring", "eager", "fancy", "gentle", "happy", "icy", "jolly",
-               "keen", "lively", "mellow", "nimble", "olive", "proud", "quick", "rustic", "silent", "tidy",
-               "upbeat", "vivid", "witty", "young", "zesty", "bold", "crisp", "dusky", "fuzzy", "golden")
-_ANIMALS = ("aardvark", "badger", "caribou", "dingo", "egret", "ferret", "gecko", "heron", "ibis",
-            "jackal", "koala", "lemur", "marmot", "newt", "otter", "puffin", "quail", "raven", "stoat",
-            "tapir", "urchin", "vole", "walrus", "yak", "zebra", "bison", "crane", "finch", "lynx", "moose")
+# Run names: adjective-noun, 650 x 582 = 378,300 of them (Prefect's coolname slugs give 370,170)
+_ADJECTIVES = tuple("""
+    able absolute abstract academic adept adorable adventurous affable agile airy alert alive amazing
+    amber amiable ample amused ancient angelic animated antique apricot aquatic arctic ardent aromatic
+    artful artistic astute athletic atomic attentive auburn august auspicious authentic autumn avid
+    awake aware azure balanced balmy bashful beaming beautiful beige benevolent best big bittersweet
+    blazing blessed blissful blithe blond blue blushing bold bony boreal bouncy boundless brainy brave
+    breezy brief bright brilliant brisk bronze brotherly bubbly buoyant burly bustling busy buttery calm
+    candid canny capable capital carefree careful caring cautious celestial celadon certain charming
+    cheerful cherry chief chipper chivalrous chromatic chunky cinnamon civic civil classic clean clear
+    clever cloudy coastal cobalt cocoa colossal comfy comic compact competent complete composed concise
+    confident congenial content cool copper coral cordial cosmic cosy courageous courteous cozy crafty
+    creamy creative crimson crisp crystal cuddly cultured cunning curious curly cyan dainty dancing
+    dandy dapper daring dashing dazzling dear decent decisive dedicated deep deft delicate delightful
+    demure dependable descriptive determined devoted dexterous diligent dimpled diplomatic direct
+    discreet distinct divine dizzy docile dotted dreamy driven dual dusky dutiful dynamic eager earnest
+    earthy easy eccentric ecstatic educated efficient elastic elated electric elegant elemental eloquent
+    emerald eminent enchanted endless energetic engaging enormous enthusiastic epic equable equal
+    esteemed eternal ethereal even evergreen exact excellent excited exotic expert exquisite extra
+    exuberant fabulous fair faithful famous fancy fantastic far fast fearless feathered festive fiery
+    fine firm first fit flawless fleet flexible floral fluent fluffy flying focused fond formal
+    fortunate fragrant frank free fresh friendly frosty frugal fun funny futuristic gallant game gentle
+    genuine giant gifted giving glad glamorous gleaming glistening global glorious glossy glowing golden
+    good gorgeous graceful gracious grand grateful great green gregarious groovy grounded growing
+    guiding gusty handsome handy happy hardy harmonious hazel healthy hearty heavenly helpful heroic
+    hidden high hilarious hip holistic honest honeyed hopeful hospitable huge humble humorous hushed
+    hyper icy ideal idyllic illustrious imaginative immense impartial impeccable important impressive
+    indigo industrious infinite ingenious innocent inquisitive inspired intense intrepid inventive
+    invincible iridescent ivory jade jaunty jazzy jolly jovial joyful joyous jubilant judicious jumbo
+    just keen kind kindly kinetic knowing lavender lavish lawful leading learned legal legendary lemon
+    level liberal light likable limber limitless lithe little lively loving loyal lucid lucky luminous
+    lunar lush lustrous lyrical magenta magical magnetic magnificent majestic mammoth maroon marvelous
+    masterful mature maximal measured mellow melodic merciful merry meteoric mighty mild mindful mint
+    mirthful modern modest molten moonlit mossy motivated musical mutual mystic natural nautical neat
+    nebulous noble nimble nifty nocturnal northern notable novel oaken obliging observant ochre olive
+    open optimal optimistic opulent orange orchid organic original ornate outgoing outstanding overjoyed
+    pacific paisley palatial pastel patient peaceful pearly peppy perfect perky persistent pink placid
+    playful pleasant plucky plum plush poetic poised polar polished polite popular positive potent
+    powerful practical precious precise premium prepared pretty prime principled pristine prized
+    productive proficient profound prompt proper prosperous proud prudent punctual pure purple quaint
+    quick quiet quirky radiant rapid rare rational ready real regal relaxed reliable remarkable
+    resilient resolute resourceful respectful restful rich righteous robust romantic rosy round royal
+    ruby rugged rustic sage salty sandy sapphire satisfied savvy scarlet scenic scholarly secure
+    sensible serene sharp shimmering shiny silent silken silver simple sincere skilled sleek slick smart
+    smiling smooth snappy snowy soaring sociable soft solar solid sophisticated sparkling special speedy
+    spicy spirited splendid spotless spry stable stalwart starry statuesque steady stellar sterling
+    stoic striking strong stunning sturdy stylish suave sublime successful sugary sunny super superb
+    supreme sure swift tactful talented tame tan tangy tasteful teal tender terrific thankful thoughtful
+    thrifty thriving tidy timeless tiny tireless titanic tough tranquil tremendous trim tropical true
+    trusty truthful turquoise ultimate unbeaten unique united upbeat upright urban useful valiant valid
+    valued vast velvet venerable verdant versatile vibrant victorious vigilant vigorous violet virtuous
+    visionary vital vivacious vivid warm watchful wavy wealthy whimsical whispering wholesome wild
+    willing windy wise witty wonderful wondrous woolly worthy xenial youthful zany zealous zen zesty
+    zippy
+""".split())
+_NOUNS = tuple("""
+    aardvark albatross alligator alpaca anchovy angelfish anole ant anteater antelope ape armadillo asp
+    avocet axolotl baboon badger barnacle barracuda basilisk bass bat beagle bear beaver bee beetle
+    beluga bison bittern blackbird bluebird bluejay boar bobcat bonobo bream buffalo bulldog bullfrog
+    bumblebee bunting butterfly buzzard caiman camel canary capybara caracal cardinal caribou carp
+    cassowary cat caterpillar catfish centipede chameleon chamois cheetah chickadee chimpanzee
+    chinchilla chipmunk cicada civet clam cobra cockatoo cod collie condor coral cormorant cougar cow
+    coyote crab crane crayfish cricket crocodile crow cuckoo curlew cuttlefish dachshund dalmatian deer
+    dingo dodo dog dolphin donkey dormouse dotterel dove dragonfly duck dugong dunlin eagle earthworm
+    echidna eel egret eland elephant elk emu ermine falcon ferret finch firefly flamingo flounder fly
+    fossa fox frog gannet gar gazelle gecko gerbil gibbon giraffe gnat gnu goat goldfinch goldfish goose
+    gopher gorilla goshawk grasshopper grebe greyhound grouse guanaco gull guppy haddock hagfish halibut
+    hamster hare harrier hawk hedgehog heron herring hippo hornet horse hound hummingbird husky hyena
+    ibex ibis iguana impala jackal jaguar jay jellyfish kakapo kangaroo kestrel kingfisher kinkajou kite
+    kiwi koala koi kookaburra krill kudu labrador ladybug lamprey lark lemming lemur leopard limpet
+    linnet lion lionfish lizard llama lobster locust loon lorikeet loris lynx macaque macaw mackerel
+    magpie mallard manatee mandrill mantis marlin marmoset marmot marten mastiff meerkat merlin mink
+    minnow mole mongoose monkey moose moth mouse mule mussel narwhal newt nightingale ocelot octopus
+    okapi opossum orangutan orca oriole oryx osprey ostrich otter owl ox oyster panda pangolin panther
+    parakeet parrot partridge peacock pelican penguin perch petrel pheasant pig pigeon pika pike piranha
+    platypus plover pony poodle porcupine porpoise possum prawn puffin puma python quail quetzal quokka
+    rabbit raccoon ram rat rattlesnake raven ray redstart reindeer rhino roadrunner robin rook rooster
+    salamander salmon sandpiper sardine scorpion seahorse seal serval shark sheep shrew shrimp skink
+    skunk sloth snail snake snipe sparrow spider sponge squid squirrel starfish starling stingray stoat
+    stork sturgeon swallow swan swift tamarin tapir tarantula tarsier termite tern terrier thrush tiger
+    toad tortoise toucan trout tuna turkey turtle urchin viper vole vulture wallaby walrus warbler wasp
+    weasel whale whippet wildcat wolf wolverine wombat woodpecker wren yak zebra acorn alder almond aloe
+    anemone apple ash aspen aster azalea bamboo banyan baobab basil bay beech begonia birch blossom
+    bluebell bramble briar buttercup cactus camellia cedar chestnut clover cypress daffodil dahlia daisy
+    elm fern fig fir foxglove gardenia geranium ginkgo hawthorn hazel heather hemlock hibiscus holly
+    honeysuckle iris ivy jasmine juniper larch laurel lilac lily linden lotus magnolia maple marigold
+    mimosa mistletoe moss myrtle oak oleander olive orchid palm pansy peony pine plum poplar poppy
+    primrose redwood rose rowan sage sequoia sorrel spruce sunflower sycamore tamarind teak thistle
+    thyme tulip violet walnut willow wisteria yew yucca abyss atoll avalanche beach bluff boulder breeze
+    brook butte canyon cape cascade cavern cliff cloud coast comet cosmos cove crater creek dawn delta
+    desert dune dusk eclipse estuary fjord flame forest fountain galaxy geyser glacier glade glen gorge
+    grove gulf harbor haze hill horizon iceberg island isle jungle lagoon lake lava meadow mesa meteor
+    mist moon moor mountain nebula oasis ocean orbit peak pebble planet plateau pond prairie quasar rain
+    rainbow rapids reef ridge river rock sand savanna sea shore sky snow spring star stone storm stream
+    summit sun thunder tide trail tundra valley volcano waterfall wave wind aurora beacon compass ember
+    feather harp lantern meridian nova pixel prism quill rocket sail spark tempest zephyr basalt jade
+    marble onyx opal pearl quartz topaz garnet agate amethyst emerald ruby sapphire cobalt granite flint
+""".split())
 
 
 def _random_name() -> str:
-    bits = random.getrandbits(20)
-    return f"{_ADJECTIVES[(bits >> 10) % len(_ADJECTIVES)]}-{_ANIMALS[(bits & 1023) % len(_ANIMALS)]}"
+    """A flow run's name, as Prefect's look: ``"brave-otter"``."""
+    return f"{random.choice(_ADJECTIVES)}-{random.choice(_NOUNS)}"
 
 
 def _check_name(name: str) -> str:
@@ -7050,11 +7210,37 @@ class Deployment:
             "description": self.description, "version": self.version, "paused": int(self.paused),
             "concurrency_limit": limit.limit if limit else None,
             "collision_strategy": limit.collision_strategy.value if limit else "ENQUEUE",
-            "catchup": self.catchup, "max_catchup": self.max_catchup, "misfire_grace": self.misfire_grace})
+            "catchup": self.catchup, "max_catchup": self.max_catchup, "misfire_grace": self.misfire_grace,
+            "parameter_schema": _json(_parameter_schema(self.flow.fn))})
         return self.id
 
     def __repr__(self) -> str:
         return f"Deployment({self.full_name!r}, schedules={self.schedules!r})"
+
+
+def _parameter_schema(fn: Callable) -> dict:
+    """What a run's parameters are checked against when it is created: the flow's parameter names,
+    the required ones, and whether it takes ``**kwargs``."""
+    params = inspect.signature(fn).parameters.values()
+    return {"names": [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)],
+            "required": [p.name for p in params if p.default is p.empty
+                         and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)],
+            "var_keyword": any(p.kind is p.VAR_KEYWORD for p in params)}
+
+
+def _check_run_parameters(dep: dict, params: dict) -> None:
+    """Refuse a run of a deployment whose parameters its flow cannot take (ParameterBindError, naming them)."""
+    schema = json.loads(dep.get("parameter_schema") or "null")
+    if not schema:
+        return  # written by a version that kept no schema: the run's own start checks them
+    full = f"{dep['flow_name']}/{dep['name']}"
+    unknown = [k for k in params if k not in schema["names"]]
+    if unknown and not schema["var_keyword"]:
+        raise ParameterBindError(f"Deployment {full!r} has no parameter {', '.join(map(repr, unknown))} (its flow "
+                                 f"takes: {', '.join(schema['names']) or 'no parameters'})")
+    missing = [k for k in schema["required"] if k not in params]
+    if missing:
+        raise ParameterBindError(f"Deployment {full!r} needs a value for {', '.join(map(repr, missing))}")
 
 
 def _slot_run(dep: dict, spec: dict, slot: _dt.datetime, late: bool, now: float) -> FlowRun:
@@ -7084,8 +7270,10 @@ def _deployment_parameters(dep: dict) -> dict:
     return json.loads(dep["parameters"] or "{}")
 
 
-def _due_slots(dep: dict, now: float, start: Optional[float] = None, end: Optional[float] = None) -> list:
-    """(spec, slot, late) for each slot to create now, after the catch-up rule; or every slot in [start, end]."""
+def _due_slots(dep: dict, now: float, start: Optional[float] = None, end: Optional[float] = None,
+               cap: Optional[int] = None) -> list:
+    """(spec, slot, late) for each slot to create now, after the catch-up rule; or every slot in [start, end]
+    (at most ``cap`` + 1 of each schedule's, so a huge range is refused without being listed)."""
     out = []
     backfill = start is not None
     last = dep["last_slot"] if dep["last_slot"] is not None else now
@@ -7095,7 +7283,8 @@ def _due_slots(dep: dict, now: float, start: Optional[float] = None, end: Option
         if not spec.get("active", True):
             continue
         schedule = _schedule_from_spec(spec)
-        slots = schedule.get_dates(None, start=_dt.datetime.fromtimestamp(begin - (1e-6 if backfill else 0),
+        slots = schedule.get_dates(None if cap is None else cap + 1,
+                                   start=_dt.datetime.fromtimestamp(begin - (1e-6 if backfill else 0),
                                                                           _dt.timezone.utc),
                                    end=_dt.datetime.fromtimestamp(finish, _dt.timezone.utc))
         missed = [s for s in slots if not backfill and s.timestamp() < now - _MISSED_AFTER]
@@ -7338,6 +7527,7 @@ def run_deployment(name: str, parameters: Optional[dict] = None, scheduled_time:
     store = _get_store()
     dep = store.deployment(str(name))
     params = {**_deployment_parameters(dep), **(parameters or {})}
+    _check_run_parameters(dep, params)
     now = time.time()
     when = _aware(scheduled_time, None).timestamp() if scheduled_time is not None else now
     run = _scheduled_run(dep, params, [*json.loads(dep["tags"]), *(tags or [])], when, now, idempotency_key,
@@ -7388,26 +7578,29 @@ def _iso(ts: Optional[float]) -> Optional[str]:
     return None if ts is None else _utc(ts).isoformat()
 
 
+def _from_iso(text: Optional[str]) -> Optional[float]:
+    """The timestamp an ``_iso`` text stands for."""
+    return None if text is None else _dt.datetime.fromisoformat(text).timestamp()
+
+
 def _run_json(row: dict, deployments: dict) -> dict:
     """A flow run as JSON with Prefect's field names."""
-    end = row["end_time"] or (time.time() if row["state_type"] in ("RUNNING", "CANCELLING") else None)
     return {"id": row["id"], "name": row["name"], "flow_name": row["flow_name"],
             "deployment_name": deployments.get(row["deployment_id"]), "state_type": row["state_type"],
             "state_name": row["state_name"], "state_message": row["state_message"],
             "parameters": json.loads(row["parameters"] or "{}"), "tags": json.loads(row["tags"] or "[]"),
             "run_count": row["run_count"], "expected_start_time": _iso(row["expected_start_time"]),
             "start_time": _iso(row["start_time"]), "end_time": _iso(row["end_time"]),
-            "total_run_time": (end - row["start_time"]) if end and row["start_time"] else 0.0}
+            "total_run_time": _running_seconds(json.loads(row["history"] or "[]"), time.time())}
 
 
 def _task_json(row: dict) -> dict:
-    end = row["end_time"]
     return {"id": row["id"], "name": row["name"], "task_key": row["task_key"], "flow_run_id": row["flow_run_id"],
             "state_type": row["state_type"], "state_name": row["state_name"], "state_message": row["state_message"],
             "run_count": row["run_count"], "tags": json.loads(row["tags"] or "[]"),
             "parameters": json.loads(row["parameters"] or "{}"), "task_inputs": json.loads(row["task_inputs"] or "{}"),
-            "start_time": _iso(row["start_time"]), "end_time": _iso(end),
-            "total_run_time": (end - row["start_time"]) if end and row["start_time"] else 0.0}
+            "start_time": _iso(row["start_time"]), "end_time": _iso(row["end_time"]),
+            "total_run_time": _running_seconds(json.loads(row["history"] or "[]"), time.time())}
 
 
 def _cli_db(ctx: Any) -> str:
@@ -7516,7 +7709,7 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
         Example: python orchestrator.py retry 0193a4f2
         """
         state = _cli_call(ctx, retry_flow_run, run)
-        click.echo(f"Flow run finished in state {state}.")
+        _echo_outcome(click, _cli_store(ctx), state)
         ctx.exit(0 if state.is_completed() else 1)
 
     @cli.command()
@@ -7582,6 +7775,15 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
             serve(flow_obj.to_deployment(name, schedules=[schedule], parameters=parameters), limit=limit)
 
         _cli_call(ctx, go, create=True)
+
+
+def _echo_outcome(click: Any, store: _Store, state: State) -> None:
+    """How ``run`` and ``retry`` end: the run's name and id, its final state, its message as written."""
+    run_id = state.state_details.flow_run_id
+    row = store.flow_run(run_id) if run_id else None
+    who = f"Flow run {row['name']!r} ({run_id})" if row else "Flow run"
+    message = "".join(f"\n  {line}" for line in (state.message or "").splitlines())
+    click.echo(f"{who} finished in state {state.name}" + (f":{message}" if message else "."))
 
 
 def _parse_params(pairs: tuple, raw_json: Optional[str]) -> dict:
@@ -7657,7 +7859,13 @@ def _deployment_commands(cli: Any, click: Any) -> None:
                     else _parse_when(start_at) if start_at else None)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
-        run = _cli_call(ctx.parent, run_deployment, name, parameters, when, flow_run_name, 0)
+        def create() -> FlowRun:
+            try:
+                return run_deployment(name, parameters, when, flow_run_name, 0)
+            except ParameterBindError as exc:  # checked as the run is made: a usage error, naming the parameter
+                raise click.BadParameter(str(exc), param_hint="--param") from None
+
+        run = _cli_call(ctx.parent, create)
         click.echo(f"Created flow run {run.name!r} ({run.id}) of {name}, scheduled for "
                    f"{_fmt_local(run.expected_start_time)}.")
 
@@ -7692,8 +7900,10 @@ def _deployment_commands(cli: Any, click: Any) -> None:
     @click.argument("name")
     @click.option("--start", required=True, metavar="ISO", help="The first slot time (inclusive).")
     @click.option("--end", required=True, metavar="ISO", help="The last slot time (inclusive).")
+    @click.option("--dry-run", is_flag=True, help="Say how many slots the range holds; create nothing.")
+    @click.option("--yes", is_flag=True, help=f"Create the runs even when there are more than {_BACKFILL_LIMIT:,}.")
     @click.pass_context
-    def backfill(ctx: Any, name: str, start: str, end: str) -> None:
+    def backfill(ctx: Any, name: str, start: str, end: str, dry_run: bool, yes: bool) -> None:
         """Create a run for every slot of the deployment's schedules in a range; running it again adds nothing.
 
         Example: python orchestrator.py deployments backfill etl/nightly --start 2024-01-01 --end 2024-01-31
@@ -7704,7 +7914,15 @@ def _deployment_commands(cli: Any, click: Any) -> None:
             raise click.BadParameter(str(exc)) from None
         if finish < begin:
             raise click.BadParameter("--end is before --start")
-        made, total = _cli_call(ctx.parent, _backfill, name, begin, finish)
+        if dry_run:
+            _, total = _cli_call(ctx.parent, _backfill, name, begin, finish, False)
+            click.echo(f"Would create a run for each of {total:,} slot(s) from {_fmt_local(begin)} to "
+                       f"{_fmt_local(finish)} (slots that have one already are skipped).")
+            return
+        made, total = _cli_call(ctx.parent, _backfill, name, begin, finish, True, None if yes else _BACKFILL_LIMIT)
+        if made is None:
+            raise click.ClickException(f"The range holds more than {_BACKFILL_LIMIT:,} slots; see how many with "
+                                       f"--dry-run, and give --yes to create them all.")
         click.echo(f"Created {made} run(s) for {total} slot(s) ({total - made} already existed).")
 
     @deployments.command()
@@ -7763,19 +7981,102 @@ def _resolve_run(ctx: Any, store: _Store, ref: str) -> dict:
         raise click.ClickException(str(exc)) from None
 
 
+_FLEXIBLE_COLUMNS = ("Message", "Value", "Schedule", "Started", "When", "Flow", "Task run", "Deployment", "Name")
+_ANSI = re.compile(r"\033\[[0-9;]*m")
+
+
 def _table(rows: list, headers: list) -> str:
+    """A table that fits the terminal: when it would be wider, the text columns (messages first) are
+    cut, each cut marked with an ellipsis."""
     from tabulate import tabulate
 
-    return tabulate(rows, headers=headers)
+    text = tabulate(rows, headers=headers)
+    width = _terminal_width()
+    for name in _FLEXIBLE_COLUMNS:
+        over = max(len(_ANSI.sub("", line)) for line in text.splitlines()) - width if width and rows else 0
+        if over <= 0:
+            break
+        if name not in headers:
+            continue
+        i = headers.index(name)
+        longest = max(len(str(r[i])) for r in rows)
+        keep = max(len(name), 8, longest - over)
+        if keep < longest:
+            rows = [[*r[:i], _clip(str(r[i]), keep), *r[i + 1:]] for r in rows]
+            text = tabulate(rows, headers=headers)
+    return text
 
 
-def _run_table(rows: list, deployments: dict) -> str:
+def _terminal_width() -> int:
+    """The terminal's width for tables, or 0 (no limit) when output goes to a pipe or file; ``COLUMNS``
+    sets it either way."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if not sys.stdout.isatty():
+        return 0
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def _clip(text: Optional[str], n: int) -> str:
+    """``text`` on one line, at most ``n`` characters, with an ellipsis where it was cut.
+
+    >>> _clip("ValueError: it broke\\nat line 3", 15)
+    'ValueError: it…'
+    """
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+_FINAL_NAMES = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+
+
+def _progress_text(progress: dict, start: Optional[float], now: float) -> str:
+    """A run's task progress: ``"120/200 done, 3 failed, 41/s"`` (empty before its first task).
+
+    >>> _progress_text({"COMPLETED": 120, "FAILED": 3, "RUNNING": 77, "total": 200}, 0.0, 3.0)
+    '123/200 done, 3 failed, 41.0/s'
+    """
+    total = progress.get("total", 0)
+    if not total:
+        return ""
+    done = sum(progress.get(t, 0) for t in _FINAL_NAMES)
+    failed = progress.get("FAILED", 0) + progress.get("CRASHED", 0)
+    text = f"{done}/{total} done" + (f", {failed} failed" if failed else "")
+    if start is not None and now > start and done:
+        text += f", {done / (now - start):.1f}/s"
+    return text
+
+
+def _message_cell(message: Optional[str]) -> str:
+    """A state message for a table: the engine's "encountered an exception" preamble left out, so the
+    error itself shows when the column is cut.
+
+    >>> _message_cell("Flow run encountered an exception: ValueError: bad")
+    'ValueError: bad'
+    """
+    for preamble in ("Flow run encountered an exception: ", "Task run encountered an exception "):
+        if message and message.startswith(preamble):
+            message = message[len(preamble):]
+    return _clip(message, 200)
+
+
+def _short_id(run_id: str) -> str:
+    """What the Id column shows: a run id's last 8 characters, its random part (a UUIDv7's first ones
+    are its time, shared by runs made close together). Commands take it, or any unique prefix."""
+    return run_id[-8:]
+
+
+def _run_table(runs: list) -> str:
+    """Flow runs (as ``_run_json`` gives them) as the table ``runs`` and ``status`` print."""
     now = time.time()
-    return _table([[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
-                    _fmt_ago(r["start_time"], now) if r["start_time"]
-                    else "scheduled " + _fmt_ago(r["expected_start_time"], now) if r["expected_start_time"] else "",
-                    _fmt_duration(_run_json(r, deployments)["total_run_time"]) if r["start_time"] else ""]
-                   for r in rows], ["Name", "Flow", "State", "Started", "Duration"])
+    return _table([[_short_id(r["id"]), r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
+                    _fmt_ago(_from_iso(r["start_time"]), now) if r["start_time"] else
+                    "scheduled " + _fmt_ago(_from_iso(r["expected_start_time"]), now) if r["expected_start_time"]
+                    else "", _fmt_duration(r["total_run_time"]) if r["start_time"] else "",
+                    _message_cell(r["state_message"])] for r in runs],
+                  ["Id", "Name", "Flow", "State", "Started", "Duration", "Message"])
 
 
 def _log_line(row: dict, run_name: str) -> str:
@@ -7785,21 +8086,28 @@ def _log_line(row: dict, run_name: str) -> str:
     return f"{stamp} | {logging.getLevelName(row['level']):<7} | {who} - {row['message']}"
 
 
-def _timeline(run: dict, tasks: list, width: int = 40) -> list:
-    """One ASCII bar per task run: where it started and how long it took, within the flow run."""
-    start = run["start_time"] or (min((t["start_time"] for t in tasks if t["start_time"]), default=None))
+def _timeline(run: dict, tasks: list, width: int = 40, rows: int = 50) -> list:
+    """One ASCII bar per task run, where it started and how long it took within the flow run; past
+    ``rows`` task runs, one bar per task (``step x200``) from its first start to its last end, so the
+    timeline always covers every task run."""
+    now = time.time()
+    spans = [(t["name"], t["start_time"], t["end_time"] or now, t["task_key"]) for t in tasks if t["start_time"]]
+    if len(spans) > rows:
+        groups: dict = {}
+        for name, a, b, key in spans:
+            label, first, last, n = groups.get(key, (name.rsplit("-", 1)[0], a, b, 0))
+            groups[key] = (label, min(first, a), max(last, b), n + 1)
+        spans = [(f"{label} x{n}", a, b, key) for label, a, b, n in groups.values()]
+    start = run["start_time"] or min((a for _, a, _, _ in spans), default=None)
     if start is None:
         return []
-    end = max([run["end_time"] or time.time()] + [t["end_time"] or time.time() for t in tasks if t["start_time"]])
+    end = max([run["end_time"] or now] + [b for _, _, b, _ in spans])
     span = max(end - start, 1e-6)
     lines = []
-    for t in tasks:
-        if not t["start_time"]:
-            continue
-        a = int((t["start_time"] - start) / span * width)
-        b = max(a + 1, int(((t["end_time"] or time.time()) - start) / span * width))
-        lines.append(f"{t['name'][:24]:<24} |{' ' * a}{'#' * (b - a)}{' ' * (width - b)}| "
-                     f"{_fmt_duration((t['end_time'] or time.time()) - t['start_time'])}")
+    for name, a_time, b_time, _ in spans:
+        a = min(width - 1, int((a_time - start) / span * width))
+        b = max(a + 1, int((b_time - start) / span * width))
+        lines.append(f"{name[:24]:<24} |{' ' * a}{'#' * (b - a)}{' ' * (width - b)}| {_fmt_duration(b_time - a_time)}")
     return lines
 
 
@@ -7831,13 +8139,11 @@ def _run_commands(cli: Any, click: Any) -> None:
 
         Example: python orchestrator.py status
         """
-        store = _cli_store(ctx)
-        deployments = store.deployment_names()
-        recent = store.recent_flow_runs(limit)
+        report = _status_report(_cli_store(ctx), limit)
         if as_json:
-            click.echo(json.dumps([_run_json(r, deployments) for r in recent], indent=2))
+            click.echo(json.dumps(report, indent=2))
             return
-        _print_status(click, store, recent, deployments)
+        _print_status(click, report)
 
     @cli.command()
     @click.option("--flow", help="Only runs of this flow.")
@@ -7862,7 +8168,7 @@ def _run_commands(cli: Any, click: Any) -> None:
         if as_json:
             click.echo(json.dumps([_run_json(r, deployments) for r in rows], indent=2))
         elif rows:
-            click.echo(_run_table(rows, deployments))
+            click.echo(_run_table([_run_json(r, deployments) for r in rows]))
         else:
             click.echo("No flow runs match.")
 
@@ -7989,7 +8295,7 @@ def _action_commands(cli: Any, click: Any) -> None:
             return _run_coro_sync(state) if inspect.isawaitable(state) else state
 
         state = _cli_call(ctx, go, create=True)
-        click.echo(f"Flow run finished in state {state}.")
+        _echo_outcome(click, _cli_store(ctx), state)
         ctx.exit(0 if state.is_completed() else 1)
 
     @cli.command()
@@ -8015,39 +8321,58 @@ def _action_commands(cli: Any, click: Any) -> None:
         gone = store.delete_flow_runs(ids)
         click.echo(f"Deleted {gone['flow_runs']} flow run(s), {gone['task_runs']} task run(s), {gone['logs']} log "
                    f"line(s), {gone['artifacts']} artifact(s) and {gone['result_files']} result file(s), freeing "
-                   f"about {gone['bytes'] / 1e6:.1f} MB (run `db vacuum` to shrink the file).")
+                   f"about {_fmt_bytes(gone['bytes'])} in the file (run `db vacuum` to give it back).")
 
 
-def _print_status(click: Any, store: _Store, recent: list, deployments: dict) -> None:
+def _status_report(store: _Store, limit: int) -> dict:
+    """What ``status`` shows, as data: ``status --json`` prints this, the table view draws it."""
     now = time.time()
-    size = sum(os.path.getsize(p) for p in (store.path, store.path + "-wal") if os.path.exists(p))
-    click.echo(f"Database: {store.path} ({size / 1e6:.1f} MB)")
+    deployments = store.deployment_names()
+    size = store.file_bytes()
     alive = [p for p in store.serve_processes() if p["heartbeat"] > now - 3 * _heartbeat_seconds()]
-    click.echo("Serve: " + (", ".join(f"pid {p['pid']} on {p['hostname']} (heartbeat {_fmt_duration(now - p['heartbeat'])}"
-                                      f" ago)" for p in alive) or "no serve process is running"))
-    counts = store.state_counts(now - 86400)
+    active = []
+    for r in store.active_runs():
+        progress = store.task_progress(r["id"])
+        active.append({**_run_json(r, deployments), "tasks": progress,
+                       "progress": _progress_text(progress, r["start_time"], now)})
+    return {
+        "database": {"path": store.path, "bytes": size},
+        "serve_processes": [{"pid": p["pid"], "hostname": p["hostname"], "heartbeat": _iso(p["heartbeat"])}
+                            for p in alive],
+        "last_24h": store.state_counts(now - 86400),
+        "in_progress": active,
+        "latest_failures": [_run_json(r, deployments) for r in store.failures(5)],
+        "deployments": _deployment_rows(store),
+        "recent_runs": [_run_json(r, deployments) for r in store.recent_flow_runs(limit)],
+    }
+
+
+def _print_status(click: Any, report: dict) -> None:
+    now = time.time()
+    click.echo(f"Database: {report['database']['path']} ({report['database']['bytes'] / 1e6:.1f} MB)")
+    click.echo("Serve: " + (", ".join(
+        f"pid {p['pid']} on {p['hostname']} (heartbeat {_fmt_duration(now - _from_iso(p['heartbeat']))} ago)"
+        for p in report["serve_processes"]) or "no serve process is running"))
+    counts = report["last_24h"]
     summary = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
     click.echo(f"Flow runs in the last 24h: {summary}")
-    active = store.active_runs()
-    if active:
+    if report["in_progress"]:
         click.echo("\nIn progress:")
-        click.echo(_table([[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
-                            _fmt_duration(now - r["start_time"]) if r["start_time"] else "waiting"] for r in active],
-                          ["Name", "Flow", "State", "Elapsed"]))
-    failed = store.failures(5)
-    if failed:
+        click.echo(_table([[_short_id(r["id"]), r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
+                            _fmt_duration(r["total_run_time"]) if r["start_time"] else "waiting", r["progress"]]
+                           for r in report["in_progress"]], ["Id", "Name", "Flow", "State", "Elapsed", "Tasks"]))
+    if report["latest_failures"]:
         click.echo("\nLatest failures:")
-        click.echo(_table([[r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
-                            _fmt_ago(r["end_time"] or r["created"], now), (r["state_message"] or "")[:70]]
-                           for r in failed], ["Name", "Flow", "State", "When", "Message"]))
-    deps = _deployment_rows(store)
-    if deps:
+        click.echo(_table([[_short_id(r["id"]), r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
+                            _fmt_ago(_from_iso(r["end_time"] or r["start_time"] or r["expected_start_time"]), now), _message_cell(r["state_message"])]
+                           for r in report["latest_failures"]], ["Id", "Name", "Flow", "State", "When", "Message"]))
+    if report["deployments"]:
         click.echo("\nDeployments:")
         click.echo(_table([[d["name"], "; ".join(d["schedules"]) or "-", "paused" if d["paused"] else "active",
-                            _fmt_ago_or_in(d["next_run"]), d["last_state"] or "-"] for d in deps],
+                            _fmt_ago_or_in(d["next_run"]), d["last_state"] or "-"] for d in report["deployments"]],
                           ["Deployment", "Schedule", "Status", "Next run", "Last state"]))
     click.echo("\nRecent runs:")
-    click.echo(_run_table(recent, deployments) if recent else "No flow runs yet.")
+    click.echo(_run_table(report["recent_runs"]) if report["recent_runs"] else "No flow runs yet.")
 
 
 def _print_run(click: Any, row: dict, data: dict, history: list, tasks: list, artifacts: list) -> None:
@@ -8065,14 +8390,21 @@ def _print_run(click: Any, row: dict, data: dict, history: list, tasks: list, ar
                         if h["timestamp"] else "", h["message"] or ""] for h in history],
                       ["State", "Type", "Time", "Message"]))
     if tasks:
-        click.echo(f"\nTask runs ({len(tasks)}):")
+        counts: dict = {}
+        for t in tasks:
+            counts[t["state_name"]] = counts.get(t["state_name"], 0) + 1
+        summary = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        progress = _progress_text({**{t: sum(1 for x in tasks if x["state_type"] == t) for t in _FINAL_NAMES},
+                                   "total": len(tasks)}, row["start_time"], row["end_time"] or time.time())
+        click.echo(f"\nTask runs ({len(tasks)}): {summary}" + (f"; {progress}" if row["end_time"] is None else ""))
         click.echo(_table([[t["name"], _colour_state(t["state_name"], t["state_type"]), t["run_count"],
-                            _fmt_duration(_task_json(t)["total_run_time"]) if t["end_time"] else ""]
-                           for t in tasks[:50]], ["Task run", "State", "Runs", "Duration"]))
+                            _fmt_duration(_task_json(t)["total_run_time"]) if t["end_time"] else "",
+                            _message_cell(t["state_message"]) if t["state_type"] != "COMPLETED" else ""]
+                           for t in tasks[:50]], ["Task run", "State", "Runs", "Duration", "Message"]))
         if len(tasks) > 50:
-            click.echo(f"... and {len(tasks) - 50} more (python orchestrator.py tasks {row['id'][:13]})")
+            click.echo(f"... and {len(tasks) - 50} more (python orchestrator.py tasks {_short_id(row['id'])})")
         click.echo("\nTimeline:")
-        click.echo("\n".join(_timeline(row, tasks[:50])))
+        click.echo("\n".join(_timeline(row, tasks)))
     if artifacts:
         click.echo("\nArtifacts:")
         for art in artifacts:
@@ -8154,9 +8486,9 @@ def _db_commands(cli: Any, click: Any) -> None:
         Example: python orchestrator.py db vacuum
         """
         store = _cli_store(ctx)
-        before = os.path.getsize(store.path)
+        before = store.file_bytes()
         _cli_call(ctx, store.vacuum)
-        click.echo(f"{store.path}: {before / 1e6:.1f} MB -> {os.path.getsize(store.path) / 1e6:.1f} MB")
+        click.echo(f"{store.path}: {_fmt_bytes(before)} -> {_fmt_bytes(store.file_bytes())}")
 
     @db.command()
     @click.pass_context
@@ -8363,11 +8695,18 @@ def _set_variable(name: str, value: Any, tags: list, overwrite: bool) -> None:
         raise OrchestratorError(str(exc)) from None
 
 
-def _backfill(name: str, begin: float, finish: float) -> tuple:
+_BACKFILL_LIMIT = 10_000  # more runs than this need --yes
+
+
+def _backfill(name: str, begin: float, finish: float, create: bool = True, cap: Optional[int] = None) -> tuple:
+    """(runs made, slots) for the deployment's slots in [begin, finish]; with ``cap``, a range of more
+    slots makes nothing and gives (None, a count above the cap)."""
     store = _get_store()
     dep = store.deployment(name)
     now = time.time()
-    slots = _due_slots(dep, now, start=begin, end=finish)
+    slots = _due_slots(dep, now, start=begin, end=finish, cap=cap)
+    if not create or (cap is not None and len(slots) > cap):
+        return None, len(slots)
     made = store.insert_scheduled_runs([_slot_run(dep, spec, slot, False, now) for spec, slot, _ in slots])
     return made, len(slots)
 

@@ -3161,7 +3161,7 @@ class TestFlowEngine:
             finally:
                 proc.wait(timeout=30)
             store(db).detect_crashes()  # what any process does when it opens the database or beats
-            runs = json.loads(cli(db, "status", "--json", "--limit", "1").stdout)
+            runs = json.loads(cli(db, "runs", "--json", "--limit", "1").stdout)
             if runs[0]["state_type"] == "COMPLETED":  # the kill came after the run finished
                 continue
             assert runs[0]["state_type"] == "CRASHED", (attempt, runs)
@@ -3359,7 +3359,7 @@ class TestFlowEngine:
         ok()
         for command in ("retry", "cancel"):
             out = cli(db, command, "no-such-run")
-            assert out.returncode == 1 and "No flow run with id, id prefix or name 'no-such-run'" in out.stderr
+            assert out.returncode == 1 and "No flow run with id, id prefix, short id or name 'no-such-run'" in out.stderr
             assert "Traceback" not in out.stderr
         assert "only a Failed, Crashed, Cancelled or TimedOut run can be retried" in cli(db, "retry", "done-1").stderr
         assert "already final" in cli(db, "cancel", "done-1").stderr
@@ -4235,6 +4235,21 @@ class TestServing:
         assert json.loads(cli(db, "deployments", "ls", "--json").stdout)[0]["paused"] is True
         assert rows(db, "SELECT count(*) AS n FROM flow_runs WHERE state_type='COMPLETED'")[0]["n"] >= 1  # kept
         assert cli(db, "deployments", "resume", "every-second").returncode == 0
+        # parameters are checked as the run is made, naming the one that does not fit
+        wrong = cli(db, "deployments", "run", "tick/every-second", "--param", "nope=1")
+        assert wrong.returncode == 2 and "has no parameter 'nope' (its flow takes: n)" in wrong.stderr, wrong.stderr
+        assert cli(db, "deployments", "run", "tick/every-second", "--param", "n=3").returncode == 0
+        with pytest.raises(o.ParameterBindError, match="'nope'"):
+            o.run_deployment("tick/every-second", parameters={"nope": 1}, timeout=0)
+        # a day of a 1-second schedule: counted with --dry-run, refused without --yes
+        count = cli(db, "deployments", "backfill", "tick/every-second", "--start", "2024-02-01T00:00:00",
+                    "--end", "2024-02-02T00:00:00", "--dry-run")
+        assert count.returncode == 0 and "each of 86,401 slot(s)" in count.stdout
+        before = rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"]
+        refused = cli(db, "deployments", "backfill", "tick/every-second", "--start", "2024-02-01T00:00:00",
+                      "--end", "2024-02-02T00:00:00")
+        assert refused.returncode == 1 and "more than 10,000 slots" in refused.stderr and "--yes" in refused.stderr
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == before
         for bad in (("deployments", "run", "nope"), ("deployments", "backfill", "tick/every-second", "--start", "x",
                                                      "--end", "y")):
             out = cli(db, *bad)
@@ -4311,14 +4326,58 @@ class TestCLI:
         assert "1 Completed" in out.stdout and "1 Failed" in out.stdout
         lines = out.stdout.splitlines()
         header = lines[lines.index("Recent runs:") + 1]
-        assert header.split() == ["Name", "Flow", "State", "Started", "Duration"]
+        assert header.split() == ["Id", "Name", "Flow", "State", "Started", "Duration", "Message"]
         failures = lines[lines.index("Latest failures:") + 1:]
         assert any("broken-1" in line and "ValueError: nope" in line for line in failures)
-        data = json.loads(cli(db, "status", "--json").stdout)
+        report = json.loads(cli(db, "status", "--json").stdout)  # everything the table view shows
+        assert set(report) == {"database", "serve_processes", "last_24h", "in_progress", "latest_failures",
+                               "deployments", "recent_runs"}
+        data = report["recent_runs"]
         assert [d["name"] for d in data] == ["broken-1", "nightly-1"]
         assert data[0]["state_type"] == "FAILED" and data[0]["flow_name"] == "broken"
         assert data[0]["state_message"] == "Flow run encountered an exception: ValueError: nope"
         assert set(data[0]) >= {"id", "name", "flow_name", "state_type", "state_name", "start_time", "end_time"}
+        assert report["last_24h"] == {"Completed": 1, "Failed": 1} and report["serve_processes"] == []
+        assert [r["name"] for r in report["latest_failures"]] == ["broken-1"]
+        assert report["database"]["path"] == os.path.abspath(db) and report["database"]["bytes"] > 0
+        short = data[0]["id"][-8:]  # the Id column: the id's random end, which commands take
+        assert any(line.startswith(short) and "broken-1" in line for line in lines)
+        assert json.loads(cli(db, "show", short, "--json").stdout)["name"] == "broken-1"
+
+    def test_tables_fit_the_terminal_and_runs_have_short_ids_and_run_time(self, db):
+        attempts = []
+
+        @flow(flow_run_name="flaky-sync", retries=1, retry_delay_seconds=0.6)
+        def flaky():
+            attempts.append(1)
+            if len(attempts) == 1:
+                raise ConnectionError("the API did not answer within 30 s; the sync will retry at the next slot " * 2)
+            return 1
+
+        @flow(flow_run_name="broken-sync")
+        def broken():
+            raise ConnectionError("the API did not answer within 30 s; the sync will retry at the next slot")
+
+        flaky()
+        broken(return_state=True)
+        store(db)
+        for columns in (80, 120):
+            out = cli(db, "status", env={**os.environ, "ORCHESTRATOR_DB": db, "COLUMNS": str(columns)})
+            assert out.returncode == 0, out.stderr
+            tables = [line for line in out.stdout.splitlines() if not line.startswith("Database:")]  # a path is never cut
+            assert max(len(line) for line in tables) <= columns, out.stdout
+            assert "…" in out.stdout  # what was cut says so
+        assert "ConnectionError: the API" in out.stdout  # at 120 columns the error itself shows
+        wide = cli(db, "runs", env={**os.environ, "ORCHESTRATOR_DB": db, "COLUMNS": "400"}).stdout
+        assert "ConnectionError: the API did not answer within 30 s; the sync will retry at the next slot" in wide
+        runs = {r["name"]: r for r in json.loads(cli(db, "runs", "--json").stdout)}
+        run = runs["flaky-sync"]
+        elapsed = o._from_iso(run["end_time"]) - o._from_iso(run["start_time"])
+        assert elapsed >= 0.6 and run["total_run_time"] < elapsed - 0.5  # the wait between attempts does not count
+        assert run["run_count"] == 2
+        # run names come from a space as large as Prefect's (coolname's 370,170 two-word slugs)
+        assert len(set(o._ADJECTIVES)) * len(set(o._NOUNS)) >= 370_170
+        assert all(w.isalpha() and w.islower() for w in o._ADJECTIVES + o._NOUNS)
 
     def test_status_bad_database(self, tmp_path):
         junk = tmp_path / "junk.db"
@@ -4415,7 +4474,7 @@ class TestCLI:
         assert cli(db, "show", full[:18], "--json").returncode == 0
         assert cli(db, "show", "bad-run", "--json").returncode == 0
         missing = cli(db, "show", "nope")
-        assert missing.returncode == 1 and "No flow run with id, id prefix or name 'nope'" in missing.stderr
+        assert missing.returncode == 1 and "No flow run with id, id prefix, short id or name 'nope'" in missing.stderr
         ambiguous = cli(db, "show", full[:4])  # both runs share the time-ordered prefix
         assert ambiguous.returncode == 1 and "matches 2 flow runs" in ambiguous.stderr
         assert "good-run" in ambiguous.stderr and "bad-run" in ambiguous.stderr
@@ -4479,6 +4538,10 @@ class TestCLI:
         assert "Deleted 0 flow run(s)" in kept.stdout
         gone = cli(db, "prune", "--older-than", "0s", "--state", "completed")
         assert "Deleted 1 flow run(s), 3 task run(s)" in gone.stdout and "2 artifact(s)" in gone.stdout
+        import re
+
+        freed = re.search(r"freeing about ([0-9.]+) (bytes|kB|MB) in the file", gone.stdout)
+        assert freed and float(freed.group(1)) > 0, gone.stdout  # the pages the rows held, now free in the file
         assert rows(db, "SELECT count(*) AS n FROM task_runs")[0]["n"] == 0
         assert rows(db, "SELECT count(*) AS n FROM logs")[0]["n"] == 0
         assert cli(db, "prune", "--older-than", "soon").returncode == 2
@@ -4512,6 +4575,8 @@ class TestCLI:
                           "@flow\ndef boom():\n    raise RuntimeError('x')\n")
         ok = cli(db, "run", f"{script}:add", "--param", "a=4", "--params", '{"b": 5}')
         assert ok.returncode == 0 and "Completed" in ok.stdout
+        (made,) = json.loads(cli(db, "runs", "--json").stdout)
+        assert ok.stdout.strip() == f"Flow run {made['name']!r} ({made['id']}) finished in state Completed."
         assert json.loads(cli(db, "runs", "--json").stdout)[0]["parameters"] == {"a": 4, "b": 5}
         assert cli(db, "run", f"{script}:boom").returncode == 1
         nothing = cli(db, "run", f"{script}:nothing")
@@ -4521,6 +4586,13 @@ class TestCLI:
         assert cli(db, "run", "no-colon").returncode == 2
         bad = cli(db, "run", f"{script}:add", "--params", "{not json")
         assert bad.returncode == 2 and "not valid JSON" in bad.stderr
+        typed = cli(db, "run", f"{script}:add", "--param", "a=abc")
+        assert typed.returncode == 1 and "\\n" not in typed.stdout  # the message as written, not its repr
+        assert typed.stdout.splitlines()[1:] == ["  Validation of flow parameters failed with error: ParameterTypeError: "
+                                                 "Flow run received invalid parameters:",
+                                                 "   - a: Input should be an integer, unable to parse string as an integer"]
+        logged = cli(db, "logs", json.loads(cli(db, "runs", "--json").stdout)[0]["id"]).stdout
+        assert "Input should be an integer" in logged  # the run's log says why it failed
 
     def test_busy_database_still_reads(self, db, history):
         import apsw
@@ -4556,13 +4628,23 @@ class TestCLIData:
         assert o.main(["db", "migrate"]) == 0
         capsys.readouterr()
         assert o.main(["status", "--json"]) == 0
-        assert capsys.readouterr().out.strip() == "[]"
+        assert json.loads(capsys.readouterr().out)["recent_runs"] == []
 
     def test_db_commands(self, db, history):
         assert cli(db, "db", "path").stdout.strip() == os.path.abspath(db)
         check = cli(db, "db", "check")
         assert check.returncode == 0 and f"schema version {len(o._MIGRATIONS)}" in check.stdout
-        assert cli(db, "db", "vacuum").returncode == 0
+        for i in range(300):
+            o.Variable.set(f"filler-{i}", "x" * 3000)
+        for i in range(300):
+            o.Variable.unset(f"filler-{i}")
+        store(db)
+        before = os.path.getsize(db) + os.path.getsize(db + "-wal")
+        vacuumed = cli(db, "db", "vacuum")
+        assert vacuumed.returncode == 0
+        after = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+        assert after < before - 500_000  # the 900 KB the variables held are given back
+        assert vacuumed.stdout.strip().endswith(f"-> {o._fmt_bytes(after)}")  # the size after, not before
         assert "up to date" in cli(db, "db", "migrate").stdout
 
     def test_readonly_database_still_reads(self, db, history):
