@@ -1905,7 +1905,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         folder = os.path.dirname(os.path.abspath(self.path))
         try:
             if getattr(self, "readonly", False):
-                conn = apsw.Connection(self.path, flags=apsw.SQLITE_OPEN_READONLY)
+                conn = self._connect_readonly()
             else:
                 os.makedirs(folder, exist_ok=True)
                 if not os.path.exists(self.path):
@@ -1930,6 +1930,21 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             raise StoreReadOnlyError(f"cannot write the state database at {self.path}: {exc}") from exc
         except apsw.Error as exc:
             raise StoreError(f"cannot open the state database at {self.path}: {exc}") from exc
+        return conn
+
+    def _connect_readonly(self) -> apsw.Connection:
+        """A read-only connection. A WAL database whose shared-memory file is missing, in a folder this
+        process cannot write, cannot be opened as usual (SQLite would create that file); nobody can be
+        writing it then, so it is opened as immutable."""
+        conn = apsw.Connection(self.path, flags=apsw.SQLITE_OPEN_READONLY)
+        try:
+            conn.execute("PRAGMA user_version").fetchall()
+        except apsw.CantOpenError:
+            conn.close()
+            from urllib.parse import quote
+
+            conn = apsw.Connection(f"file:{quote(os.path.abspath(self.path))}?immutable=1",
+                                   flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI)
         return conn
 
     def _create_file(self) -> None:
@@ -1964,6 +1979,9 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             current = self._writer.execute("PRAGMA user_version").fetchall()[0][0]
         except apsw.NotADBError as exc:
             raise StoreError(f"{self.path} is not a SQLite database (is it the right file?)") from exc
+        except apsw.CantOpenError as exc:  # a folder this process cannot write: a reader opens it read-only
+            raise StoreReadOnlyError(f"cannot write the state database at {self.path} (its folder is "
+                                     f"read-only): {exc}") from exc
         except apsw.Error as exc:
             raise StoreError(f"cannot read the state database at {self.path}: {exc}") from exc
         if current == len(_MIGRATIONS):
@@ -2059,7 +2077,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
                 self._logs_dropped(len(logs), exc)
                 return self._commit(ops, with_logs=False, body=body)
             if isinstance(exc, (apsw.ReadOnlyError, apsw.CantOpenError)):
-                raise StoreReadOnlyError(f"could not write to {self.path}: {exc}") from exc
+                raise StoreReadOnlyError(f"could not write to {self.path}, which is read-only here: {exc}") from exc
             if isinstance(exc, apsw.Error):
                 raise StoreError(f"could not write to {self.path}: {exc}") from exc
             raise
@@ -7670,6 +7688,9 @@ def _make_cli():
                 sys.exit(exc.exit_code)
             except click.exceptions.Abort:
                 click.echo("Aborted!", err=True)
+                sys.exit(1)
+            except OrchestratorError as exc:  # a store or API error a command did not word itself
+                click.echo(f"Error: {exc}", err=True)
                 sys.exit(1)
             sys.exit(code if isinstance(code, int) else 0)
 

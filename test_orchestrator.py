@@ -4664,6 +4664,46 @@ class TestCLIData:
         finally:
             subprocess.run(["chattr", "-i", db])
 
+    def test_an_empty_file_is_not_taken_for_a_new_database(self, tmp_path):
+        empty = tmp_path / "touched.db"
+        empty.write_bytes(b"")
+        out = cli(str(empty), "status")
+        assert out.returncode == 1 and "is an empty file, not a state database" in out.stderr
+        with pytest.raises(o.StoreError, match="empty file"):
+            o._Store(str(empty))
+        assert empty.read_bytes() == b"" and sorted(os.listdir(tmp_path)) == ["touched.db"]  # left as it was
+
+    def test_a_database_in_a_read_only_folder_still_reads(self, db, history):
+        import shutil
+
+        if shutil.which("chattr") is None:
+            pytest.skip("chattr is not available")
+        opened = o._STORES.pop(os.path.abspath(db), None)
+        if opened is not None:
+            opened.close()
+        import apsw
+
+        conn = apsw.Connection(db)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        for extra in ("-wal", "-shm"):  # as a clean shutdown leaves it: SQLite would have to create these
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(db + extra)
+        folder = os.path.dirname(db)
+        if subprocess.run(["chattr", "+i", folder], capture_output=True).returncode != 0:
+            pytest.skip("this file system cannot make folders immutable")
+        try:
+            out = cli(db, "status")
+            assert out.returncode == 0 and "good-run" in out.stdout, out.stderr
+            assert "Flow run 'good-run'" in cli(db, "show", "good-run").stdout
+            for args in (("delete", "bad-run"), ("prune", "--older-than", "0s")):
+                written = cli(db, *args)
+                assert written.returncode == 1 and "read-only" in written.stderr, written.stderr
+                assert written.stderr.count("\n") == 1 and "Traceback" not in written.stderr
+        finally:
+            subprocess.run(["chattr", "-i", folder])
+        assert len(rows(db, "SELECT 1 FROM flow_runs")) == 2  # nothing was lost
+
     def test_database_from_a_newer_version_is_refused(self, tmp_path):
         import apsw
 
