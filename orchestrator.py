@@ -38,7 +38,7 @@ Settings: environment variables, each read through ``_setting`` from the one tab
 ORCHESTRATOR_LOGGING_LEVEL, ORCHESTRATOR_LOGGING_LOG_PRINTS, ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT,
 ORCHESTRATOR_TASKS_REFRESH_CACHE, ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS, ORCHESTRATOR_DASK_ORCHESTRATION_THREADS,
 ORCHESTRATOR_HEARTBEAT_SECONDS, ORCHESTRATOR_CANCEL_GRACE_SECONDS, ORCHESTRATOR_SERVE_GRACE_SECONDS,
-ORCHESTRATOR_RUNNER_PROCESS_LIMIT, and the ORCHESTRATOR__RUNTIME__ prefix.
+ORCHESTRATOR_RUNNER_PROCESS_LIMIT, ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS, and the ORCHESTRATOR__RUNTIME__ prefix.
 
 Decisions where Prefect is silent or surprising (the README's migration table says the same):
 - Tasks still queued or running when a flow returns are waited for; Prefect drops the queued ones.
@@ -263,6 +263,8 @@ _SETTINGS = {s.name: s for s in (
     _Setting("ORCHESTRATOR_SERVE_GRACE_SECONDS", 30.0, float, "how long serve's runs get to finish on SIGINT or "
              "SIGTERM"),
     _Setting("ORCHESTRATOR_RUNNER_PROCESS_LIMIT", 5, int, "how many runs one serve process runs at once"),
+    _Setting("ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS", 15.0, float, "how long a scheduled run may wait past its "
+             "slot before it is Late (Prefect's default)"),
     _Setting("ORCHESTRATOR__RUNTIME__", None, str, "a prefix: ORCHESTRATOR__RUNTIME__FLOW_RUN__ID (and "
              "PREFECT__RUNTIME__...) override the values of `runtime`"),
 )}
@@ -829,9 +831,11 @@ _MIGRATIONS = [
     ALTER TABLE flow_runs ADD COLUMN result_preview TEXT;
     ALTER TABLE task_runs ADD COLUMN result_preview TEXT;
     """,
-    # 8: a deployment's parameter names, so a run is checked when it is created, not when it starts
+    # 8: a deployment's parameter names, so a run is checked when it is created, not when it starts; the
+    #    runs waiting for their slot, so that any process finds the overdue ones (Late) at once
     """
     ALTER TABLE deployments ADD COLUMN parameter_schema TEXT;
+    CREATE INDEX flow_runs_waiting ON flow_runs(expected_start_time) WHERE state_type='SCHEDULED';
     """,
 ]
 
@@ -1233,8 +1237,17 @@ class _RunRecords:
         return self._query("SELECT * FROM flow_runs WHERE state_type IN ('FAILED', 'CRASHED') ORDER BY id"
                            " DESC LIMIT ?", (limit,))
 
-    def serve_processes(self) -> list:
-        return self._query("SELECT * FROM processes WHERE stopped IS NULL AND kind='serve' ORDER BY started")
+    def first_waiting_run(self, deployment_id: str) -> Optional[float]:
+        """When the deployment's earliest run that has not started was due (Scheduled or Late), or None."""
+        row = self._query_one("SELECT min(expected_start_time) AS t FROM flow_runs WHERE state_type='SCHEDULED'"
+                              " AND deployment_id=? AND state_name IN ('Scheduled', 'Late')", (deployment_id,))
+        return row["t"] if row else None
+
+    def serve_processes(self, alive: bool = False) -> list:
+        """Serve processes not recorded as stopped; ``alive``: only those whose heartbeat is fresh."""
+        rows = self._query("SELECT * FROM processes WHERE stopped IS NULL AND kind='serve' ORDER BY started")
+        stale = self.clock.time() - 3 * _heartbeat_seconds()
+        return [p for p in rows if p["heartbeat"] > stale] if alive else rows
 
     def logs_after(self, flow_run_id: str, after_id: int = 0, min_level: int = 0) -> list:
         return self._query("SELECT l.id, l.level, l.message, l.timestamp, l.task_run_id, t.name AS task_name"
@@ -1687,22 +1700,22 @@ class _Scheduling:
         self._write_fn(claim)
         return out["result"]
 
-    def mark_late(self, deployment_ids: list, before: float) -> int:
-        marks = ",".join("?" * len(deployment_ids))
+    def mark_late(self, before: Optional[float] = None) -> int:
+        """Scheduled runs still waiting for a slot before ``before`` (default: the late-runs setting ago)
+        become Late. Whoever notices first does it: serve, ``status``, any process opening the file.
+        Returns how many; with nothing overdue it only reads (one index lookup)."""
         now = self.clock.time()
+        before = now - _setting("ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS") if before is None else before
+        overdue = ("SELECT id, history FROM flow_runs WHERE state_type='SCHEDULED' AND expected_start_time < ?"
+                   " AND state_name='Scheduled'")
         out = {"n": 0}
 
         def late(conn: apsw.Connection) -> None:
-            for run_id, history in conn.execute(
-                    f"SELECT id, history FROM flow_runs WHERE state_type='SCHEDULED' AND state_name='Scheduled'"
-                    f" AND expected_start_time < ? AND +deployment_id IN ({marks})",
-                    (before, *deployment_ids)).fetchall():
+            for run_id, history in conn.execute(overdue, (before,)).fetchall():
                 self._append_state(conn, run_id, history, ("SCHEDULED", "Late", None, now))
                 out["n"] += 1
 
-        if self._query(f"SELECT 1 FROM flow_runs WHERE state_type='SCHEDULED' AND state_name='Scheduled'"
-                       f" AND expected_start_time < ? AND +deployment_id IN ({marks}) LIMIT 1",
-                       (before, *deployment_ids)):
+        if self._query(overdue + " LIMIT 1", (before,)):
             self._write_fn(late)
         return out["n"]
 
@@ -1899,6 +1912,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         _at_exit(self.flush)
         with contextlib.suppress(StoreError):  # best effort: a busy file must not stop a reader
             self.detect_crashes()  # the next process to open the database finds the runs of dead ones
+            self.mark_late()  # and the runs nothing started in time
 
     # -- connections and transactions --------------------------------------------------------------
     def _connect(self) -> apsw.Connection:
@@ -7095,7 +7109,6 @@ def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
 # create it once), claim due runs atomically, and run each claimed run in a child process that imports the
 # entrypoint; the child records the run's states itself. Missed slots follow the deployment's catchup rule.
 
-_LATE_AFTER = 15.0  # seconds overdue before a Scheduled run shows as Late (Prefect's default)
 _MISSED_AFTER = 1.0  # a slot first seen more than this late was missed (nothing was serving it)
 
 
@@ -7390,7 +7403,7 @@ class _Runner:
         active = [d["id"] for d in deps if not d["paused"]]
         self._reap()
         if active:
-            self.store.mark_late(active, now - _LATE_AFTER)
+            self.store.mark_late()
             self._claim(active, {d["id"]: d for d in deps}, now)
 
     def _schedule(self, dep: dict, now: float) -> None:
@@ -7887,6 +7900,8 @@ def _deployment_commands(cli: Any, click: Any) -> None:
                 raise click.BadParameter(str(exc), param_hint="--param") from None
 
         run = _cli_call(ctx.parent, create)
+        if not _cli_store(ctx.parent).serve_processes(alive=True):
+            click.echo(f"Warning: no serve process is running: the run waits until one serves {name}.", err=True)
         click.echo(f"Created flow run {run.name!r} ({run.id}) of {name}, scheduled for "
                    f"{_fmt_local(run.expected_start_time)}.")
 
@@ -8350,7 +8365,9 @@ def _status_report(store: _Store, limit: int) -> dict:
     now = time.time()
     deployments = store.deployment_names()
     size = store.file_bytes()
-    alive = [p for p in store.serve_processes() if p["heartbeat"] > now - 3 * _heartbeat_seconds()]
+    with contextlib.suppress(StoreError):  # a read-only file: shown as it is
+        store.mark_late()
+    alive = store.serve_processes(alive=True)
     active = []
     for r in store.active_runs():
         progress = store.task_progress(r["id"])
@@ -8377,6 +8394,9 @@ def _print_status(click: Any, report: dict) -> None:
     counts = report["last_24h"]
     summary = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
     click.echo(f"Flow runs in the last 24h: {summary}")
+    if not report["serve_processes"] and any(not d["paused"] for d in report["deployments"]):
+        click.echo("Warning: no serve process is running, so no deployment's scheduled runs start "
+                   "(start one: python orchestrator.py serve ..., or a file that calls serve()).")
     if report["in_progress"]:
         click.echo("\nIn progress:")
         click.echo(_table([[_short_id(r["id"]), r["name"], r["flow_name"], _colour_state(r["state_name"], r["state_type"]),
@@ -8741,6 +8761,9 @@ def _deployment_rows(store: Optional[_Store] = None) -> list:
         nexts = [d for spec in specs if spec.get("active", True)
                  for d in _schedule_from_spec(spec).get_dates(1, start=now)]
         last = store.last_state_name(dep["id"])
+        waiting = store.first_waiting_run(dep["id"])  # a run nothing started yet, perhaps long overdue
+        if waiting is not None:
+            nexts.append(_utc(waiting))
         rows.append({"id": dep["id"], "name": f"{dep['flow_name']}/{dep['name']}",
                      "schedules": [_describe_schedule(spec) for spec in specs], "paused": bool(dep["paused"]),
                      "next_run": min(nexts).isoformat() if nexts and not dep["paused"] else None,

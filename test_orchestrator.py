@@ -3950,10 +3950,10 @@ class TestServing:
         tick_for(runner, clock, 0.5)
         ((at, made, state),) = slot_runs(db, "waiting")
         assert (made, state) == ("Scheduled", "Scheduled")
-        clock.now = at + o._LATE_AFTER - 0.5
+        clock.now = at + o._setting("ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS") - 0.5
         runner._tick(clock.time())
         assert slot_runs(db, "waiting")[0][2] == "Scheduled"  # not yet overdue long enough
-        clock.now = at + o._LATE_AFTER + 1  # nobody started it (limit 0)
+        clock.now = at + o._setting("ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS") + 1  # nobody started it (limit 0)
         runner._tick(clock.time())
         assert slot_runs(db, "waiting")[0][2] == "Late"
 
@@ -4213,9 +4213,19 @@ class TestServing:
                   ("INSERT INTO flow_runs (id, name, flow_name, deployment_id, state_type, state_name, history,"
                    " expected_start_time, created) VALUES ('r2', 'n', 'f', 'd1', 'SCHEDULED', 'Scheduled', '[]', ?, 1)",
                    (now - 5,))])
-        assert s.mark_late(["d1"], now - o._LATE_AFTER) == 1
+        # nothing serves the file: `status` notices the overdue run, marks it Late, and says nobody serves
+        out = cli(db, "status")
+        assert out.returncode == 0 and "Warning: no serve process is running" in out.stdout
         assert {r["id"]: r["state_name"] for r in rows(db, "SELECT id, state_name FROM flow_runs")} == {
             "r1": "Late", "r2": "Scheduled"}
+        assert [r["name"] for r in json.loads(cli(db, "runs", "--state", "late", "--json").stdout)] == ["n"]
+        deps = json.loads(cli(db, "deployments", "ls", "--json").stdout)
+        assert deps[0]["next_run"] == o._iso(now - 20)  # the overdue run, not a slot still to come
+        # a process that opens the file notices too, with its own setting
+        s._write([("UPDATE flow_runs SET expected_start_time=? WHERE id='r2'", (now - 8,))])
+        out = run_py("import orchestrator as o; o._get_store()", db, env_extra={"ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS": "5"})
+        assert out.returncode == 0, out.stderr
+        assert rows(db, "SELECT state_name FROM flow_runs WHERE id='r2'")[0]["state_name"] == "Late"
 
     def test_deployments_cli(self, db, serve_file):
         path, env, start = serve_file
