@@ -7436,7 +7436,7 @@ class _Runner:
                "PYTHONPATH": os.pathsep.join(p for p in (here, folder, os.environ.get("PYTHONPATH")) if p)}
         code = "import sys, orchestrator; sys.exit(orchestrator._execute_flow_run(sys.argv[1]))"
         proc = subprocess.Popen([sys.executable, "-c", code, run_id], env=env, cwd=folder or None,
-                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                                preexec_fn=_serve_child_setup if os.name == "posix" else None)
         self.children[run_id] = (proc, time.monotonic())
         self.logger.info(f"Started flow run {run_id} of {dep['flow_name']}/{dep['name']} in process {proc.pid}")
 
@@ -7486,13 +7486,18 @@ def _leave_shutdown_to_serve() -> None:
         signal.signal(sig, lambda signum, frame: None)
 
 
-def _die_with_parent() -> None:
-    """In a serve child (Linux): receive SIGKILL when serve dies, so a killed serve leaves no orphans and
-    its runs are marked Crashed."""
-    import ctypes
+def _serve_child_setup() -> None:
+    """In a serve child, before it runs Python: SIGINT and SIGTERM are ignored until
+    _leave_shutdown_to_serve takes over (a signal to the group while the child starts must not kill
+    it), and on Linux it receives SIGKILL when serve dies, so a killed serve leaves no orphans and its
+    runs are marked Crashed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
 
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = True,
