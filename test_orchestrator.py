@@ -74,6 +74,7 @@ def db(tmp_path, monkeypatch):
     path = str(tmp_path / "state" / "orchestrator.db")
     monkeypatch.setenv("ORCHESTRATOR_DB", path)
     monkeypatch.delenv("ORCHESTRATOR_HOME", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # tables are cut only where a test asks (pytest-xdist sets it)
     yield path
     store = o._STORES.pop(os.path.abspath(path), None)
     if store is not None:
