@@ -7639,6 +7639,28 @@ def _task_json(row: dict) -> dict:
             "total_run_time": _running_seconds(json.loads(row["history"] or "[]"), time.time())}
 
 
+def _complete_runs(ctx: Any, param: Any, incomplete: str) -> list:
+    """Shell completion for RUN: the names and short ids of recent flow runs that start with what was typed."""
+    return _completions(ctx, incomplete, lambda store: [
+        ref for r in store.recent_flow_runs(500) for ref in (r["name"], _short_id(r["id"]))])
+
+
+def _complete_deployments(ctx: Any, param: Any, incomplete: str) -> list:
+    """Shell completion for a deployment: its "flow/deployment" name."""
+    return _completions(ctx, incomplete, lambda store: [f"{d['flow_name']}/{d['name']}" for d in store.deployments()])
+
+
+def _completions(ctx: Any, incomplete: str, names: Callable[[_Store], list]) -> list:
+    """What to offer the shell, read from the --db file (read-only; nothing when it cannot be read)."""
+    root = ctx.find_root()
+    path = os.path.abspath(root.params.get("db") or (root.obj or {}).get("db") or _db_path())
+    try:
+        store = _Store(path, readonly=True) if os.path.exists(path) else None
+        return sorted({n for n in names(store) if n.startswith(incomplete)}) if store else []
+    except (StoreError, apsw.Error):
+        return []
+
+
 def _cli_db(ctx: Any) -> str:
     return os.path.abspath(ctx.find_root().obj["db"] or _db_path())
 
@@ -7737,7 +7759,7 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
     """retry, cancel, resume, serve."""
 
     @cli.command()
-    @click.argument("run")
+    @click.argument("run", shell_complete=_complete_runs)
     @click.pass_context
     def retry(ctx: Any, run: str) -> None:
         """Run a Failed, Crashed, Cancelled or TimedOut flow run again, as its next attempt.
@@ -7752,7 +7774,7 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
         ctx.exit(0 if state.is_completed() else 1)
 
     @cli.command()
-    @click.argument("run")
+    @click.argument("run", shell_complete=_complete_runs)
     @click.pass_context
     def cancel(ctx: Any, run: str) -> None:
         """Cancel a flow run: a running one stops starting tasks within a second and ends Cancelled.
@@ -7767,7 +7789,7 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
 
 
     @cli.command("resume")
-    @click.argument("run")
+    @click.argument("run", shell_complete=_complete_runs)
     @click.option("--input", "run_input", metavar="JSON", help="Input for the paused flow, as JSON.")
     @click.pass_context
     def resume_cmd(ctx: Any, run: str, run_input: Optional[str]) -> None:
@@ -7877,7 +7899,7 @@ def _deployment_commands(cli: Any, click: Any) -> None:
                             headers=["Deployment", "Schedule", "Status", "Next run", "Last state"]))
 
     @deployments.command("run")
-    @click.argument("name")
+    @click.argument("name", shell_complete=_complete_deployments)
     @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter (value as JSON).")
     @click.option("--params", "raw_params", metavar="JSON", help="Parameters as a JSON object.")
     @click.option("--start-in", metavar="DURATION", help="Start after this long (30s, 10m, 2h).")
@@ -7911,7 +7933,7 @@ def _deployment_commands(cli: Any, click: Any) -> None:
                    f"{_fmt_local(run.expected_start_time)}.")
 
     @deployments.command()
-    @click.argument("name")
+    @click.argument("name", shell_complete=_complete_deployments)
     @click.pass_context
     def pause(ctx: Any, name: str) -> None:
         """Pause a deployment: no new scheduled runs; running ones go on; history stays.
@@ -7925,7 +7947,7 @@ def _deployment_commands(cli: Any, click: Any) -> None:
                                                                  if cancelled else "."))
 
     @deployments.command()
-    @click.argument("name")
+    @click.argument("name", shell_complete=_complete_deployments)
     @click.pass_context
     def resume(ctx: Any, name: str) -> None:
         """Resume a paused deployment; its schedule starts again from now.
@@ -7938,7 +7960,7 @@ def _deployment_commands(cli: Any, click: Any) -> None:
         click.echo(f"Resumed {dep['flow_name']}/{dep['name']}.")
 
     @deployments.command()
-    @click.argument("name")
+    @click.argument("name", shell_complete=_complete_deployments)
     @click.option("--start", required=True, metavar="ISO", help="The first slot time (inclusive).")
     @click.option("--end", required=True, metavar="ISO", help="The last slot time (inclusive).")
     @click.option("--dry-run", is_flag=True, help="Say how many slots the range holds; create nothing.")
@@ -7967,7 +7989,7 @@ def _deployment_commands(cli: Any, click: Any) -> None:
         click.echo(f"Created {made} run(s) for {total} slot(s) ({total - made} already existed).")
 
     @deployments.command()
-    @click.argument("name")
+    @click.argument("name", shell_complete=_complete_deployments)
     @click.pass_context
     def delete(ctx: Any, name: str) -> None:
         """Delete a deployment (its runs and their history stay).
@@ -8214,7 +8236,7 @@ def _run_commands(cli: Any, click: Any) -> None:
             click.echo("No flow runs match.")
 
     @cli.command()
-    @click.argument("run")
+    @click.argument("run", shell_complete=_complete_runs)
     @as_json_option
     @click.pass_context
     def show(ctx: Any, run: str, as_json: bool) -> None:
@@ -8241,7 +8263,7 @@ def _run_commands(cli: Any, click: Any) -> None:
         _print_run(click, row, data, history, tasks, artifacts)
 
     @cli.command()
-    @click.argument("run")
+    @click.argument("run", shell_complete=_complete_runs)
     @click.option("--follow", "-f", is_flag=True, help="Keep printing new lines until the run ends.")
     @click.option("--level", default="DEBUG", show_default=True, help="The lowest level shown.")
     @click.option("--tail", "-n", type=int, help="Only the last N lines (before following).")
@@ -8274,7 +8296,7 @@ def _run_commands(cli: Any, click: Any) -> None:
             _follow_logs(click, store, row, lines[-1]["id"] if lines else 0, min_level)
 
     @cli.command()
-    @click.argument("run")
+    @click.argument("run", shell_complete=_complete_runs)
     @as_json_option
     @click.pass_context
     def tasks(ctx: Any, run: str, as_json: bool) -> None:
@@ -8290,8 +8312,9 @@ def _run_commands(cli: Any, click: Any) -> None:
             return
         click.echo(_table([[t["name"], _colour_state(t["state_name"], t["state_type"]), t["run_count"],
                             _fmt_local(t["start_time"]), _fmt_duration(_task_json(t)["total_run_time"])
-                            if t["end_time"] else ""] for t in items],
-                          ["Task run", "State", "Runs", "Started", "Duration"]) if items else "No task runs.")
+                            if t["end_time"] else "", _message_cell(t["state_message"])
+                            if t["state_type"] != "COMPLETED" else ""] for t in items],
+                          ["Task run", "State", "Runs", "Started", "Duration", "Message"]) if items else "No task runs.")
 
     _action_commands(cli, click)
 
@@ -8300,7 +8323,7 @@ def _action_commands(cli: Any, click: Any) -> None:
     """delete, run, prune."""
 
     @cli.command()
-    @click.argument("run")
+    @click.argument("run", shell_complete=_complete_runs)
     @click.pass_context
     def delete(ctx: Any, run: str) -> None:
         """Delete a flow run with its task runs, logs, artifacts and result files.

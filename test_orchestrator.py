@@ -4467,6 +4467,24 @@ class TestCLI:
         found = json.loads(cli(db, "runs", "--state", "skipped", "--json").stdout)  # a custom name some run has
         assert [d["name"] for d in found] == ["custom-run"]
 
+    def test_shell_completion_offers_commands_runs_and_deployments(self, db, history):
+        def complete(*words):
+            env = {**os.environ, "ORCHESTRATOR_DB": db, "_ORCHESTRATOR_COMPLETE": "bash_complete",
+                   "COMP_WORDS": " ".join(["orchestrator", *words]), "COMP_CWORD": str(len(words))}
+            out = subprocess.run([PY, str(HERE / "orchestrator.py")], env=env, capture_output=True, text=True,
+                                 timeout=60)
+            assert out.returncode == 0, out.stderr
+            return [line.split(",", 1)[1] for line in out.stdout.splitlines() if line]
+
+        assert complete("sta") == ["status"]
+        assert complete("show", "go") == ["good-run"]
+        short = json.loads(cli(db, "runs", "--json").stdout)[0]["id"][-8:]
+        assert complete("logs", short[:3]) == [short]
+        store(db)._write([("INSERT INTO deployments (id, name, flow_name, entrypoint, created, updated) VALUES"
+                           " ('d1', 'nightly', 'etl', '/x.py:etl', 1, 1)", ())])
+        assert complete("deployments", "pause", "et") == ["etl/nightly"]
+        assert complete("--db", str(HERE / "nope.db"), "show", "go") == []  # no database: nothing, no error
+
     def test_show(self, db, history):
         out = cli(db, "show", "good-run")
         assert out.returncode == 0, out.stderr
