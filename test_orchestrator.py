@@ -1716,6 +1716,54 @@ class TestTime:
 
 
 class TestContextAndLogging:
+    def test_a_live_progress_line_on_a_terminal_only(self, db, tmp_path):
+        import pty
+
+        script = tmp_path / "mapped.py"
+        script.write_text(textwrap.dedent("""
+            import time
+            from orchestrator import flow, task
+
+            @task
+            def step(i):
+                time.sleep(0.02)
+                if i == 7:
+                    raise ValueError("seven")
+                return i
+
+            @flow(flow_run_name="long-map")
+            def mapped():
+                return [s.name for s in step.map(range(150), return_state=True)]
+
+            mapped(return_state=True)
+        """))
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS": "2"}
+        main, child = pty.openpty()
+        proc = subprocess.Popen([PY, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=child)
+        os.close(child)
+        seen = b""
+        try:
+            while True:
+                try:
+                    chunk = os.read(main, 65536)
+                except OSError:  # the child closed its end
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        finally:
+            proc.wait(timeout=60)
+            os.close(main)
+        text = seen.decode()
+        import re
+
+        lines = re.findall(r"long-map: (\d+)/150 tasks done, 1 failed, [0-9.]+/s", text)
+        assert lines and int(lines[-1]) <= 150, text[-2000:]
+        assert "\r\x1b[K" in text and "Finished in state Failed" in text
+        assert text.rstrip("\r\n").endswith("\r\x1b[K") or not text.rstrip().endswith("/s")  # cleared at the end
+        piped = run_py(script.read_text(), db)  # not a terminal: no progress line
+        assert "tasks done" not in piped.stderr and "\x1b[K" not in piped.stderr
+
     def test_a_closed_console_never_fails_a_run(self, db, tmp_path):
         script = tmp_path / "chatty.py"
         script.write_text(textwrap.dedent("""
