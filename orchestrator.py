@@ -2376,6 +2376,9 @@ def _preview(value: Any) -> str:
     '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, ...]'
     """
     global _PREVIEW_REPR
+    kind = value.__class__
+    if value is None or kind is bool or kind is float or kind is int and -_SMALL_INT < value < _SMALL_INT:
+        return repr(value)  # the common case, on every task run's commit: no reprlib
     if _PREVIEW_REPR is None:
         import reprlib
 
@@ -2396,6 +2399,7 @@ def _preview(value: Any) -> str:
 
 
 _PREVIEW_REPR: Any = None
+_SMALL_INT = 10 ** 18
 
 
 class _Unserializable(Exception):
