@@ -162,10 +162,15 @@ __all__ = [
     "UpstreamTaskError",
     "Variable",
     "__version__",
+    "acreate_link_artifact",
+    "acreate_markdown_artifact",
+    "acreate_progress_artifact",
+    "acreate_table_artifact",
     "allow_failure",
     "as_completed",
     "aserve",
     "atransaction",
+    "aupdate_progress_artifact",
     "cancel_flow_run",
     "concurrency",
     "create_concurrency_limit",
@@ -566,12 +571,24 @@ class State:
     def is_final(self) -> bool:
         return self.type in _FINAL_TYPES
 
-    def result(self, raise_on_failure: bool = True, retry_result_failure: bool = True) -> Any:
-        """The run's value; for a failed, crashed or cancelled run, raise (or return) its exception.
+    def result(self, raise_on_failure: bool = True, retry_result_failure: bool = True, _sync: Optional[bool] = None
+               ) -> Any:
+        """The run's value; for a failed, crashed or cancelled run, raise (or return) its exception. In
+        async code (an async flow or task, or an event loop outside any run) it is awaitable, as in
+        Prefect: ``value = await state.result()``; ``_sync=True`` forces the plain value.
 
         >>> Failed(data=ValueError("x")).result(raise_on_failure=False)
         ValueError('x')
         """
+        if _sync is not True and (_sync is False or _in_async_context()):
+            return _awaitable(self._result, raise_on_failure)
+        return self._result(raise_on_failure)
+
+    async def aresult(self, raise_on_failure: bool = True, retry_result_failure: bool = True) -> Any:
+        """:meth:`result` for async code, always awaitable."""
+        return self._result(raise_on_failure)
+
+    def _result(self, raise_on_failure: bool = True) -> Any:
         if self.type is _PAUSED:
             raise PausedRun(f"Run is paused, its result is not available: {self.message or ''}".rstrip(": "))
         if self.type not in _FINAL_TYPES:
@@ -666,6 +683,50 @@ def Suspended(timeout_seconds: Optional[float] = None, pause_expiration_time: An
               pause_key: Optional[str] = None, **kw: Any) -> State:
     """A PAUSED state named Suspended. Example: ``Suspended()``."""
     return Paused(timeout_seconds, pause_expiration_time, True, pause_key, name="Suspended", **kw)
+
+
+def _in_async_context() -> bool:
+    """Prefect's test for "async code": inside a run, whether its task or flow is async; outside any
+    run, whether an event loop runs in this thread."""
+    task_ctx = _TASK_CTX.get()
+    if task_ctx is not None:
+        return task_ctx.task._is_async
+    flow_ctx = _FLOW_CTX.get()
+    if flow_ctx is not None:
+        return flow_ctx.flow._is_async
+    return _in_event_loop()
+
+
+async def _awaitable(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` as a coroutine: what a function Prefect makes awaitable in async code returns."""
+    return fn(*args, **kwargs)
+
+
+def _async_form(fn: Callable) -> Callable:
+    """The always-awaitable twin of ``fn`` (Prefect's ``a``-prefixed names: ``aresult``, ``Variable.aget``)."""
+
+    @functools.wraps(fn)
+    async def twin(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    twin.__name__ = twin.__qualname__ = "a" + fn.__name__.lstrip("_")
+    return twin
+
+
+def _async_dispatch(fn: Callable) -> Callable:
+    """Make ``fn`` awaitable in async code, as Prefect's ``async_dispatch`` does: there, the call returns a
+    coroutine of the same result; ``_sync=True`` forces the plain call, ``_sync=False`` the coroutine."""
+
+    @functools.wraps(fn)
+    def dispatch(*args: Any, _sync: Optional[bool] = None, **kwargs: Any) -> Any:
+        if _sync is not True and (_sync is False or _in_async_context()):
+            return _awaitable(fn, *args, **kwargs)
+        return fn(*args, **kwargs)
+
+    dispatch.aio = _async_form(fn)
+    if fn.__name__.startswith("_"):
+        dispatch.__name__ = dispatch.__qualname__ = fn.__name__.lstrip("_")
+    return dispatch
 
 
 def _exception_state(exc: BaseException, kind: str) -> State:
@@ -3839,7 +3900,7 @@ class PrefectFuture:
     def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
         if not self._wait(timeout):
             raise TimeoutError(f"Task run {self.task_run_id} did not complete within {timeout} seconds")
-        return self._final.result(raise_on_failure=raise_on_failure)
+        return self._final._result(raise_on_failure)
 
     def add_done_callback(self, fn: Callable[["PrefectFuture"], None]) -> None:
         with _CALLBACK_LOCK:
@@ -4974,7 +5035,7 @@ class _Inputs_:
         if state.type is _COMPLETED:
             if self.keep_remote and state.data.__class__ is _RemoteValue:
                 return state.data
-            return state.result()
+            return state._result()
         if self.allowed:
             return state._exception() if state.is_final() else None
         if self.failed is None:
@@ -5548,7 +5609,7 @@ def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], retu
     _raise_crash(state)
     if state.type is _CANCELLED and engine.flow_ctx is not None and engine.flow_ctx.cancelled:
         raise _CancelSignal()  # the flow's code stops at its next task call
-    return state if return_state else state.result()
+    return state if return_state else state._result()
 
 
 async def _arun_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
@@ -5557,7 +5618,7 @@ async def _arun_task_now(task: "Task", parameters: dict, wait_for: Optional[list
     engine.create()
     state = await engine.run_async()
     _raise_crash(state)
-    return state if return_state else state.result()
+    return state if return_state else state._result()
 
 
 def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> PrefectFuture:
@@ -6895,7 +6956,7 @@ def _deliver(state: State, return_state: bool) -> Any:
     _raise_crash(state)
     if return_state:
         return state
-    return state.result()
+    return state._result()
 
 
 def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
@@ -6938,15 +6999,13 @@ class Variable:
             raise ValueError(f"Invalid variable name {name!r}: use at most 255 lowercase letters, digits, '_' "
                              f"and '-'")
 
-    @classmethod
-    def get(cls, name: str, default: Any = None) -> Any:
-        """The stored value, or ``default`` (nothing is raised for a missing name)."""
+    def _get(cls, name: str, default: Any = None) -> Any:
+        """The stored value, or ``default`` (nothing is raised for a missing name); awaitable in async code."""
         row = _get_store().variable(name)
         return default if row is None else json.loads(row["value"])
 
-    @classmethod
-    def set(cls, name: str, value: Any, tags: Optional[list] = None, overwrite: bool = False) -> "Variable":
-        """Store a JSON value; an existing name needs ``overwrite=True``."""
+    def _set(cls, name: str, value: Any, tags: Optional[list] = None, overwrite: bool = False) -> "Variable":
+        """Store a JSON value; an existing name needs ``overwrite=True``. Awaitable in async code."""
         cls._check(name)
         try:
             text = json.dumps(value)
@@ -6960,10 +7019,12 @@ class Variable:
             raise ValueError(str(exc)) from None
         return cls(name, value, tags)
 
-    @classmethod
-    def unset(cls, name: str) -> bool:
-        """Delete a variable; True if it existed."""
+    def _unset(cls, name: str) -> bool:
+        """Delete a variable; True if it existed. Awaitable in async code."""
         return _get_store().unset_variable(name)
+
+    get, set, unset = (classmethod(_async_dispatch(fn)) for fn in (_get, _set, _unset))
+    aget, aset, aunset = (classmethod(_async_form(fn)) for fn in (_get, _set, _unset))
 
     def __repr__(self) -> str:
         return f"Variable(name={self.name!r}, value={self.value!r})"
@@ -6987,6 +7048,7 @@ def _create_artifact(type_: str, data: Any, key: Optional[str], description: Opt
     return artifact_id
 
 
+@_async_dispatch
 def create_markdown_artifact(markdown: str, key: Optional[str] = None, description: Optional[str] = None) -> str:
     """Attach a markdown report to the current run (``key`` keeps a history). Returns its id.
 
@@ -6995,27 +7057,38 @@ def create_markdown_artifact(markdown: str, key: Optional[str] = None, descripti
     return _create_artifact("markdown", markdown, key, description)
 
 
+@_async_dispatch
 def create_table_artifact(table: Any, key: Optional[str] = None, description: Optional[str] = None) -> str:
     """Attach a table (a list of dicts, a list of lists, or a dict of columns). Returns its id."""
     return _create_artifact("table", table, key, description)
 
 
+@_async_dispatch
 def create_link_artifact(link: str, link_text: Optional[str] = None, key: Optional[str] = None,
                          description: Optional[str] = None) -> str:
     """Attach a link (stored as markdown, as Prefect does). Returns its id."""
     return _create_artifact("markdown", f"[{link_text or link}]({link})", key, description)
 
 
+@_async_dispatch
 def create_progress_artifact(progress: float, key: Optional[str] = None, description: Optional[str] = None) -> str:
     """Attach a progress figure from 0 to 100 (updated in place). Returns its id."""
     return _create_artifact("progress", _clamp_progress(progress), key, description)
 
 
+@_async_dispatch
 def update_progress_artifact(artifact_id: str, progress: float, description: Optional[str] = None) -> str:
     """Set a progress artifact's figure. Returns its id."""
     if not _get_store().update_artifact(str(artifact_id), json.dumps(_clamp_progress(progress)), description):
         raise ObjectNotFound(f"No artifact with id {artifact_id!r}.")
     return artifact_id
+
+
+acreate_markdown_artifact = _async_form(create_markdown_artifact.__wrapped__)
+acreate_table_artifact = _async_form(create_table_artifact.__wrapped__)
+acreate_link_artifact = _async_form(create_link_artifact.__wrapped__)
+acreate_progress_artifact = _async_form(create_progress_artifact.__wrapped__)
+aupdate_progress_artifact = _async_form(update_progress_artifact.__wrapped__)
 
 
 def _clamp_progress(progress: float) -> float:
@@ -7116,11 +7189,13 @@ def rate_limit(names: Any, occupy: int = 1, timeout_seconds: Optional[float] = N
     return None
 
 
-def pause_flow_run(wait_for_input: Any = None, timeout: float = 3600, poll_interval: float = 0.1,
+@_async_dispatch
+def pause_flow_run(wait_for_input: Any = None, timeout: Optional[float] = 3600, poll_interval: float = 0.1,
                    key: Optional[str] = None) -> Any:
     """Pause the current flow run until any process resumes it (``resume_flow_run`` or
     ``orchestrator resume RUN``); returns the input it was resumed with (validated against
-    ``wait_for_input`` when given). ``FlowPauseTimeout`` is raised when ``timeout`` passes first::
+    ``wait_for_input`` when given). ``FlowPauseTimeout`` is raised when ``timeout`` passes first
+    (``None``: wait for ever). In an async flow it is awaitable, as in Prefect::
 
         approved = pause_flow_run(wait_for_input=bool, timeout=600)
     """
@@ -7130,12 +7205,12 @@ def pause_flow_run(wait_for_input: Any = None, timeout: float = 3600, poll_inter
     engine = _ACTIVE_FLOWS.get(ctx.flow_run.id)
     engine._set(Paused(timeout_seconds=timeout, pause_key=key))
     ctx.logger.info("Pausing flow, execution will continue when this flow run is resumed.")
-    store, deadline = ctx.store, time.monotonic() + timeout
+    store, deadline = ctx.store, None if timeout is None else time.monotonic() + timeout
     while True:
         state = store.run_state(ctx.flow_run.id)
         if state is not None and state[0] != "PAUSED":
             break
-        if time.monotonic() >= deadline:
+        if deadline is not None and time.monotonic() >= deadline:
             engine._set(Failed(message="The flow was failed and never resumed."), commit=True)
             raise FlowPauseTimeout("Flow run was paused and never resumed.")
         time.sleep(poll_interval)

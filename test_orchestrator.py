@@ -3341,6 +3341,47 @@ class TestFlowEngine:
         assert all("before this task run finished" in t["state_message"] for t in tasks[1:])
         assert "_CancelSignal" not in err and "failed with exception" not in err  # a cancellation, not an error
 
+    def test_async_code_awaits_results_variables_and_artifacts(self, db):
+        @task
+        async def double(x):
+            return 2 * x
+
+        @task
+        def plain(x):
+            o.Variable.set("seen-in-sync-task", x, overwrite=True)  # a sync task inside an async flow: plain calls
+            return o.Variable.get("seen-in-sync-task")
+
+        @flow
+        async def pipeline():
+            state = await double(3, return_state=True)
+            first = await state.result()  # Prefect's idiom in async flows
+            second = await state.aresult()
+            await o.Variable.set("answer", first, overwrite=True)
+            stored = await o.Variable.get("answer")
+            also = await o.Variable.aget("answer")
+            artifact = await o.create_markdown_artifact("# done", key="async-report")
+            assert await o.Variable.unset("answer") is True
+            return first, second, stored, also, isinstance(artifact, str), plain(4), state.result(_sync=True)
+
+        assert asyncio.run(pipeline()) == (6, 6, 6, 6, True, 4, 6)
+
+        @flow
+        def sync_pipeline():
+            state = plain(5, return_state=True)
+            return state.result(), o.Variable.get("seen-in-sync-task")  # sync code is unchanged
+
+        assert sync_pipeline() == (5, 5)
+
+        async def outside_any_run():
+            state = o.Completed(data=7)
+            pending = state.result()  # an event loop runs here: awaitable, as in Prefect
+            assert asyncio.iscoroutine(pending)
+            return await pending, state.result(_sync=True), await o.Variable.aget("missing", default=1)
+
+        assert asyncio.run(outside_any_run()) == (7, 7, 1)
+        assert o.Completed(data=8).result() == 8  # no loop: a plain value
+        assert [a["key"] for a in rows(db, "SELECT key FROM artifacts")] == ["async-report"]
+
     def test_a_kill_right_after_the_start_keeps_the_attempt_on_record(self, db, tmp_path):
         import signal
 
