@@ -524,6 +524,12 @@ class State:
 
     __slots__ = ("type", "name", "message", "timestamp", "state_details", "data", "id")
 
+    def __class_getitem__(cls, item: Any) -> Any:
+        """``State[int]``, as in annotations such as ``list[State[int | None]]``."""
+        import types
+
+        return types.GenericAlias(cls, item)
+
     def __init__(
         self,
         type: StateType | str,
@@ -757,7 +763,10 @@ def _aggregate_state(states: list) -> State:
         return Cancelled(message=f"{cancelled}/{n} states cancelled.", data=states)
     if any(s.type is _PAUSED for s in states):
         return Paused(message=f"{sum(s.is_paused() for s in states)}/{n} states paused.", data=states)
-    return Failed(message=f"{len(bad)}/{n} states failed.", data=states)
+    failed = sum(1 for s in states if s.type in (_FAILED, _CRASHED))
+    if failed:
+        return Failed(message=f"{failed}/{n} states failed.", data=states)
+    return Failed(message=f"{sum(1 for s in states if not s.is_final())}/{n} states are not final.", data=states)
 
 
 # == 5. Store: schema, encoding, runs and coordination ====================================================
@@ -3509,6 +3518,7 @@ class _RuntimeSection:
     def __init__(self, section: str, getters: dict) -> None:
         self._section = section
         self._getters = getters
+        self.__all__ = list(getters)  # as Prefect's runtime modules list their names
 
     def __getattr__(self, name: str) -> Any:
         getter = self._getters.get(name)
@@ -3568,7 +3578,7 @@ class _Runtime:
         "tags": lambda: sorted(_fr("tags")() or []), "run_count": _fr("run_count", 0),
         "scheduled_start_time": _flow_run_scheduled, "parent_flow_run_id": _fr("parent_flow_run_id"),
         "parent_deployment_id": lambda: None, "root_flow_run_id": _fr("root_flow_run_id"),
-        "api_url": lambda: None, "ui_url": lambda: None, "job_variables": lambda: {},
+        "api_url": lambda: None, "ui_url": lambda: None, "job_variables": lambda: None,
     })
     task_run = _RuntimeSection("task_run", {
         "id": _tr("id"), "name": _tr("name"), "task_name": lambda: (
@@ -5945,8 +5955,8 @@ class _FlowEngine:
         self.finished = True  # on record: what follows (the log line, hooks) cannot change it
         level = logging.ERROR if state.type in (_FAILED, _CRASHED) else logging.INFO
         self.logger.engine(level, f"Finished in state {state}")
-        hooks = {_COMPLETED: flow.on_completion_hooks, _FAILED: flow.on_failure_hooks,
-                 _CRASHED: flow.on_crashed_hooks, _CANCELLED: flow.on_cancellation_hooks}.get(state.type, ())
+        hooks = {_COMPLETED: flow.on_completion_hooks, _FAILED: flow.on_failure_hooks, _CRASHED: flow.on_crashed_hooks,
+                 _CANCELLED: flow.on_cancellation_hooks, _CANCELLING: flow.on_cancellation_hooks}.get(state.type, ())
         _run_hooks(hooks, self.logger, (flow, run, state), state)
         if self.placeholder is None:
             self.store.flush()  # a top-level run ends with its log lines written
@@ -6395,6 +6405,15 @@ def _check_timeout(seconds: Optional[float]) -> Optional[float]:
     return None if seconds is None else float(seconds)
 
 
+def _unwrap_method(decorated: Any, fn: Any) -> Any:
+    """The function inside a classmethod or staticmethod that ``@flow``/``@task`` decorates (noting how it
+    binds, as Prefect does); any other ``fn`` as it is."""
+    if isinstance(fn, (classmethod, staticmethod)):
+        decorated._method_kind = "class" if isinstance(fn, classmethod) else "static"
+        return fn.__func__
+    return fn
+
+
 def _check_fn(fn: Any, kind: str) -> None:
     if not callable(fn):
         raise TypeError(f"@{kind} must decorate a function, not {type(fn).__name__} ({fn!r})")
@@ -6586,6 +6605,7 @@ class _Decorated(Generic[_P, _R]):
 
     _OPTIONS: tuple = ()
     _bound_self: Any = None
+    _method_kind: Optional[str] = None  # "class" or "static" when it decorates a classmethod or staticmethod
 
     def _keep_options(self, values: dict) -> None:
         fn = self.fn
@@ -6603,14 +6623,17 @@ class _Decorated(Generic[_P, _R]):
         if unknown:
             raise TypeError(f"with_options() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
         new = type(self)(self.fn, **{**current, **options})
-        new._bound_self = self._bound_self
+        new._bound_self, new._method_kind = self._bound_self, self._method_kind
         return new
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
-        if instance is None:
+        """Bind as the function it decorates would: to the instance, to the class for a classmethod
+        (``@flow`` over ``@classmethod``, or under it), to nothing for a staticmethod."""
+        kind = self._method_kind
+        if kind == "static" or (instance is None and kind != "class"):
             return self
         bound = self._copy()
-        bound._bound_self = instance
+        bound._bound_self = (owner if owner is not None else type(instance)) if kind == "class" else instance
         return bound
 
     def _copy(self) -> Any:
@@ -6649,6 +6672,7 @@ class Task(_Decorated[_P, _R]):
                  on_commit: Optional[list] = None, on_rollback: Optional[list] = None,
                  retry_condition_fn: Optional[Callable] = None, viz_return_value: Any = None,
                  asset_deps: Any = None) -> None:
+        fn = _unwrap_method(self, fn)
         _check_fn(fn, "task")
         functools.update_wrapper(self, fn)
         self.fn = fn
@@ -6823,6 +6847,7 @@ class Flow(_Decorated[_P, _R]):
                  log_prints: Optional[bool] = None, on_completion: Optional[list] = None,
                  on_failure: Optional[list] = None, on_cancellation: Optional[list] = None,
                  on_crashed: Optional[list] = None, on_running: Optional[list] = None) -> None:
+        fn = _unwrap_method(self, fn)
         _check_fn(fn, "flow")
         functools.update_wrapper(self, fn)
         self.fn = fn

@@ -3341,6 +3341,53 @@ class TestFlowEngine:
         assert all("before this task run finished" in t["state_message"] for t in tasks[1:])
         assert "_CancelSignal" not in err and "failed with exception" not in err  # a cancellation, not an error
 
+    def test_prefect_parity_decorator_forms_states_and_hooks(self, db):
+        class Jobs:
+            @flow
+            @classmethod
+            def over_classmethod(cls, x):
+                return cls.__name__, x
+
+            @classmethod
+            @flow
+            def under_classmethod(cls, x):
+                return cls.__name__, x
+
+            @task
+            @staticmethod
+            def over_staticmethod(x):
+                return x * 2
+
+            @staticmethod
+            @task
+            def under_staticmethod(x):
+                return x * 3
+
+        assert Jobs.over_classmethod(1) == ("Jobs", 1) and Jobs.under_classmethod(2) == ("Jobs", 2)
+        assert Jobs().over_classmethod(3) == ("Jobs", 3)
+        assert Jobs.over_staticmethod(2) == 4 and Jobs().under_staticmethod(2) == 6
+        assert Jobs.over_classmethod.with_options(name="renamed")(4) == ("Jobs", 4)
+        assert o.State[int] is not None and list[o.State[int]]  # annotations as Prefect's examples write them
+        assert "scheduled_start_time" in o.runtime.flow_run.__all__ and o.runtime.flow_run.job_variables is None
+
+        @flow
+        def three():
+            return [o.Completed(), o.Failed(), o.Pending(name="NotReady")]
+
+        assert three(return_state=True).message == "1/3 states failed."  # NotReady is not a failure
+        calls = []
+
+        @flow(on_cancellation=[lambda f, r, st: calls.append("cancelled")])
+        def winds_down():
+            return o.State(type=o.StateType.CANCELLING)
+
+        @flow(on_failure=[lambda f, r, st: calls.append("failed")])
+        def parent():
+            winds_down()
+
+        parent(return_state=True)
+        assert calls == ["cancelled", "failed"]  # as Prefect's test_on_cancelled_hook_on_subflow_succeeds
+
     def test_async_code_awaits_results_variables_and_artifacts(self, db):
         @task
         async def double(x):
