@@ -586,7 +586,7 @@ class State:
         >>> Failed(data=ValueError("x")).result(raise_on_failure=False)
         ValueError('x')
         """
-        if _sync is not True and (_sync is False or _in_async_context()):
+        if _wants_await(_sync):
             return _awaitable(self._result, raise_on_failure)
         return self._result(raise_on_failure)
 
@@ -703,6 +703,12 @@ def _in_async_context() -> bool:
     return _in_event_loop()
 
 
+def _wants_await(_sync: Optional[bool]) -> bool:
+    """Whether a call Prefect makes awaitable in async code returns a coroutine: ``_sync`` decides when
+    given, else :func:`_in_async_context`."""
+    return not _sync if _sync is not None else _in_async_context()
+
+
 async def _awaitable(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` as a coroutine: what a function Prefect makes awaitable in async code returns."""
     return fn(*args, **kwargs)
@@ -725,7 +731,7 @@ def _async_dispatch(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def dispatch(*args: Any, _sync: Optional[bool] = None, **kwargs: Any) -> Any:
-        if _sync is not True and (_sync is False or _in_async_context()):
+        if _wants_await(_sync):
             return _awaitable(fn, *args, **kwargs)
         return fn(*args, **kwargs)
 
@@ -1335,7 +1341,6 @@ class _RunRecords:
         """Delete flow runs with their task runs, logs, artifacts and result files; returns what went."""
         out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "result_files": 0, "bytes": 0}
         paths: list = []
-        free_before = self._free_bytes()
 
         def delete(conn: apsw.Connection) -> None:
             for start in range(0, len(ids), 500):
@@ -1354,7 +1359,6 @@ class _RunRecords:
                     out[key] += conn.changes()
 
         self._write_fn(delete)
-        out["bytes"] = max(out["bytes"], self._free_bytes() - free_before)  # the rows' data, or the pages freed
         for path in self._unreferenced_result_files(paths):
             with contextlib.suppress(OSError):
                 out["bytes"] += os.path.getsize(path)
@@ -1406,11 +1410,6 @@ class _RunRecords:
                 self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except apsw.Error as exc:
                 raise StoreError(f"could not vacuum {self.path}: {exc}") from exc
-
-    def _free_bytes(self) -> int:
-        """Space inside the file that deleted rows left free (what ``db vacuum`` gives back)."""
-        conn = self._reader()
-        return conn.execute("PRAGMA freelist_count").fetchall()[0][0] * conn.execute("PRAGMA page_size").fetchall()[0][0]
 
     def file_bytes(self) -> int:
         """The database's size on disk, with its write-ahead log."""
@@ -3081,6 +3080,15 @@ class _CronExpr:
         return None
 
 
+def _parse_cron(expr: Any, day_or: bool) -> _CronExpr:
+    """A parsed cron expression, once per expression: serve rebuilds its schedules every tick, and the
+    check that an expression can fire at all may scan a year of days (``0 0 13 * 5``, ``day_or=False``)."""
+    return _parsed_cron(expr, bool(day_or)) if isinstance(expr, str) else _CronExpr(expr, day_or)
+
+
+_parsed_cron = functools.lru_cache(maxsize=256)(_CronExpr)
+
+
 def _zone(name: Optional[str]) -> Any:
     """A tzinfo for an IANA name (None means UTC)."""
     if name is None or name.upper() == "UTC":
@@ -3184,7 +3192,7 @@ class Cron(_Schedule):
                  parameters: Optional[dict] = None, slug: Optional[str] = None) -> None:
         self.cron, self.timezone, self.day_or = cron, timezone, day_or
         self.active, self.parameters, self.slug = active, dict(parameters or {}), slug
-        self._expr = _CronExpr(cron, day_or)
+        self._expr = _parse_cron(cron, day_or)
         self._slot = _Slot(_zone(timezone), self._expr.follows_clock)
 
     def _next_after(self, after: _dt.datetime) -> Optional[_dt.datetime]:
