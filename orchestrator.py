@@ -26,6 +26,7 @@ Command line (``python orchestrator.py COMMAND``, ``python -m orchestrator`` or 
     runs / show RUN / logs RUN / tasks RUN      history (--json on every listing)
     run FILE.py:FLOW / serve FILE.py:FLOW       run a flow now / serve it on a schedule
     retry RUN / cancel RUN / delete RUN         durable retry, cancellation, deletion
+    ui [--host H] [--port P] [--open]           the web view in a browser tab (http://127.0.0.1:4200)
     deployments ls|run|pause|resume|backfill|delete
     variables ls|get|set|unset   artifacts ls|show   limits ls|create|update|delete|reset
     prune --older-than 30d       db path|check|vacuum|migrate
@@ -38,7 +39,8 @@ Settings: environment variables, each read through ``_setting`` from the one tab
 ORCHESTRATOR_LOGGING_LEVEL, ORCHESTRATOR_LOGGING_LOG_PRINTS, ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT,
 ORCHESTRATOR_TASKS_REFRESH_CACHE, ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS, ORCHESTRATOR_DASK_ORCHESTRATION_THREADS,
 ORCHESTRATOR_HEARTBEAT_SECONDS, ORCHESTRATOR_CANCEL_GRACE_SECONDS, ORCHESTRATOR_SERVE_GRACE_SECONDS,
-ORCHESTRATOR_RUNNER_PROCESS_LIMIT, ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS, and the ORCHESTRATOR__RUNTIME__ prefix.
+ORCHESTRATOR_RUNNER_PROCESS_LIMIT, ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS, ORCHESTRATOR_UI_HOST,
+ORCHESTRATOR_UI_PORT, ORCHESTRATOR_UI_TOKEN, and the ORCHESTRATOR__RUNTIME__ prefix.
 
 Decisions where Prefect is silent or surprising (the README's migration table says the same):
 - Tasks still queued or running when a flow returns are waited for; Prefect drops the queued ones.
@@ -70,8 +72,10 @@ Contents (numbered banners below; a test holds this list to them):
     13. Public decorators
     14. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
     15. Deployments & serving
-    16. CLI: the group, runs and their history
-    17. CLI: the database, variables, artifacts, limits and the entry point
+    16. Web view: the JSON both views show, and the server
+    17. Web view: the page (HTML, CSS and JavaScript)
+    18. CLI: the group, runs and their history
+    19. CLI: the database, variables, artifacts, limits and the entry point
 """
 
 from __future__ import annotations
@@ -270,6 +274,10 @@ _SETTINGS = {s.name: s for s in (
     _Setting("ORCHESTRATOR_RUNNER_PROCESS_LIMIT", 5, int, "how many runs one serve process runs at once"),
     _Setting("ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS", 15.0, float, "how long a scheduled run may wait past its "
              "slot before it is Late (Prefect's default)"),
+    _Setting("ORCHESTRATOR_UI_HOST", "127.0.0.1", str, "the address `ui` and serve(webserver=True) listen on"),
+    _Setting("ORCHESTRATOR_UI_PORT", 4200, int, "the port `ui` and serve(webserver=True) listen on"),
+    _Setting("ORCHESTRATOR_UI_TOKEN", None, str, "a token the web view asks every request for (once as "
+             "?token=..., then in a cookie); unset, the view needs none"),
     _Setting("ORCHESTRATOR__RUNTIME__", None, str, "a prefix: ORCHESTRATOR__RUNTIME__FLOW_RUN__ID (and "
              "PREFECT__RUNTIME__...) override the values of `runtime`"),
 )}
@@ -1287,23 +1295,65 @@ class _RunRecords:
         return {**counts, "total": sum(counts.values())}
 
     def runs(self, flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
-             since: Optional[float] = None, limit: int = 20) -> list:
-        where, params = ["1=1"], []
-        if flow:
-            where.append("flow_name=?")
-            params.append(flow)
-        if states:
-            clause, values = _state_filter(states)
-            where.append(clause)
-            params += values
-        if deployment_id:
-            where.append("deployment_id=?")
-            params.append(deployment_id)
-        if since is not None:
-            where.append("id >= ?")
-            params.append(_id_at(since))
-        return self._query(f"SELECT * FROM flow_runs WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
-                           (*params, limit))
+             since: Optional[float] = None, limit: int = 20, **more: Any) -> list:
+        """Flow runs, newest first, filtered (``more``: tag, name, until, before: see _run_filter)."""
+        where, params = _run_filter(flow, states, deployment_id, since, **more)
+        return self._query(f"SELECT * FROM flow_runs WHERE {where} ORDER BY id DESC LIMIT ?", (*params, limit))
+
+    def count_runs(self, flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
+                   since: Optional[float] = None, **more: Any) -> int:
+        where, params = _run_filter(flow, states, deployment_id, since, **more)
+        return self._query_one(f"SELECT count(*) AS n FROM flow_runs WHERE {where}", tuple(params))["n"]
+
+    def state_buckets(self, since: float, width: float) -> list:
+        """Flow runs created since ``since`` counted by (bucket of ``width`` seconds, state type)."""
+        return self._query("SELECT CAST((created - ?) / ? AS INTEGER) AS bucket, state_type, count(*) AS n FROM"
+                           " flow_runs WHERE id >= ? GROUP BY bucket, state_type", (since, width, _id_at(since)))
+
+    def late_runs(self, limit: int = 20) -> list:
+        return self._query("SELECT * FROM flow_runs WHERE state_type='SCHEDULED' AND state_name='Late'"
+                           " ORDER BY expected_start_time LIMIT ?", (limit,))
+
+    def next_runs(self, limit: int = 10, deployment_id: Optional[str] = None) -> list:
+        """Scheduled runs not yet due, soonest first."""
+        extra, params = ("AND deployment_id=?", (deployment_id,)) if deployment_id else ("", ())
+        return self._query("SELECT * FROM flow_runs WHERE state_type='SCHEDULED' AND state_name != 'Late'"
+                           f" {extra} ORDER BY expected_start_time LIMIT ?", (*params, limit))
+
+    def subflow_tree(self, flow_run_id: str, limit: int = 500) -> list:
+        """The flow runs below one (subflows and theirs), each with its ``depth`` and ``parent_flow_run_id``:
+        found through their parent task runs, which the task-runs index reaches."""
+        return self._query(
+            "WITH RECURSIVE tree(id, depth) AS (SELECT ?, 0 UNION ALL SELECT t.child_flow_run_id, tree.depth + 1"
+            " FROM task_runs t JOIN tree ON t.flow_run_id = tree.id WHERE t.child_flow_run_id IS NOT NULL"
+            " AND tree.depth < 20) SELECT f.*, tree.depth FROM tree JOIN flow_runs f ON f.id = tree.id"
+            " WHERE tree.depth > 0 ORDER BY f.id LIMIT ?", (flow_run_id, limit))
+
+    def task_runs_page(self, flow_run_id: str, state: Optional[str], offset: int, limit: int) -> list:
+        extra, params = ("", ()) if not state else _state_filter((state,))
+        return self._query(f"SELECT * FROM task_runs WHERE flow_run_id=? {'AND ' + extra if extra else ''}"
+                           " ORDER BY start_time IS NULL, start_time, id LIMIT ? OFFSET ?",
+                           (flow_run_id, *params, limit, offset))
+
+    def task_bars(self, flow_run_id: str, limit: int) -> list:
+        """What a timeline draws of a flow run's task runs (started ones, first started first)."""
+        return self._query("SELECT id, name, state_type, start_time, end_time FROM task_runs WHERE flow_run_id=?"
+                           " AND start_time IS NOT NULL ORDER BY start_time LIMIT ?", (flow_run_id, limit))
+
+    def logs_tail(self, flow_run_id: str, after_id: int, min_level: int, task_run_id: Optional[str],
+                  limit: int) -> list:
+        """Up to ``limit`` log lines after ``after_id``: the last ones when there are more (oldest first)."""
+        extra, params = ("AND l.task_run_id=?", (task_run_id,)) if task_run_id else ("", ())
+        rows = self._query("SELECT l.id, l.level, l.message, l.timestamp, l.task_run_id, t.name AS task_name"
+                           " FROM logs l LEFT JOIN task_runs t ON t.id = l.task_run_id WHERE l.flow_run_id=?"
+                           f" AND l.id > ? AND l.level >= ? {extra} ORDER BY l.id DESC LIMIT ?",
+                           (flow_run_id, after_id, min_level, *params, limit))
+        return rows[::-1]
+
+    def slot_holders(self) -> list:
+        """Who holds each concurrency slot: the limit, how many slots, the process (pid, host), since when."""
+        return self._query("SELECT s.limit_name, s.occupy, s.acquired, s.expires, p.pid, p.hostname FROM"
+                           " concurrency_slots s LEFT JOIN processes p ON p.id = s.process_id ORDER BY s.acquired")
 
     def active_runs(self, limit: int = 20) -> list:
         return self._query("SELECT * FROM flow_runs WHERE state_type IN ('RUNNING', 'PENDING', 'CANCELLING',"
@@ -1951,9 +2001,11 @@ class _Processes:
 class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
     """One SQLite state database. ``_get_store(path)`` opens (creating or upgrading) it once per process."""
 
-    def __init__(self, path: str, readonly: bool = False, clock: Optional["_SystemClock"] = None) -> None:
+    def __init__(self, path: str, readonly: bool = False, clock: Optional["_SystemClock"] = None,
+                 busy_ms: int = _BUSY_TIMEOUT_MS) -> None:
         self.path = path
         self.readonly = readonly
+        self.busy_ms = busy_ms  # how long a read or write waits for a lock (the web view waits less)
         self.clock = clock or _CLOCK  # what "now" is for every row this store writes (tests inject one)
         self._readers = threading.local()
         self._wlock = threading.RLock()
@@ -2001,7 +2053,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             conn.close()
             raise StoreError(f"{self.path} is an empty file, not a state database (remove it to start a new one, "
                              f"or give the right --db)")
-        conn.setbusytimeout(_BUSY_TIMEOUT_MS)
+        conn.setbusytimeout(getattr(self, "busy_ms", _BUSY_TIMEOUT_MS))
         try:
             conn.execute("PRAGMA foreign_keys=ON")
             if not getattr(self, "readonly", False):
@@ -2231,6 +2283,31 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         """The first row of a query as a dict, or None."""
         rows = self._query(sql, params)
         return rows[0] if rows else None
+
+
+def _run_filter(flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
+                since: Optional[float] = None, tag: Optional[str] = None, name: Optional[str] = None,
+                until: Optional[float] = None, before: Optional[str] = None) -> tuple:
+    """The WHERE clause (and its values) of a flow-run listing: by flow, state names or types, deployment,
+    a tag, a part of the name, created in [since, until), and (pages) ids before ``before``."""
+    where, params = ["1=1"], []
+    for clause, value in (("flow_name=?", flow), ("deployment_id=?", deployment_id), ("id >= ?", since),
+                          ("id < ?", until), ("id < ?", before),
+                          ("tags LIKE ? ESCAPE '\\'", tag and f'%{_like(_json(tag))}%'),
+                          ("name LIKE ? ESCAPE '\\'", name and f"%{_like(name)}%")):
+        if value is not None and value != "":
+            where.append(clause)
+            params.append(_id_at(value) if isinstance(value, (int, float)) else value)
+    if states:
+        clause, values = _state_filter(states)
+        where.append(clause)
+        params += values
+    return " AND ".join(where), params
+
+
+def _like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (the pattern says ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _state_filter(states: tuple) -> tuple:
@@ -7419,17 +7496,52 @@ class Deployment:
 
 
 def _parameter_schema(fn: Callable) -> dict:
-    """What a run's parameters are checked against when it is created: the flow's parameter names,
-    the required ones, and whether it takes ``**kwargs``."""
-    params = inspect.signature(fn).parameters.values()
-    return {"names": [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)],
-            "required": [p.name for p in params if p.default is p.empty
-                         and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)],
-            "var_keyword": any(p.kind is p.VAR_KEYWORD for p in params)}
+    """What a run's parameters are checked against when it is created: the flow's parameter names, the
+    required ones, whether it takes ``**kwargs``, and (the web view's form) each one's JSON type, from its
+    annotation where that is a plain type, and its default where JSON can hold it."""
+    params = [p for p in inspect.signature(fn).parameters.values()
+              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    hints = _type_hints(fn)
+    properties = {}
+    for p in params:
+        prop: dict = {}
+        kind = _JSON_TYPES.get(hints.get(p.name))
+        if kind:
+            prop["type"] = kind
+        if p.default is not p.empty:
+            with contextlib.suppress(TypeError, ValueError):
+                json.dumps(p.default, allow_nan=False)
+                prop["default"] = p.default
+        properties[p.name] = prop
+    return {"names": [p.name for p in params], "required": [p.name for p in params if p.default is p.empty],
+            "var_keyword": any(p.kind is p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values()),
+            "properties": properties}
+
+
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", dict: "object"}
+
+
+def _type_hints(fn: Callable) -> dict:
+    import typing
+
+    try:
+        return typing.get_type_hints(fn)
+    except Exception:  # an annotation that does not resolve: no type for the form
+        return {}
+
+
+def _json_type_fits(kind: str, value: Any) -> bool:
+    """Whether a JSON value is of a schema's type (an integer is a number; a bool is neither)."""
+    if isinstance(value, bool):
+        return kind == "boolean"
+    return {"string": isinstance(value, str), "integer": isinstance(value, int),
+            "number": isinstance(value, (int, float)), "boolean": False, "array": isinstance(value, list),
+            "object": isinstance(value, dict)}[kind]
 
 
 def _check_run_parameters(dep: dict, params: dict) -> None:
-    """Refuse a run of a deployment whose parameters its flow cannot take (ParameterBindError, naming them)."""
+    """Refuse a run of a deployment whose parameters its flow cannot take (ParameterBindError, naming them):
+    unknown or missing names, and values of another JSON type than a plain annotation says."""
     schema = json.loads(dep.get("parameter_schema") or "null")
     if not schema:
         return  # written by a version that kept no schema: the run's own start checks them
@@ -7441,6 +7553,16 @@ def _check_run_parameters(dep: dict, params: dict) -> None:
     missing = [k for k in schema["required"] if k not in params]
     if missing:
         raise ParameterBindError(f"Deployment {full!r} needs a value for {', '.join(map(repr, missing))}")
+    for name, prop in (schema.get("properties") or {}).items():
+        if name in params and "type" in prop and params[name] is not None and \
+                _is_json_value(params[name]) and not _json_type_fits(prop["type"], params[name]):
+            raise ParameterBindError(f"Deployment {full!r}: parameter {name!r} must be of type {prop['type']}, "
+                                     f"not {params[name]!r}")
+
+
+def _is_json_value(value: Any) -> bool:
+    """Values a JSON form or --param gives (others, passed from Python, are left to the flow's own check)."""
+    return isinstance(value, (str, int, float, bool, list, dict))
 
 
 def _slot_run(dep: dict, spec: dict, slot: _dt.datetime, late: bool, now: float) -> FlowRun:
@@ -7503,7 +7625,7 @@ class _Runner:
     """The serve loop for a set of deployments: schedule, mark late, claim, start children, reap."""
 
     def __init__(self, deployments: tuple, limit: Optional[int], stop: Optional[threading.Event] = None,
-                 clock: Optional["_SystemClock"] = None) -> None:
+                 clock: Optional["_SystemClock"] = None, webserver: bool = False) -> None:
         names = [d.full_name for d in deployments]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -7518,12 +7640,18 @@ class _Runner:
         self.children: dict = {}  # flow run id -> (Popen, started)
         self.logger = get_logger("runner")
         self.forced = False  # a second signal: stop the runs now, without their grace period
+        self.webserver = webserver
 
     def run(self) -> None:
         ids = [d.apply() for d in self.deployments]
         self.ids = ids
         self.process_id = self.store.register_process("serve")
+        view = _WebView(self.store.path, _setting("ORCHESTRATOR_UI_HOST"), _setting("ORCHESTRATOR_UI_PORT"),
+                        _setting("ORCHESTRATOR_UI_TOKEN")).bind() if self.webserver else None
         self._banner()
+        if view is not None:
+            view.start()
+            self.logger.info(f"The web view is at {view.url}")
         previous = self._install_signals()
         try:
             while not self.stop.is_set():
@@ -7537,6 +7665,8 @@ class _Runner:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            if view is not None:
+                view.stop()
 
     def _install_signals(self) -> dict:
         previous = {}
@@ -7679,10 +7809,12 @@ def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdo
         serve(etl.to_deployment("nightly", cron="0 2 * * *"),
               poll.to_deployment("every-5m", interval=300))
 
-    ``limit`` caps the runs this process runs at once. Prefect's runner keywords (``name``,
-    ``query_seconds``, ``prefetch_seconds``, ``heartbeat_seconds``, ``webserver``) are taken and have
-    no effect; deployments are never paused on shutdown, whatever ``pause_on_shutdown`` says (another
-    serve process may still serve them). An unknown keyword is a TypeError.
+    ``limit`` caps the runs this process runs at once. ``webserver=True`` serves the web view (see
+    ``python orchestrator.py ui``) from this process too, on $ORCHESTRATOR_UI_HOST:$ORCHESTRATOR_UI_PORT
+    (127.0.0.1:4200). Prefect's other runner keywords (``name``, ``query_seconds``, ``prefetch_seconds``,
+    ``heartbeat_seconds``) are taken and have no effect; deployments are never paused on shutdown,
+    whatever ``pause_on_shutdown`` says (another serve process may still serve them). An unknown
+    keyword is a TypeError.
     """
     for i, dep in enumerate(deployments):
         if not isinstance(dep, Deployment):
@@ -7691,16 +7823,16 @@ def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdo
     if _in_event_loop():
         raise RuntimeError("Cannot call `serve` in an asynchronous context. Use `aserve` instead.")
     _setup_logging()
-    _Runner(deployments, limit).run()
+    _Runner(deployments, limit, webserver=webserver).run()
 
 
 async def aserve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = True,
-                 print_starting_message: bool = True) -> None:
+                 print_starting_message: bool = True, webserver: bool = False) -> None:
     """:func:`serve` for async code (the loop runs in a worker thread)."""
     import asyncio
 
     _setup_logging()
-    runner = _Runner(deployments, limit)
+    runner = _Runner(deployments, limit, webserver=webserver)
     await asyncio.get_running_loop().run_in_executor(None, runner.run)
 
 
@@ -7776,7 +7908,12 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 16. CLI: the group, runs and their history ===========================================================
+# == 16. Web view: the JSON both views show, and the server ===============================================
+#
+# One function per resource builds the JSON that the CLI's --json prints and the web view's /api/ serves,
+# with the same (Prefect's) field names. The server is the standard library's ThreadingHTTPServer; the page
+# it sends (section 17) renders that JSON. Reads use a read-only store; actions call the library functions
+# the CLI calls, as POSTs carrying the process's CSRF token. Nothing read from the database is unpickled.
 
 
 def _iso(ts: Optional[float]) -> Optional[str]:
@@ -7805,7 +7942,1167 @@ def _task_json(row: dict) -> dict:
             "run_count": row["run_count"], "tags": json.loads(row["tags"] or "[]"),
             "parameters": json.loads(row["parameters"] or "{}"), "task_inputs": json.loads(row["task_inputs"] or "{}"),
             "start_time": _iso(row["start_time"]), "end_time": _iso(row["end_time"]),
-            "total_run_time": _running_seconds(json.loads(row["history"] or "[]"), time.time())}
+            "total_run_time": _running_seconds(json.loads(row["history"] or "[]"), time.time()),
+            "child_flow_run_id": row.get("child_flow_run_id"), "result": _result_preview(row)}
+
+
+def _result_preview(row: dict) -> Optional[str]:
+    """What history shows of a run's result: the preview written with it. Nothing read from the database is
+    unpickled here: a crafted file cannot run code on ``show``."""
+    if row.get("result_note"):
+        return row["result_note"]
+    if not row.get("result_serializer"):
+        return None
+    if row.get("result_preview") is not None:
+        return row["result_preview"]
+    if row["result_serializer"] == "json" and row.get("result") is not None:  # JSON is safe to read
+        with contextlib.suppress(ValueError):
+            return _preview(json.loads(row["result"]))
+    return "(persisted before previews were recorded; not shown)"
+
+
+def _run_detail_json(store: _Store, row: dict, with_tasks: bool = True) -> dict:
+    """``show --json``: a flow run with its history, task runs (or, for the web view, their counts by
+    state), subflows, artifacts and result preview."""
+    deployments = store.deployment_names()
+    out = {**_run_json(row, deployments), "entrypoint": row["entrypoint"],
+           "parent_flow_run_id": row["parent_flow_run_id"],
+           "history": [{"type": h[0], "name": h[1], "message": h[2], "timestamp": _iso(h[3])}
+                       for h in json.loads(row["history"] or "[]")],
+           "artifacts": [_artifact_json(a, with_data=True) for a in store.artifacts_of(row["id"])],
+           "result": _result_preview(row)}
+    if with_tasks:
+        out["task_runs"] = [_task_json(t) for t in store.task_runs_of(row["id"])]
+    else:
+        out["task_counts"] = store.task_progress(row["id"])
+        out["subflow_runs"] = [{**_run_json(r, deployments), "depth": r["depth"]}
+                               for r in store.subflow_tree(row["id"])]
+    return out
+
+
+def _log_json(line: dict, flow_run_id: str) -> dict:
+    return {"id": line["id"], "timestamp": _iso(line["timestamp"]), "level": logging.getLevelName(line["level"]),
+            "message": line["message"], "flow_run_id": flow_run_id, "task_run_id": line["task_run_id"],
+            "task_run_name": line["task_name"]}
+
+
+def _variable_json(v: dict) -> dict:
+    return {"name": v["name"], "value": json.loads(v["value"]), "tags": json.loads(v["tags"]),
+            "created": _iso(v["created"]), "updated": _iso(v["updated"])}
+
+
+def _artifact_json(a: dict, with_data: bool = False) -> dict:
+    out = {k: a[k] for k in ("id", "key", "type", "description", "flow_run_id")}
+    out["created"] = _iso(a["created"])
+    if with_data:
+        out["data"] = a["data"]
+    return out
+
+
+def _limits_json(store: _Store, holders: bool = False) -> list:
+    """``limits ls --json``; ``holders``: with who holds the slots (process, host, since)."""
+    held: dict = {}
+    for h in store.slot_holders() if holders else ():
+        held.setdefault(h["limit_name"], []).append({"pid": h["pid"], "hostname": h["hostname"],
+                                                     "slots": h["occupy"], "since": _iso(h["acquired"])})
+    return [{"name": r["name"], "limit": r["limit"], "active": bool(r["active"]), "active_slots": r["active_slots"],
+             "slot_decay_per_second": r["slot_decay_per_second"], **({"holders": held.get(r["name"], [])}
+                                                                     if holders else {})} for r in store.limits()]
+
+
+def _deployment_rows(store: Optional[_Store] = None) -> list:
+    store = store or _get_store()
+    rows = []
+    now = _utc_now()
+    for dep in store.deployments():
+        specs = json.loads(dep["schedules"])
+        nexts = [d for spec in specs if spec.get("active", True)
+                 for d in _schedule_from_spec(spec).get_dates(1, start=now)]
+        last = store.last_state_name(dep["id"])
+        waiting = store.first_waiting_run(dep["id"])  # a run nothing started yet, perhaps long overdue
+        if waiting is not None:
+            nexts.append(_utc(waiting))
+        rows.append({"id": dep["id"], "name": f"{dep['flow_name']}/{dep['name']}",
+                     "schedules": [_describe_schedule(spec) for spec in specs], "paused": bool(dep["paused"]),
+                     "next_run": min(nexts).isoformat() if nexts and not dep["paused"] else None,
+                     "last_state": last, "entrypoint": dep["entrypoint"],
+                     "parameters": json.loads(dep["parameters"]), "tags": json.loads(dep["tags"])})
+    return rows
+
+
+def _deployment_json(store: _Store, name: str) -> dict:
+    """One deployment for its page: its ``deployments ls`` row, the next 10 slots of its schedules, its
+    recent runs, and the parameter form's fields (names, JSON types, defaults, which are required)."""
+    dep = store.deployment(name)
+    row = next(r for r in _deployment_rows(store) if r["id"] == dep["id"])
+    now = _utc_now()
+    slots = sorted(d for spec in json.loads(dep["schedules"]) if spec.get("active", True)
+                   for d in _schedule_from_spec(spec).get_dates(10, start=now))[:10]
+    names = store.deployment_names()
+    return {**row, "description": dep["description"], "concurrency_limit": dep["concurrency_limit"],
+            "next_slots": [d.isoformat() for d in slots],
+            "parameter_schema": json.loads(dep.get("parameter_schema") or "null"),
+            "scheduled_runs": [_run_json(r, names) for r in store.next_runs(10, dep["id"])],
+            "recent_runs": [_run_json(r, names) for r in store.runs(deployment_id=dep["id"], limit=10)]}
+
+
+def _status_report(store: _Store, limit: int) -> dict:
+    """What ``status`` shows, as data: ``status --json`` prints this, the table view draws it."""
+    now = time.time()
+    deployments = store.deployment_names()
+    size = store.file_bytes()
+    with contextlib.suppress(StoreError):  # a read-only file: shown as it is
+        store.mark_late()
+    alive = store.serve_processes(alive=True)
+    active = []
+    for r in store.active_runs():
+        progress = store.task_progress(r["id"])
+        active.append({**_run_json(r, deployments), "tasks": progress,
+                       "progress": _progress_text(progress, r["start_time"], now)})
+    return {
+        "database": {"path": store.path, "bytes": size},
+        "serve_processes": [{"pid": p["pid"], "hostname": p["hostname"], "heartbeat": _iso(p["heartbeat"])}
+                            for p in alive],
+        "last_24h": store.state_counts(now - 86400),
+        "in_progress": active,
+        "latest_failures": [_run_json(r, deployments) for r in store.failures(5)],
+        "deployments": _deployment_rows(store),
+        "recent_runs": [_run_json(r, deployments) for r in store.recent_flow_runs(limit)],
+    }
+
+
+def _progress_text(progress: dict, start: Optional[float], now: float) -> str:
+    """A run's task progress: ``"120/200 done, 3 failed, 41/s"`` (empty before its first task).
+
+    >>> _progress_text({"COMPLETED": 120, "FAILED": 3, "RUNNING": 77, "total": 200}, 0.0, 3.0)
+    '123/200 done, 3 failed, 41.0/s'
+    """
+    total = progress.get("total", 0)
+    if not total:
+        return ""
+    done = sum(progress.get(t, 0) for t in _FINAL_NAMES)
+    failed = progress.get("FAILED", 0) + progress.get("CRASHED", 0)
+    text = f"{done}/{total} done" + (f", {failed} failed" if failed else "")
+    if start is not None and now > start and done:
+        text += f", {done / (now - start):.1f}/s"
+    return text
+
+
+def _dashboard_json(store: _Store) -> dict:
+    """The web view's dashboard: the status report, runs by state per hour (24 h) and per day (7 d), late
+    runs, the next scheduled runs, and whether deployments wait for a serve process nobody runs."""
+    report = _status_report(store, 10)
+    now = time.time()
+    names = store.deployment_names()
+    charts = {}
+    for key, buckets, width in (("last_24h", 24, 3600.0), ("last_7d", 7, 86400.0)):
+        since = now - buckets * width
+        counts = [dict() for _ in range(buckets)]
+        for r in store.state_buckets(since, width):
+            if 0 <= r["bucket"] < buckets:
+                counts[r["bucket"]][r["state_type"]] = r["n"]
+        charts[key] = {"start": _iso(since), "bucket_seconds": width, "counts": counts}
+    waiting = report["deployments"] and not report["serve_processes"] and any(
+        not d["paused"] and d["next_run"] and _from_iso(d["next_run"]) <= now + 60 for d in report["deployments"])
+    return {**report, "charts": charts, "late_runs": [_run_json(r, names) for r in store.late_runs(20)],
+            "next_runs": [_run_json(r, names) for r in store.next_runs(10)], "no_serve_warning": bool(waiting)}
+
+
+_PAGE_SIZE = 50
+
+
+def _runs_page_json(store: _Store, query: dict) -> dict:
+    """One page of the runs listing (newest first) for the filters in ``query``; ``next`` is the cursor of
+    the page after, ``total`` how many runs match."""
+    def one(key: str) -> Optional[str]:
+        return (query.get(key) or [None])[-1] or None
+
+    states = tuple(s for v in query.get("state", []) for s in v.split(",") if s)
+    filters: dict = {"flow": one("flow"), "states": states, "tag": one("tag"), "name": one("name")}
+    for key in ("since", "until"):
+        if one(key):
+            filters[key] = _web_time(one(key), key)
+    if one("deployment"):
+        filters["deployment_id"] = store.deployment(one("deployment"))["id"]
+    limit = _web_int(one("limit") or _PAGE_SIZE, "limit", 1, 500)
+    rows = store.runs(limit=limit + 1, before=one("before"), **filters)
+    names = store.deployment_names()
+    return {"flow_runs": [_run_json(r, names) for r in rows[:limit]],
+            "next": rows[limit - 1]["id"] if len(rows) > limit else None, "total": store.count_runs(**filters),
+            "flows": sorted({r["flow_name"] for r in rows})}
+
+
+def _web_time(text: str, what: str) -> float:
+    """A filter's time: a duration ago (2h, 7d) or an ISO time."""
+    try:
+        return time.time() - _parse_duration(text)
+    except ValueError:
+        try:
+            return _parse_when(text).timestamp()
+        except ValueError:
+            raise _WebError(400, f"{what}={text!r} is neither a duration (2h, 7d) nor an ISO time") from None
+
+
+def _web_int(text: Any, what: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise _WebError(400, f"{what}={text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise _WebError(400, f"{what}={value} is outside {low}..{high}")
+    return value
+
+
+_TIMELINE_BARS = 20_000  # a run with more task runs shows its first ones, and says how many are left out
+
+
+def _timeline_json(store: _Store, row: dict) -> dict:
+    """A flow run's task runs as timeline bars, packed into lanes (a lane holds bars that do not overlap),
+    so 10,000 tasks on 8 threads draw as 8 lanes. Each bar: [start offset s, duration s, lane, state type,
+    name, task run id]."""
+    tasks = store.task_bars(row["id"], _TIMELINE_BARS)
+    total = store.task_progress(row["id"]).get("total", 0)
+    origin = row["start_time"] or (tasks[0]["start_time"] if tasks else time.time())
+    now = time.time()
+    lanes: list = []  # each lane's end time
+    bars = []
+    import heapq
+
+    free: list = []  # (end, lane) of lanes, smallest end first
+    for t in tasks:
+        start, end = t["start_time"], t["end_time"] or now
+        if free and free[0][0] <= start:
+            _, lane = heapq.heappop(free)
+        else:
+            lane = len(lanes)
+            lanes.append(end)
+        heapq.heappush(free, (end, lane))
+        bars.append([round(start - origin, 4), round(max(end - start, 0.0), 4), lane, t["state_type"], t["name"],
+                     t["id"]])
+    finish = row["end_time"] or now
+    return {"start": _iso(origin), "duration": max(finish - origin, max((b[0] + b[1] for b in bars), default=0)),
+            "lanes": len(lanes), "bars": bars, "total": total, "shown": len(bars)}
+
+
+def _task_runs_json(store: _Store, row: dict, query: dict) -> dict:
+    state = (query.get("state") or [None])[-1] or None
+    offset = _web_int((query.get("offset") or [0])[-1], "offset", 0, 10**9)
+    limit = _web_int((query.get("limit") or [100])[-1], "limit", 1, 1000)
+    rows = store.task_runs_page(row["id"], state, offset, limit + 1)
+    return {"task_runs": [_task_json(t) for t in rows[:limit]], "offset": offset,
+            "more": len(rows) > limit, "counts": store.task_progress(row["id"])}
+
+
+def _logs_json(store: _Store, row: dict, query: dict) -> dict:
+    """The run's log lines after ``after`` (the last 1,000 when there are more), at ``level`` and above,
+    of one task run (``task``) or all."""
+    after = _web_int((query.get("after") or [0])[-1], "after", 0, 2**62)
+    level_name = ((query.get("level") or ["DEBUG"])[-1] or "DEBUG").upper()
+    level = logging.getLevelName(level_name)
+    if not isinstance(level, int):
+        raise _WebError(400, f"level={level_name!r} is not DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    lines = store.logs_tail(row["id"], after, level, (query.get("task") or [None])[-1] or None, 1000)
+    return {"logs": [_log_json(line, row["id"]) for line in lines],
+            "last_id": lines[-1]["id"] if lines else after,
+            "final": row["state_type"] in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED")}
+
+
+class _WebError(Exception):
+    """A request the web view refuses: its HTTP status and a one-line message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# -- actions: the same library calls the CLI makes ----------------------------------------------------------
+
+def _delete_flow_run(store: _Store, ref: str) -> dict:
+    """Delete a flow run that is not active (``delete`` and the web view); what went."""
+    row = store.resolve_flow_run(ref)
+    if row["state_type"] in _ACTIVE_STATES:
+        raise OrchestratorError(f"Flow run {row['name']!r} is {row['state_name']}; cancel it first.")
+    return {"name": row["name"], "id": row["id"], **store.delete_flow_runs([row["id"]])}
+
+
+def _start_retry(store: _Store, ref: str) -> dict:
+    """Retry a flow run in a process of its own that outlives the caller (the web view must answer at
+    once): ``python orchestrator.py --db DB retry ID``. Checked here first, so a refusal is an answer."""
+    row = store.resolve_flow_run(ref)
+    if row["state_type"] not in ("FAILED", "CRASHED", "CANCELLED"):
+        raise OrchestratorError(f"Flow run {row['name']!r} is {row['state_name']}; only a Failed, Crashed, "
+                                f"Cancelled or TimedOut run can be retried.")
+    path = (row["entrypoint"] or "").rpartition(":")[0]
+    if not path or not os.path.exists(path):
+        raise OrchestratorError(f"Flow run {row['name']!r} cannot be retried: its flow's file "
+                                f"{path or '(none recorded)'} is not there.")
+    import subprocess
+
+    subprocess.Popen([sys.executable, os.path.abspath(__file__), "--db", store.path, "retry", row["id"]],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
+    return {"id": row["id"], "name": row["name"], "message": f"Retrying flow run {row['name']!r}."}
+
+
+def _web_run_deployment(store: _Store, name: str, body: dict) -> dict:
+    params = body.get("parameters") or {}
+    if not isinstance(params, dict):
+        raise _WebError(400, "parameters must be a JSON object")
+    try:
+        run = run_deployment(name, params, None, body.get("flow_run_name") or None, 0)
+    except ParameterBindError as exc:
+        raise _WebError(400, str(exc)) from None
+    return {"id": run.id, "name": run.name, "message": f"Created flow run {run.name!r}."}
+
+
+def _web_backfill(name: str, body: dict) -> dict:
+    try:
+        begin, finish = _parse_when(str(body.get("start"))).timestamp(), _parse_when(str(body.get("end"))).timestamp()
+    except ValueError as exc:
+        raise _WebError(400, str(exc)) from None
+    if finish < begin:
+        raise _WebError(400, "end is before start")
+    if body.get("dry_run"):
+        _, total = _backfill(name, begin, finish, False)
+        return {"slots": total, "message": f"Would create a run for each of {total:,} slot(s)."}
+    made, total = _backfill(name, begin, finish, True, None if body.get("yes") else _BACKFILL_LIMIT)
+    if made is None:
+        raise _WebError(400, f"The range holds more than {_BACKFILL_LIMIT:,} slots; confirm to create them all.")
+    return {"created": made, "slots": total, "message": f"Created {made} run(s) for {total} slot(s)."}
+
+
+def _web_routes() -> list:
+    """(method, path pattern, handler(view, match, query, body) -> JSON) for every /api/ URL."""
+    run, dep = r"/api/runs/(?P<run>[^/]+)", r"/api/deployments/(?P<dep>[^/]+/[^/]+)"
+
+    def reading(fn: Callable) -> Callable:
+        return lambda view, m, q, body: fn(view.reader(), m, q)
+
+    def on_run(fn: Callable) -> Callable:
+        return lambda view, m, q, body: fn(view.reader(), view.reader().resolve_flow_run(m["run"]), q)
+
+    def acting(fn: Callable) -> Callable:
+        return lambda view, m, q, body: fn(view.writer(), m, body)
+
+    return [
+        ("GET", r"/api/status", reading(lambda s, m, q: _dashboard_json(s))),
+        ("GET", r"/api/runs", reading(lambda s, m, q: _runs_page_json(s, q))),
+        ("GET", run, on_run(lambda s, row, q: _run_detail_json(s, row, with_tasks=False))),
+        ("GET", run + "/task_runs", on_run(_task_runs_json)),
+        ("GET", run + "/timeline", on_run(lambda s, row, q: _timeline_json(s, row))),
+        ("GET", run + "/logs", on_run(_logs_json)),
+        ("GET", r"/api/deployments", reading(lambda s, m, q: _deployment_rows(s))),
+        ("GET", dep, reading(lambda s, m, q: _deployment_json(s, m["dep"]))),
+        ("GET", r"/api/limits", reading(lambda s, m, q: _limits_json(s, holders=True))),
+        ("GET", r"/api/variables", reading(lambda s, m, q: [_variable_json(v) for v in s.variables(1000)])),
+        ("GET", r"/api/artifacts", reading(lambda s, m, q: [_artifact_json(a, with_data=True)
+                                                            for a in s.artifacts(limit=500)])),
+        ("POST", run + "/retry", acting(lambda s, m, b: _start_retry(s, m["run"]))),
+        ("POST", run + "/cancel", acting(lambda s, m, b: {"state_name": cancel_flow_run(m["run"]),
+                                                          "message": "Cancellation requested."})),
+        ("POST", run + "/resume", acting(lambda s, m, b: (resume_flow_run(m["run"], b.get("input")),
+                                                          {"message": "Resumed."})[1])),
+        ("POST", run + "/delete", acting(lambda s, m, b: {**_delete_flow_run(s, m["run"]), "message": "Deleted."})),
+        ("POST", dep + "/run", acting(lambda s, m, b: _web_run_deployment(s, m["dep"], b))),
+        ("POST", dep + "/pause", acting(lambda s, m, b: {"cancelled": s.set_paused(s.deployment(m["dep"])["id"], True),
+                                                         "message": "Paused."})),
+        ("POST", dep + "/resume", acting(lambda s, m, b: (s.set_paused(s.deployment(m["dep"])["id"], False),
+                                                          {"message": "Resumed."})[1])),
+        ("POST", dep + "/backfill", acting(lambda s, m, b: _web_backfill(m["dep"], b))),
+    ]
+
+
+_PAGES = re.compile(r"/(runs(/[^/]+)?|deployments(/[^/]+/[^/]+)?|limits|variables|artifacts)?/?")
+
+
+class _WebView:
+    """The web view of one database: ``start()`` serves it on a thread, ``serve_forever()`` in the caller.
+
+    Binds 127.0.0.1 by default. With ``token`` (ORCHESTRATOR_UI_TOKEN) every request needs it: ``?token=``
+    once, then a cookie. Actions are POSTs with the per-process CSRF token the page carries; requests
+    naming another host (DNS rebinding) are refused while bound to the loopback interface."""
+
+    def __init__(self, db: str, host: str = "127.0.0.1", port: int = 4200, token: Optional[str] = None) -> None:
+        import secrets
+
+        self.db, self.host, self.port, self.token = os.path.abspath(db), host, port, token
+        self.csrf = secrets.token_urlsafe(24)
+        self.routes = [(method, re.compile(pattern + "$"), fn) for method, pattern, fn in _web_routes()]
+        self._lock = threading.Lock()
+        self._reader: Optional[_Store] = None
+        self.server: Any = None
+
+    # -- the database: opened when first needed, again after it failed ----------------------------------
+    def reader(self) -> _Store:
+        with self._lock:
+            if self._reader is None:
+                if not os.path.exists(self.db):
+                    raise _WebError(503, f"There is no database at {self.db} yet: it appears when a flow first runs.")
+                try:
+                    self._reader = _Store(self.db, readonly=True, busy_ms=3000)
+                except StoreError as exc:
+                    raise _WebError(503, str(exc)) from None
+            return self._reader
+
+    def writer(self) -> _Store:
+        self.reader()  # the same checks first
+        try:
+            return _get_store(self.db)
+        except StoreError as exc:
+            raise _WebError(503, str(exc)) from None
+
+    def forget_store(self) -> None:
+        with self._lock:
+            self._reader = None
+
+    # -- serving ---------------------------------------------------------------------------------------
+    def bind(self) -> "_WebView":
+        from http.server import ThreadingHTTPServer
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        try:
+            self.server = Server((self.host, self.port), _web_handler(self))
+        except OSError as exc:
+            raise OrchestratorError(f"cannot serve the web view on {self.host}:{self.port}: "
+                                    f"{exc.strerror or exc}") from None
+        self.port = self.server.server_address[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.server.serve_forever, name="orchestrator-ui", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def loopback(self) -> bool:
+        return self.host in ("127.0.0.1", "localhost", "::1")
+
+    def host_allowed(self, header: Optional[str]) -> bool:
+        if not self.loopback():
+            return True
+        name = (header or "").rsplit(":", 1)[0] if not (header or "").startswith("[") else (header or "")[:(header or "").find("]") + 1]
+        return name in ("127.0.0.1", "localhost", "[::1]")
+
+    def answer(self, method: str, path: str, query: dict, body: dict) -> tuple:
+        """(status, JSON) for an /api/ request."""
+        for verb, pattern, fn in self.routes:
+            match = pattern.match(path)
+            if match:
+                if verb != method:
+                    continue
+                try:
+                    return 200, fn(self, {k: _url_unquote(v) for k, v in match.groupdict().items()}, query, body)
+                except _WebError as exc:
+                    if exc.status == 503:
+                        self.forget_store()
+                    return exc.status, {"error": str(exc)}
+                except ObjectNotFound as exc:
+                    return 404, {"error": str(exc)}
+                except StoreError as exc:
+                    self.forget_store()
+                    return 503, {"error": str(exc)}
+                except (OrchestratorError, ValueError) as exc:
+                    return 400, {"error": str(exc)}
+        if any(p.match(path) for _, p, _ in self.routes):
+            return 405, {"error": f"{method} is not allowed on {path}"}
+        return 404, {"error": f"There is no {path} here."}
+
+
+def _url_unquote(text: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(text)
+
+
+def _web_handler(view: _WebView) -> type:
+    """The request handler class of one web view."""
+    from http.server import BaseHTTPRequestHandler
+    from urllib.parse import parse_qs, urlsplit
+    import hmac
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = f"orchestrator/{__version__}"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet: errors are answered, not logged
+            pass
+
+        def send(self, status: int, body: bytes, kind: str, headers: tuple = ()) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("X-Frame-Options", "DENY")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.send_header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                             "style-src 'self' 'unsafe-inline'; script-src 'self'; "
+                             "connect-src 'self'; frame-ancestors 'none'; form-action 'self'")
+            for name, value in headers:
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def send_json(self, status: int, data: Any) -> None:
+            self.send(status, json.dumps(data, default=str).encode(), "application/json")
+
+        def refuse(self, status: int, message: str) -> None:
+            if self.path.startswith("/api/"):
+                self.send_json(status, {"error": message})
+            else:
+                self.send(status, (message + "\n").encode(), "text/plain; charset=utf-8")
+
+        def admitted(self, url: Any, query: dict) -> bool:
+            """The Host check, then the token: False when the request has been answered already."""
+            if not view.host_allowed(self.headers.get("Host")):
+                self.refuse(400, "This request names another host; open the view at " + view.url)
+                return False
+            if not view.token:
+                return True
+            given = (query.get("token") or [""])[-1]
+            if given and hmac.compare_digest(given, view.token):
+                if self.command == "GET" and not url.path.startswith("/api/"):  # once: keep it in a cookie
+                    rest = "&".join(f"{k}={v}" for k, vs in query.items() if k != "token" for v in vs)
+                    self.send(303, b"", "text/plain", (
+                        ("Location", url.path + (f"?{rest}" if rest else "")),
+                        ("Set-Cookie", f"orchestrator_token={view.token}; HttpOnly; SameSite=Strict; Path=/")))
+                    return False
+                return True
+            cookies = dict(c.strip().split("=", 1) for c in (self.headers.get("Cookie") or "").split(";") if "=" in c)
+            if hmac.compare_digest(cookies.get("orchestrator_token", ""), view.token):
+                return True
+            self.refuse(401, "This web view needs its token: open it once with ?token=... "
+                             "(the value of ORCHESTRATOR_UI_TOKEN).")
+            return False
+
+        def do_GET(self) -> None:
+            self.handle_request("GET")
+
+        def do_HEAD(self) -> None:
+            self.handle_request("GET")
+
+        def do_POST(self) -> None:
+            self.handle_request("POST")
+
+        def handle_request(self, method: str) -> None:
+            try:
+                url = urlsplit(self.path)
+                query = parse_qs(url.query, keep_blank_values=False)
+                if not self.admitted(url, query):
+                    return
+                if url.path.startswith("/api/"):
+                    self.api(method, url.path, query)
+                elif method == "GET" and _PAGES.fullmatch(url.path):
+                    self.send(200, _web_page(view.csrf).encode(), "text/html; charset=utf-8")
+                elif method == "GET" and _web_file(url.path):
+                    kind, text = _web_file(url.path)
+                    self.send(200, text.encode(), kind)
+                else:
+                    self.refuse(404 if method == "GET" else 405, f"There is no page {url.path} here.")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            except Exception as exc:  # the view survives whatever one request meets
+                with contextlib.suppress(Exception):
+                    self.refuse(500, f"{type(exc).__name__}: {exc}".splitlines()[0])
+
+        def api(self, method: str, path: str, query: dict) -> None:
+            body: dict = {}
+            if method == "POST":
+                if not hmac.compare_digest(self.headers.get("X-CSRF-Token") or "", view.csrf):
+                    return self.send_json(403, {"error": "This action lacks the page's CSRF token; reload the page."})
+                size = int(self.headers.get("Content-Length") or 0)
+                if size > 1_000_000:
+                    return self.send_json(413, {"error": "The request is larger than 1 MB."})
+                raw = self.rfile.read(size) if size else b""
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    return self.send_json(400, {"error": "The request's body is not JSON."})
+                if not isinstance(body, dict):
+                    return self.send_json(400, {"error": "The request's body must be a JSON object."})
+            status, data = view.answer(method, path, query, body)
+            self.send_json(status, data)
+
+    return Handler
+
+
+def _serve_web_view(host: Optional[str] = None, port: Optional[int] = None, open_browser: bool = False) -> None:
+    """Serve the web view of the database until Ctrl-C (``python orchestrator.py ui``)."""
+    host = host or _setting("ORCHESTRATOR_UI_HOST")
+    view = _WebView(_db_path(), host, _setting("ORCHESTRATOR_UI_PORT") if port is None else port,
+                    _setting("ORCHESTRATOR_UI_TOKEN")).bind()
+    if not view.loopback():
+        print(f"Warning: the web view listens on {host}, so other machines can reach it"
+              + ("" if view.token else "; set ORCHESTRATOR_UI_TOKEN to require a token") + ".", file=sys.stderr)
+    print(f"Web view of {view.db} at {view.url} (Ctrl-C to stop)", flush=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(view.url)
+    try:
+        view.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        view.server.server_close()
+
+
+# == 17. Web view: the page (HTML, CSS and JavaScript) =====================================================
+#
+# One HTML shell for every page (the script draws the page its URL names), one stylesheet and one script,
+# served from these constants: no build step, nothing fetched from another host.
+
+_FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" '
+            'fill="#3b7be6"/><path d="M4 8h8M8 4v8" stroke="#fff" stroke-width="2"/></svg>')
+
+
+def _web_file(path: str) -> Optional[tuple]:
+    """(content type, text) of the page's script, stylesheet and icon."""
+    return {"/ui.js": ("text/javascript; charset=utf-8", _WEB_JS), "/ui.css": ("text/css; charset=utf-8", _WEB_CSS),
+            "/favicon.ico": ("image/svg+xml", _FAVICON)}.get(path)
+
+
+def _web_page(csrf: str) -> str:
+    """The HTML shell; ``csrf`` is the token the page's actions carry."""
+    return _WEB_HTML.replace("{csrf}", csrf).replace("{version}", __version__)
+
+
+_WEB_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf" content="{csrf}"><title>orchestrator</title>
+<link rel="icon" href="/favicon.ico"><link rel="stylesheet" href="/ui.css"></head>
+<body><header><a class="brand" href="/">orchestrator</a><nav><a href="/">Dashboard</a><a href="/runs">Runs</a>
+<a href="/deployments">Deployments</a><a href="/limits">Limits</a><a href="/variables">Variables</a>
+<a href="/artifacts">Artifacts</a></nav><span class="muted">v{version}</span></header>
+<div id="banner" class="warn" role="alert" hidden></div><main id="main"><p class="muted">Loading…</p></main>
+<noscript>This view needs JavaScript; the same data is in python orchestrator.py status.</noscript>
+<script src="/ui.js"></script></body></html>
+"""
+
+_WEB_CSS = """
+:root { --fg: #1f2430; --muted: #6b7280; --line: #e3e6eb; --bg: #f7f8fa; --card: #fff; --accent: #3b7be6; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+header { display: flex; gap: 1.5em; align-items: center; padding: .6em 1.5em; background: #1f2430; color: #fff; }
+header a { color: #cfd6e4; text-decoration: none; margin-right: 1em; }
+header a.here, header a:hover { color: #fff; }
+header .brand { font-weight: 700; color: #fff; }
+header .muted { margin-left: auto; color: #8a94a6; }
+main { padding: 1em 1.5em 3em; max-width: 1400px; }
+h1 { font-size: 1.5em; margin: .3em 0 .5em; }
+h2 { font-size: 1.1em; margin: 1.2em 0 .4em; }
+a { color: var(--accent); }
+table { border-collapse: collapse; width: 100%; background: var(--card); }
+th, td { text-align: left; padding: .3em .6em; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; color: var(--muted); font-size: .9em; }
+.muted { color: var(--muted); }
+.state { display: inline-block; padding: 0 .5em; border-radius: .8em; color: #fff; font-size: .85em; white-space: nowrap; }
+.count { margin-right: .3em; }
+.warn { background: #fff4d6; border: 1px solid #e7c66a; padding: .6em 1em; margin: .6em 1.5em; border-radius: 4px; }
+main .warn { margin: .6em 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1em; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .2em 1em .8em; }
+.chart { margin: 0; }
+.chart .cols { display: flex; align-items: flex-end; gap: 2px; height: 90px; border-bottom: 1px solid var(--line); }
+.chart .col { flex: 1; display: flex; flex-direction: column-reverse; height: 100%; }
+.bar { position: relative; background: #e8ebf0; border-radius: 3px; height: 1.2em; min-width: 8em; overflow: hidden; }
+.bar div { background: #7fb58f; height: 100%; }
+.bar span { position: absolute; left: .4em; top: 0; font-size: .85em; }
+.filters { display: flex; flex-wrap: wrap; gap: .6em; align-items: end; margin: .4em 0 .8em; }
+label { display: flex; flex-direction: column; font-size: .85em; color: var(--muted); }
+input, select, textarea, button { font: inherit; padding: .25em .5em; border: 1px solid #c7ccd5; border-radius: 4px; background: #fff; color: var(--fg); }
+button { cursor: pointer; background: #eef2f9; }
+button:hover { background: #dfe7f5; }
+button:disabled { opacity: .5; cursor: default; }
+.actions { display: flex; gap: .5em; align-items: center; margin: .4em 0; }
+.resume { display: inline-flex; gap: .4em; align-items: center; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; margin: .6em 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; }
+.params, .msg { white-space: pre-wrap; word-break: break-word; }
+.msg { color: #9b2c2c; }
+.timeline { position: relative; background: var(--card); border: 1px solid var(--line); }
+.timeline canvas { display: block; width: 100%; }
+.tip { position: absolute; background: #1f2430; color: #fff; padding: .2em .5em; border-radius: 3px; font-size: .85em; pointer-events: none; white-space: nowrap; }
+.logs { background: #11151c; color: #d7dde8; font: 12px/1.4 ui-monospace, monospace; padding: .5em; max-height: 28em; overflow: auto; border-radius: 4px; }
+.logs .muted { color: #7d8799; }
+.log { white-space: pre-wrap; word-break: break-word; }
+.log.WARNING { color: #f3c969; } .log.ERROR, .log.CRITICAL { color: #ff8a8a; }
+.tree { list-style: none; padding-left: 0; }
+.artifact { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .4em .8em; margin: .5em 0; }
+.md pre, pre { background: #f0f2f5; padding: .5em; overflow: auto; }
+.pages { display: flex; gap: 1em; margin: .6em 0; }
+.params-form { display: flex; flex-wrap: wrap; gap: .6em; align-items: end; }
+.toast { position: fixed; right: 1em; bottom: 1em; background: #1f2430; color: #fff; padding: .6em 1em; border-radius: 4px; }
+.toast.bad { background: #9b2c2c; }
+"""
+
+_WEB_JS = r"""
+"use strict";
+// The web view: one script for every page. Every value from the database reaches the page as text
+// (textContent, never innerHTML); markdown is rendered by md() to a small safe subset.
+const CSRF = document.querySelector('meta[name="csrf"]').content;
+const COLORS = {COMPLETED: "#2e9d5b", FAILED: "#d64545", CRASHED: "#e0702f", RUNNING: "#3b7be6",
+  PENDING: "#8a94a6", SCHEDULED: "#9b7be0", CANCELLED: "#6b7280", CANCELLING: "#a0a7b4", PAUSED: "#d4a514"};
+const FINAL = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
+const main = document.getElementById("main");
+let timers = [];
+
+function h(tag, attrs, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "style") el.style.cssText = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const kid of kids.flat()) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return el;
+}
+const link = (href, text) => h("a", {href}, text);
+const runLink = (r) => link("/runs/" + encodeURIComponent(r.id), r.name);
+const badge = (type, name) => h("span", {class: "state", style: "background:" + (COLORS[type] || "#888")}, name || type);
+const short = (id) => id ? id.slice(-8) : "";
+function clip(v, n) { const s = typeof v === "string" ? v : JSON.stringify(v); return s.length > n ? s.slice(0, n - 1) + "…" : s; }
+function when(iso) { return iso ? new Date(iso).toLocaleString() : ""; }
+function ago(iso) {
+  if (!iso) return "";
+  const s = (Date.now() - new Date(iso).getTime()) / 1000, a = Math.abs(s);
+  const t = a < 60 ? Math.round(a) + "s" : a < 3600 ? Math.round(a / 60) + "m" : a < 86400 ? (a / 3600).toFixed(1) + "h" : (a / 86400).toFixed(1) + "d";
+  return s >= 0 ? t + " ago" : "in " + t;
+}
+function dur(s) {
+  if (s === null || s === undefined) return "";
+  return s < 1 ? (s * 1000).toFixed(0) + " ms" : s < 120 ? s.toFixed(1) + " s" : s < 7200 ? (s / 60).toFixed(1) + " min" : (s / 3600).toFixed(1) + " h";
+}
+function table(headers, rows, empty) {
+  if (!rows.length) return h("p", {class: "muted"}, empty || "Nothing here.");
+  return h("table", {}, h("thead", {}, h("tr", {}, headers.map((x) => h("th", {}, x)))),
+    h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c))))));
+}
+const section = (title, ...kids) => h("section", {}, h("h2", {}, title), ...kids);
+
+function banner(message) {
+  const el = document.getElementById("banner");
+  el.textContent = message || "";
+  el.hidden = !message;
+}
+function toast(message, bad) {
+  const el = h("div", {class: "toast" + (bad ? " bad" : "")}, message);
+  document.body.append(el);
+  setTimeout(() => el.remove(), 4000);
+}
+async function api(path) {
+  const resp = await fetch(path, {headers: {Accept: "application/json"}});
+  const data = await resp.json().catch(() => ({error: "The view answered " + resp.status + " without JSON."}));
+  if (!resp.ok) {
+    const err = new Error(data.error || ("HTTP " + resp.status));
+    err.status = resp.status;
+    throw err;
+  }
+  return data;
+}
+async function act(path, body, done) {
+  try {
+    const resp = await fetch(path, {method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": CSRF},
+      body: JSON.stringify(body || {})});
+    const data = await resp.json().catch(() => ({error: "HTTP " + resp.status}));
+    if (!resp.ok) { toast(data.error || "HTTP " + resp.status, true); return null; }
+    toast(data.message || "Done.");
+    if (done) done(data);
+    return data;
+  } catch (e) { toast(String(e), true); return null; }
+}
+// Run fn now and every `every` ms while the page is open; errors go to the banner.
+function live(fn, every) {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try { await fn(); banner(""); } catch (e) { banner(e.message); } finally { busy = false; }
+  };
+  tick();
+  if (every) timers.push(setInterval(tick, every));
+  return tick;
+}
+
+// -- markdown, a safe subset: headings, paragraphs, lists, code, bold, italic, links, tables -----------------
+function inline(text) {
+  const out = [];
+  const re = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*]+\*|_[^_]+_)|\[([^\]]+)\]\(([^)\s]+)\)/g;
+  let last = 0, m;
+  while ((m = re.exec(text))) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m[1]) out.push(h("code", {}, m[1].slice(1, -1)));
+    else if (m[2]) out.push(h("strong", {}, m[2].slice(2, -2)));
+    else if (m[3]) out.push(h("em", {}, m[3].slice(1, -1)));
+    else if (/^(https?:\/\/|\/|#)/i.test(m[5])) out.push(h("a", {href: m[5], rel: "noopener noreferrer"}, m[4]));
+    else out.push(m[0]);
+    last = re.lastIndex;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+function md(text) {
+  const box = h("div", {class: "md"});
+  const lines = String(text).split("\n");
+  for (let i = 0; i < lines.length;) {
+    const line = lines[i];
+    if (/^```/.test(line)) {
+      const code = [];
+      for (i++; i < lines.length && !/^```/.test(lines[i]); i++) code.push(lines[i]);
+      box.append(h("pre", {}, code.join("\n"))); i++;
+    } else if (/^#{1,6}\s/.test(line)) {
+      const n = line.match(/^#+/)[0].length;
+      box.append(h("h" + Math.min(n + 2, 6), {}, inline(line.slice(n).trim()))); i++;
+    } else if (/^\s*([-*]|\d+\.)\s/.test(line)) {
+      const ordered = /^\s*\d+\./.test(line), list = h(ordered ? "ol" : "ul", {});
+      for (; i < lines.length && /^\s*([-*]|\d+\.)\s/.test(lines[i]); i++) list.append(h("li", {}, inline(lines[i].replace(/^\s*([-*]|\d+\.)\s/, ""))));
+      box.append(list);
+    } else if (/^\|.*\|\s*$/.test(line)) {
+      const rows = [];
+      for (; i < lines.length && /^\|.*\|\s*$/.test(lines[i]); i++) rows.push(lines[i].trim().slice(1, -1).split("|").map((c) => c.trim()));
+      const body = rows.filter((r, k) => !(k === 1 && r.every((c) => /^:?-+:?$/.test(c))));
+      box.append(h("table", {}, h("thead", {}, h("tr", {}, body[0].map((c) => h("th", {}, inline(c))))),
+        h("tbody", {}, body.slice(1).map((r) => h("tr", {}, r.map((c) => h("td", {}, inline(c))))))));
+    } else if (!line.trim()) { i++; }
+    else {
+      const para = [];
+      for (; i < lines.length && lines[i].trim() && !/^(#{1,6}\s|```|\s*([-*]|\d+\.)\s|\|)/.test(lines[i]); i++) para.push(lines[i]);
+      if (!para.length) { para.push(line); i++; }
+      box.append(h("p", {}, inline(para.join(" "))));
+    }
+  }
+  return box;
+}
+function artifact(a) {
+  let body;
+  if (a.type === "markdown") body = md(a.data || "");
+  else if (a.type === "progress") {
+    const pct = Math.max(0, Math.min(100, Number(a.data) || 0));
+    body = h("div", {class: "bar"}, h("div", {style: "width:" + pct + "%"}), h("span", {}, pct.toFixed(0) + "%"));
+  } else if (a.type === "table") {
+    let rows = [];
+    try { rows = JSON.parse(a.data); } catch (e) { rows = []; }
+    if (rows && !Array.isArray(rows) && typeof rows === "object") {
+      const cols = Object.keys(rows), n = Math.max(0, ...cols.map((c) => (rows[c] || []).length));
+      body = table(cols, Array.from({length: n}, (_, k) => cols.map((c) => clip((rows[c] || [])[k] ?? "", 200))));
+    } else if (rows.length && typeof rows[0] === "object" && !Array.isArray(rows[0])) {
+      const cols = Object.keys(rows[0]);
+      body = table(cols, rows.map((r) => cols.map((c) => clip(r[c] ?? "", 200))));
+    } else body = table([], (rows || []).map((r) => (Array.isArray(r) ? r : [r]).map((c) => clip(c ?? "", 200))));
+  } else body = h("pre", {}, a.data || "");
+  return h("div", {class: "artifact"}, h("div", {class: "muted"}, "[" + a.type + "] " + (a.key || short(a.id)) + (a.description ? ": " + a.description : "")), body);
+}
+
+// -- charts ---------------------------------------------------------------------------------------------
+function chart(spec, label) {
+  const max = Math.max(1, ...spec.counts.map((c) => Object.values(c).reduce((a, b) => a + b, 0)));
+  const start = new Date(spec.start).getTime();
+  const bars = spec.counts.map((c, k) => {
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    const t = new Date(start + k * spec.bucket_seconds * 1000);
+    const title = (spec.bucket_seconds < 86400 ? t.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"}) : t.toLocaleDateString()) +
+      ": " + (Object.entries(c).map(([s, n]) => n + " " + s.toLowerCase()).join(", ") || "no runs");
+    return h("div", {class: "col", title}, Object.entries(c).sort().map(([s, n]) =>
+      h("div", {style: "height:" + (100 * n / max) + "%;background:" + (COLORS[s] || "#888")})), total ? null : h("div", {style: "height:1px"}));
+  });
+  return h("figure", {class: "chart"}, h("div", {class: "cols"}, bars), h("figcaption", {class: "muted"}, label + ", max " + max + " per bar"));
+}
+
+// -- pages ----------------------------------------------------------------------------------------------
+function runsTable(runs, extra) {
+  return table(["Id", "Name", "Flow", "Deployment", "State", "Started", "Duration", "Parameters", ...(extra ? extra.headers : [])],
+    runs.map((r) => [short(r.id), runLink(r), r.flow_name, r.deployment_name ? link("/deployments/" + r.deployment_name, r.deployment_name) : "-",
+      badge(r.state_type, r.state_name), when(r.start_time || r.expected_start_time), r.start_time ? dur(r.total_run_time) : "",
+      h("span", {class: "params", title: JSON.stringify(r.parameters)}, clip(r.parameters, 60)), ...(extra ? extra.cells(r) : [])]), "No flow runs.");
+}
+
+async function dashboard() {
+  document.title = "Dashboard · orchestrator";
+  const box = h("div");
+  main.replaceChildren(h("h1", {}, "Dashboard"), box);
+  live(async () => {
+    const d = await api("/api/status");
+    const counts = Object.entries(d.last_24h).map(([s, n]) => n + " " + s).join(", ") || "none";
+    box.replaceChildren(
+      d.no_serve_warning ? h("div", {class: "warn", id: "no-serve"}, "Deployments are due, but no serve process is alive: their runs wait until one starts (python orchestrator.py serve ..., or a file that calls serve()).") : "",
+      h("div", {class: "grid"},
+        h("div", {class: "card"}, h("h2", {}, "Last 24 hours"), chart(d.charts.last_24h, "runs per hour"), h("p", {}, counts)),
+        h("div", {class: "card"}, h("h2", {}, "Last 7 days"), chart(d.charts.last_7d, "runs per day"))),
+      section("In progress", table(["Name", "Flow", "State", "Elapsed", "Tasks"], d.in_progress.map((r) => [runLink(r), r.flow_name,
+        badge(r.state_type, r.state_name), r.start_time ? dur(r.total_run_time) : "waiting", progress(r.tasks, r.progress)]), "No runs in progress.")),
+      section("Failures", table(["Name", "Flow", "State", "When", "Message"], d.latest_failures.map((r) => [runLink(r), r.flow_name,
+        badge(r.state_type, r.state_name), ago(r.end_time || r.start_time), h("span", {class: "msg"}, r.state_message || "")]), "No failures.")),
+      section("Late runs", table(["Name", "Flow", "Was due"], d.late_runs.map((r) => [runLink(r), r.flow_name, ago(r.expected_start_time)]), "No late runs.")),
+      section("Next scheduled runs", table(["Name", "Deployment", "When"], d.next_runs.map((r) => [runLink(r), r.deployment_name || r.flow_name, when(r.expected_start_time) + " (" + ago(r.expected_start_time) + ")"]), "Nothing scheduled.")),
+      section("Serve processes", table(["Pid", "Host", "Heartbeat"], d.serve_processes.map((p) => [p.pid, p.hostname, ago(p.heartbeat)]), "No serve process is alive.")),
+      section("Deployments", deploymentsTable(d.deployments)),
+      h("p", {class: "muted"}, "Database: " + d.database.path + " (" + (d.database.bytes / 1e6).toFixed(1) + " MB)"));
+  }, 2000);
+}
+function progress(counts, text) {
+  const total = counts.total || 0;
+  if (!total) return "";
+  const done = FINAL.reduce((a, s) => a + (counts[s] || 0), 0);
+  return h("div", {class: "bar"}, h("div", {style: "width:" + (100 * done / total) + "%"}), h("span", {}, text || done + "/" + total));
+}
+function deploymentsTable(deps) {
+  return table(["Deployment", "Schedule", "Status", "Next run", "Last state"], deps.map((d) => [link("/deployments/" + d.name, d.name),
+    d.schedules.join("; ") || "-", d.paused ? "paused" : "active", d.next_run ? when(d.next_run) + " (" + ago(d.next_run) + ")" : "-", d.last_state || "-"]), "No deployments.");
+}
+
+async function runs() {
+  document.title = "Runs · orchestrator";
+  const q = new URLSearchParams(location.search);
+  const field = (name, label, attrs) => h("label", {}, label, h("input", {name, value: q.get(name) || "", ...attrs}));
+  const states = ["", "SCHEDULED", "Late", "PENDING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CRASHED", "CANCELLING", "CANCELLED"];
+  const form = h("form", {class: "filters", method: "get", action: "/runs"},
+    field("flow", "Flow"), field("deployment", "Deployment", {placeholder: "flow/name"}),
+    h("label", {}, "State", h("select", {name: "state"}, states.map((s) => h("option", {value: s, selected: (q.get("state") || "") === s}, s || "any")))),
+    field("tag", "Tag"), field("name", "Name contains"), field("since", "Since", {placeholder: "7d or 2024-01-31"}),
+    field("until", "Until", {placeholder: "ISO time"}), h("button", {type: "submit"}, "Filter"), link("/runs", "Clear"));
+  form.addEventListener("submit", (e) => {  // drop empty fields so the URL stays short
+    e.preventDefault();
+    const p = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) p.set(k, v);
+    location.href = "/runs" + (p.toString() ? "?" + p : "");
+  });
+  const box = h("div");
+  main.replaceChildren(h("h1", {}, "Flow runs"), form, box);
+  live(async () => {
+    const d = await api("/api/runs?" + q);
+    const older = new URLSearchParams(q); older.set("before", d.next || "");
+    const newest = new URLSearchParams(q); newest.delete("before");
+    box.replaceChildren(h("p", {class: "muted", id: "total"}, d.total + " matching run" + (d.total === 1 ? "" : "s")), runsTable(d.flow_runs),
+      h("nav", {class: "pages"}, q.get("before") ? link("/runs?" + newest, "← Newest") : "", d.next ? link("/runs?" + older, "Older →") : ""));
+  }, 2000);
+}
+
+async function run(id) {
+  const base = "/api/runs/" + encodeURIComponent(id);
+  const head = h("div"), subs = h("div"), tasks = h("div"), arts = h("div"), logBox = h("div", {class: "logs", id: "logs"});
+  const canvas = h("canvas", {id: "timeline", height: 60}), tip = h("div", {class: "tip", hidden: true});
+  const taskState = {state: "", offset: 0};
+  const logState = {after: 0, level: "DEBUG", task: ""};
+  const levelSel = h("select", {id: "log-level", onchange: () => { logState.level = levelSel.value; logState.after = 0; logBox.replaceChildren(); }},
+    ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"].map((l) => h("option", {value: l}, l)));
+  const taskSel = h("select", {id: "log-task", onchange: () => { logState.task = taskSel.value; logState.after = 0; logBox.replaceChildren(); }}, h("option", {value: ""}, "all tasks"));
+  main.replaceChildren(head, section("Timeline", h("div", {class: "timeline"}, canvas, tip), h("p", {class: "muted", id: "timeline-note"})),
+    section("Task runs", tasks), section("Subflow runs", subs), section("Artifacts", arts),
+    section("Logs", h("div", {class: "filters"}, h("label", {}, "Level", levelSel), h("label", {}, "Task", taskSel)), logBox));
+  let detail = null, bars = null;
+  taskState.refresh = live(async () => {
+    detail = await api(base);
+    document.title = detail.name + " · orchestrator";
+    head.replaceChildren(runHeader(detail));
+    subs.replaceChildren(detail.subflow_runs.length ? h("ul", {class: "tree"}, detail.subflow_runs.map((r) =>
+      h("li", {style: "margin-left:" + (r.depth - 1) * 1.5 + "em"}, runLink(r), " ", badge(r.state_type, r.state_name), " ", r.flow_name))) : h("p", {class: "muted"}, "No subflow runs."));
+    arts.replaceChildren(...(detail.artifacts.length ? detail.artifacts.map(artifact) : [h("p", {class: "muted"}, "No artifacts.")]));
+    const t = await api(base + "/task_runs?offset=" + taskState.offset + "&limit=100" + (taskState.state ? "&state=" + taskState.state : ""));
+    tasks.replaceChildren(taskTable(t, taskState));
+    const known = new Set([...taskSel.options].map((o) => o.value));
+    for (const tr of t.task_runs) if (!known.has(tr.id)) taskSel.append(h("option", {value: tr.id}, tr.name));
+    bars = await api(base + "/timeline");
+    drawTimeline(canvas, bars);
+    document.getElementById("timeline-note").textContent = bars.total > bars.shown ? "The first " + bars.shown + " of " + bars.total + " task runs." : bars.shown + " task runs in " + bars.lanes + " lane(s).";
+  }, 2000);
+  live(async () => {
+    const l = await api(base + "/logs?after=" + logState.after + "&level=" + logState.level + (logState.task ? "&task=" + logState.task : ""));
+    const stick = logBox.scrollTop + logBox.clientHeight >= logBox.scrollHeight - 4;
+    for (const line of l.logs) logBox.append(h("div", {class: "log " + line.level}, h("span", {class: "muted"}, new Date(line.timestamp).toLocaleTimeString() + " " + line.level + " " + (line.task_run_name || "flow") + " "), line.message));
+    logState.after = l.last_id;
+    if (!logBox.childNodes.length) logBox.append(h("p", {class: "muted"}, "No log lines."));
+    else if (logBox.firstChild.tagName === "P" && logBox.childNodes.length > 1) logBox.firstChild.remove();
+    if (stick) logBox.scrollTop = logBox.scrollHeight;
+  }, 1000);
+  canvas.addEventListener("mousemove", (e) => {
+    if (!bars) return;
+    const bar = barAt(canvas, bars, e.offsetX, e.offsetY);
+    tip.hidden = !bar;
+    if (bar) { tip.textContent = bar[4] + ": " + bar[3].toLowerCase() + ", " + dur(bar[1]); tip.style.left = e.offsetX + 12 + "px"; tip.style.top = e.offsetY + 12 + "px"; }
+  });
+  canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
+}
+function runHeader(r) {
+  const acts = [];
+  const post = (what, body, label, confirmText) => h("button", {id: "act-" + what, onclick: async () => {
+    if (confirmText && !confirm(confirmText)) return;
+    await act("/api/runs/" + encodeURIComponent(r.id) + "/" + what, body ? body() : {}, what === "delete" ? () => { location.href = "/runs"; } : null);
+  }}, label);
+  if (["FAILED", "CRASHED", "CANCELLED"].includes(r.state_type)) acts.push(post("retry", null, "Retry"));
+  if (!FINAL.includes(r.state_type) && r.state_type !== "CANCELLING") acts.push(post("cancel", null, "Cancel"));
+  if (r.state_type === "PAUSED") {
+    const input = h("textarea", {id: "resume-input", placeholder: 'Input as JSON, e.g. {"approved": true}', rows: 2});
+    acts.push(h("span", {class: "resume"}, input, post("resume", () => {
+      if (!input.value.trim()) return {};
+      try { return {input: JSON.parse(input.value)}; } catch (e) { toast("The input is not JSON: " + e.message, true); throw e; }
+    }, "Resume")));
+  }
+  if (!["RUNNING", "PENDING", "CANCELLING", "PAUSED"].includes(r.state_type)) acts.push(post("delete", null, "Delete", "Delete this flow run and its history?"));
+  const counts = Object.entries(r.task_counts).filter(([k]) => k !== "total").map(([s, n]) => h("span", {class: "count"}, badge(s, n + " " + s.toLowerCase())));
+  return h("div", {},
+    h("h1", {}, r.name, " ", badge(r.state_type, r.state_name)),
+    r.state_message ? h("p", {class: "msg", id: "state-message"}, r.state_message) : "",
+    h("div", {class: "actions"}, acts),
+    h("dl", {class: "facts"},
+      ...[["Id", r.id], ["Flow", r.flow_name], ["Deployment", r.deployment_name ? link("/deployments/" + r.deployment_name, r.deployment_name) : "-"],
+        ["Parent", r.parent_flow_run_id ? link("/runs/" + r.parent_flow_run_id, short(r.parent_flow_run_id)) : "-"],
+        ["Started", when(r.start_time) || "-"], ["Duration", r.start_time ? dur(r.total_run_time) : "-"], ["Attempts", r.run_count],
+        ["Tags", r.tags.join(", ") || "-"], ["Parameters", h("code", {class: "params"}, clip(r.parameters, 400))],
+        ["Tasks", h("span", {}, (r.task_counts.total || 0) + " ", ...counts)], ["Result", r.result === null ? "-" : h("code", {id: "result"}, r.result)]]
+        .flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    h("details", {}, h("summary", {}, "State history (" + r.history.length + ")"), table(["State", "Type", "Time", "Message"],
+      r.history.map((s) => [s.name, s.type, when(s.timestamp), s.message || ""]))));
+}
+function taskTable(t, st) {
+  const states = ["", ...Object.keys(t.counts).filter((k) => k !== "total")];
+  const sel = h("select", {id: "task-state", onchange: () => { st.state = sel.value; st.offset = 0; st.refresh(); }}, states.map((s) => h("option", {value: s, selected: s === st.state}, s ? s + " (" + t.counts[s] + ")" : "all (" + (t.counts.total || 0) + ")")));
+  return h("div", {}, h("div", {class: "filters"}, h("label", {}, "State", sel),
+      t.offset ? h("button", {onclick: () => { st.offset = Math.max(0, st.offset - 100); st.refresh(); }}, "← Earlier") : "",
+      t.more ? h("button", {id: "tasks-later", onclick: () => { st.offset += 100; st.refresh(); }}, "Later →") : "",
+      h("span", {class: "muted"}, t.task_runs.length ? "showing " + (t.offset + 1) + "–" + (t.offset + t.task_runs.length) : "")),
+    table(["Task run", "State", "Runs", "Started", "Duration", "Message"], t.task_runs.map((x) => [x.child_flow_run_id ? link("/runs/" + x.child_flow_run_id, x.name) : x.name,
+      badge(x.state_type, x.state_name), x.run_count, when(x.start_time), x.end_time ? dur(x.total_run_time) : "", h("span", {class: "msg"}, x.state_type === "COMPLETED" ? "" : (x.state_message || ""))]), "No task runs."));
+}
+const LANE = 14;
+function drawTimeline(canvas, d) {
+  const lanes = Math.min(d.lanes, 60), width = canvas.parentElement.clientWidth || 800;
+  canvas.width = width; canvas.height = Math.max(1, lanes) * LANE + 20;
+  const g = canvas.getContext("2d"), span = Math.max(d.duration, 1e-3);
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  g.fillStyle = "#888"; g.font = "11px sans-serif";
+  for (let k = 0; k <= 4; k++) g.fillText(dur(span * k / 4), Math.min(width - 40, k * (width - 1) / 4), canvas.height - 4);
+  for (const b of d.bars) {
+    const lane = Math.min(b[2], lanes - 1);
+    g.fillStyle = COLORS[b[3]] || "#888";
+    g.fillRect(b[0] / span * width, lane * LANE + 1, Math.max(1, b[1] / span * width), LANE - 2);
+  }
+}
+function barAt(canvas, d, x, y) {
+  const lanes = Math.min(d.lanes, 60), lane = Math.floor(y / LANE), span = Math.max(d.duration, 1e-3), t = x / canvas.width * span, slack = span / canvas.width;
+  for (const b of d.bars) if (Math.min(b[2], lanes - 1) === lane && b[0] - slack <= t && t <= b[0] + b[1] + slack) return b;
+  return null;
+}
+
+async function deployments() {
+  document.title = "Deployments · orchestrator";
+  const box = h("div");
+  main.replaceChildren(h("h1", {}, "Deployments"), box);
+  live(async () => box.replaceChildren(deploymentsTable(await api("/api/deployments"))), 5000);
+}
+async function deployment(name) {
+  document.title = name + " · orchestrator";
+  const base = "/api/deployments/" + name.split("/").map(encodeURIComponent).join("/");
+  const d = await api(base).catch((e) => { banner(e.message); return null; });
+  if (!d) return;
+  const info = h("div"), runsBox = h("div");
+  const refresh = async () => {
+    const x = await api(base);
+    info.replaceChildren(h("h1", {}, x.name, " ", h("span", {class: "state", id: "paused", style: "background:" + (x.paused ? "#d4a514" : "#2e9d5b")}, x.paused ? "paused" : "active")),
+      x.description ? md(x.description) : "",
+      h("div", {class: "actions"}, x.paused ? h("button", {id: "act-resume", onclick: () => act(base + "/resume", {}, refresh)}, "Resume schedule")
+        : h("button", {id: "act-pause", onclick: () => act(base + "/pause", {}, refresh)}, "Pause schedule")),
+      h("dl", {class: "facts"}, ...[["Schedules", x.schedules.join("; ") || "none"], ["Last run", x.last_state || "-"], ["Entrypoint", x.entrypoint],
+        ["Tags", x.tags.join(", ") || "-"], ["Parameters", h("code", {}, clip(x.parameters, 400))]].flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+      section("Next 10 slots", x.paused ? h("p", {class: "muted"}, "Paused: no slots run.") : h("ol", {id: "next-slots"}, x.next_slots.map((s) => h("li", {}, when(s) + " (" + ago(s) + ")")))));
+    runsBox.replaceChildren(section("Scheduled runs", runsTable(x.scheduled_runs)), section("Recent runs", runsTable(x.recent_runs)));
+  };
+  main.replaceChildren(info, section("Run now", runForm(d, base, refresh)), section("Backfill", backfillForm(base, refresh)), runsBox);
+  live(refresh, 3000);
+}
+function runForm(d, base, refresh) {
+  const schema = d.parameter_schema || {names: Object.keys(d.parameters), required: [], properties: {}};
+  const props = schema.properties || {};
+  const inputs = schema.names.map((n) => {
+    const p = props[n] || {}, dflt = n in d.parameters ? d.parameters[n] : p.default;
+    return [n, p, h("input", {name: n, id: "param-" + n, placeholder: dflt === undefined ? (schema.required.includes(n) ? "required" : "") : JSON.stringify(dflt)})];
+  });
+  const nameInput = h("input", {id: "run-name", placeholder: "a random name"});
+  const form = h("form", {class: "params-form", id: "run-form"},
+    inputs.map(([n, p, el]) => h("label", {}, n + (p.type ? " (" + p.type + ")" : "") + (schema.required.includes(n) ? " *" : ""), el)),
+    h("label", {}, "Flow run name", nameInput), h("button", {type: "submit", id: "act-run"}, "Run"),
+    h("p", {class: "muted"}, "Values are JSON (text for string parameters); an empty field keeps the deployment's value."));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const parameters = {};
+    for (const [n, p, el] of inputs) {
+      if (!el.value) continue;
+      if (p.type === "string") { parameters[n] = el.value; continue; }
+      try { parameters[n] = JSON.parse(el.value); } catch (err) { parameters[n] = el.value; }
+    }
+    await act(base + "/run", {parameters, flow_run_name: nameInput.value || null}, (r) => { location.href = "/runs/" + encodeURIComponent(r.id); });
+  });
+  return form;
+}
+function backfillForm(base, refresh) {
+  const start = h("input", {id: "backfill-start", placeholder: "2024-01-01"}), end = h("input", {id: "backfill-end", placeholder: "2024-01-31"});
+  const note = h("span", {class: "muted", id: "backfill-note"});
+  const create = h("button", {type: "button", id: "act-backfill", disabled: true, onclick: () =>
+    act(base + "/backfill", {start: start.value, end: end.value, yes: true}, (r) => { note.textContent = r.message; create.disabled = true; refresh(); })}, "Create runs");
+  const preview = h("button", {type: "button", id: "act-backfill-preview", onclick: () =>
+    act(base + "/backfill", {start: start.value, end: end.value, dry_run: true}, (r) => { note.textContent = r.message; create.disabled = !r.slots; })}, "Preview");
+  return h("div", {class: "filters"}, h("label", {}, "From", start), h("label", {}, "To", end), preview, create, note);
+}
+
+async function limits() {
+  document.title = "Concurrency limits · orchestrator";
+  const box = h("div");
+  main.replaceChildren(h("h1", {}, "Concurrency limits"), box);
+  live(async () => box.replaceChildren(table(["Name", "Limit", "Slots in use", "Decay/s", "Holders"], (await api("/api/limits")).map((l) =>
+    [l.name, l.limit, l.active_slots, l.slot_decay_per_second, l.holders.map((x) => x.slots + " by pid " + x.pid + " on " + x.hostname + " since " + when(x.since)).join("; ") || "-"]), "No limits.")), 3000);
+}
+async function variables() {
+  document.title = "Variables · orchestrator";
+  const box = h("div");
+  main.replaceChildren(h("h1", {}, "Variables"), box);
+  live(async () => box.replaceChildren(table(["Name", "Value", "Tags", "Updated"], (await api("/api/variables")).map((v) =>
+    [v.name, h("code", {}, clip(v.value, 200)), v.tags.join(", "), when(v.updated)]), "No variables.")), 5000);
+}
+async function artifacts() {
+  document.title = "Artifacts · orchestrator";
+  const box = h("div");
+  main.replaceChildren(h("h1", {}, "Artifacts"), box);
+  live(async () => {
+    const items = await api("/api/artifacts");
+    box.replaceChildren(...(items.length ? items.map((a) => h("div", {}, artifact(a), a.flow_run_id ? h("p", {class: "muted"}, "from ", link("/runs/" + a.flow_run_id, short(a.flow_run_id)), ", " + when(a.created)) : "")) : [h("p", {class: "muted"}, "No artifacts.")]));
+  }, 5000);
+}
+
+function route() {
+  const path = decodeURIComponent(location.pathname).replace(/\/+$/, "") || "/";
+  for (const a of document.querySelectorAll("header nav a")) a.classList.toggle("here", a.getAttribute("href") === "/" ? path === "/" : path.startsWith(a.getAttribute("href")));
+  let m;
+  if (path === "/") return dashboard();
+  if (path === "/runs") return runs();
+  if ((m = path.match(/^\/runs\/([^/]+)$/))) return run(m[1]);
+  if (path === "/deployments") return deployments();
+  if ((m = path.match(/^\/deployments\/([^/]+\/[^/]+)$/))) return deployment(m[1]);
+  if (path === "/limits") return limits();
+  if (path === "/variables") return variables();
+  if (path === "/artifacts") return artifacts();
+  main.replaceChildren(h("h1", {}, "Not found"));
+}
+route();
+"""
+
+
+# == 18. CLI: the group, runs and their history ===========================================================
 
 
 def _complete_runs(ctx: Any, param: Any, incomplete: str) -> list:
@@ -7925,7 +9222,7 @@ def _make_cli():
 
 
 def _lifecycle_commands(cli: Any, click: Any) -> None:
-    """retry, cancel, resume, serve."""
+    """retry, cancel, resume, ui, serve."""
 
     @cli.command()
     @click.argument("run", shell_complete=_complete_runs)
@@ -7972,6 +9269,18 @@ def _lifecycle_commands(cli: Any, click: Any) -> None:
             raise click.BadParameter(f"--input is not valid JSON: {exc}") from None
         _cli_call(ctx, resume_flow_run, run, value)
         click.echo(f"Resumed flow run {run!r}.")
+
+    @cli.command()
+    @click.option("--host", help="The address to listen on (default 127.0.0.1: this machine only).")
+    @click.option("--port", type=click.IntRange(0, 65535), help="The port (default 4200; 0 picks a free one).")
+    @click.option("--open", "open_browser", is_flag=True, help="Open the view in the default browser.")
+    @click.pass_context
+    def ui(ctx: Any, host: Optional[str], port: Optional[int], open_browser: bool) -> None:
+        """Serve the web view of the database until Ctrl-C: dashboard, runs, logs, deployments, actions.
+
+        Example: python orchestrator.py ui --open
+        """
+        _serve_web_view(host, port, open_browser)  # a missing or broken database is shown on the page
 
     @cli.command("serve")
     @click.argument("entrypoint", metavar="FILE.py:FLOW")
@@ -8264,23 +9573,6 @@ def _clip(text: Optional[str], n: int) -> str:
 _FINAL_NAMES = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
 
 
-def _progress_text(progress: dict, start: Optional[float], now: float) -> str:
-    """A run's task progress: ``"120/200 done, 3 failed, 41/s"`` (empty before its first task).
-
-    >>> _progress_text({"COMPLETED": 120, "FAILED": 3, "RUNNING": 77, "total": 200}, 0.0, 3.0)
-    '123/200 done, 3 failed, 41.0/s'
-    """
-    total = progress.get("total", 0)
-    if not total:
-        return ""
-    done = sum(progress.get(t, 0) for t in _FINAL_NAMES)
-    failed = progress.get("FAILED", 0) + progress.get("CRASHED", 0)
-    text = f"{done}/{total} done" + (f", {failed} failed" if failed else "")
-    if start is not None and now > start and done:
-        text += f", {done / (now - start):.1f}/s"
-    return text
-
-
 def _message_cell(message: Optional[str]) -> str:
     """A state message for a table: the engine's "encountered an exception" preamble left out, so the
     error itself shows when the column is cut.
@@ -8343,21 +9635,6 @@ def _timeline(run: dict, tasks: list, width: int = 40, rows: int = 50) -> list:
     return lines
 
 
-def _result_preview(row: dict) -> Optional[str]:
-    """What history shows of a run's result: the preview written with it. Nothing read from the database is
-    unpickled here: a crafted file cannot run code on ``show``."""
-    if row.get("result_note"):
-        return row["result_note"]
-    if not row.get("result_serializer"):
-        return None
-    if row.get("result_preview") is not None:
-        return row["result_preview"]
-    if row["result_serializer"] == "json" and row.get("result") is not None:  # JSON is safe to read
-        with contextlib.suppress(ValueError):
-            return _preview(json.loads(row["result"]))
-    return "(persisted before previews were recorded; not shown)"
-
-
 def _run_commands(cli: Any, click: Any) -> None:
     """status, runs, show, logs, tasks (then the actions: delete, run, prune)."""
     as_json_option = _json_option(click)
@@ -8417,19 +9694,11 @@ def _run_commands(cli: Any, click: Any) -> None:
         """
         store = _cli_store(ctx)
         row = _resolve_run(ctx, store, run)
-        tasks = store.task_runs_of(row["id"])
-        artifacts = store.artifacts_of(row["id"])
-        data = _run_json(row, store.deployment_names())
-        history = [{"type": h[0], "name": h[1], "message": h[2], "timestamp": _iso(h[3])}
-                   for h in json.loads(row["history"] or "[]")]
+        data = _run_detail_json(store, row)
         if as_json:
-            click.echo(json.dumps({**data, "entrypoint": row["entrypoint"], "history": history,
-                                   "task_runs": [_task_json(t) for t in tasks],
-                                   "artifacts": [{k: a[k] for k in ("id", "key", "type", "data", "description")}
-                                                 for a in artifacts],
-                                   "result": _result_preview(row)}, indent=2))
+            click.echo(json.dumps(data, indent=2))
             return
-        _print_run(click, row, data, history, tasks, artifacts)
+        _print_run(click, row, data, data["history"], store.task_runs_of(row["id"]), store.artifacts_of(row["id"]))
 
     @cli.command()
     @click.argument("run", shell_complete=_complete_runs)
@@ -8454,10 +9723,7 @@ def _run_commands(cli: Any, click: Any) -> None:
         if as_json:
             if follow:
                 raise click.UsageError("--json and --follow do not go together")
-            click.echo(json.dumps([{"id": line["id"], "timestamp": _iso(line["timestamp"]),
-                                    "level": logging.getLevelName(line["level"]), "message": line["message"],
-                                    "flow_run_id": row["id"], "task_run_id": line["task_run_id"],
-                                    "task_run_name": line["task_name"]} for line in lines], indent=2))
+            click.echo(json.dumps([_log_json(line, row["id"]) for line in lines], indent=2))
             return
         for line in lines:
             click.echo(_log_line(line, row["name"]))
@@ -8555,31 +9821,6 @@ def _action_commands(cli: Any, click: Any) -> None:
         click.echo(f"Deleted {gone['flow_runs']} flow run(s), {gone['task_runs']} task run(s), {gone['logs']} log "
                    f"line(s), {gone['artifacts']} artifact(s) and {gone['result_files']} result file(s), freeing "
                    f"about {_fmt_bytes(gone['bytes'])} in the file (run `db vacuum` to give it back).")
-
-
-def _status_report(store: _Store, limit: int) -> dict:
-    """What ``status`` shows, as data: ``status --json`` prints this, the table view draws it."""
-    now = time.time()
-    deployments = store.deployment_names()
-    size = store.file_bytes()
-    with contextlib.suppress(StoreError):  # a read-only file: shown as it is
-        store.mark_late()
-    alive = store.serve_processes(alive=True)
-    active = []
-    for r in store.active_runs():
-        progress = store.task_progress(r["id"])
-        active.append({**_run_json(r, deployments), "tasks": progress,
-                       "progress": _progress_text(progress, r["start_time"], now)})
-    return {
-        "database": {"path": store.path, "bytes": size},
-        "serve_processes": [{"pid": p["pid"], "hostname": p["hostname"], "heartbeat": _iso(p["heartbeat"])}
-                            for p in alive],
-        "last_24h": store.state_counts(now - 86400),
-        "in_progress": active,
-        "latest_failures": [_run_json(r, deployments) for r in store.failures(5)],
-        "deployments": _deployment_rows(store),
-        "recent_runs": [_run_json(r, deployments) for r in store.recent_flow_runs(limit)],
-    }
 
 
 def _print_status(click: Any, report: dict) -> None:
@@ -8682,7 +9923,7 @@ def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: 
         return
 
 
-# == 17. CLI: the database, variables, artifacts, limits and the entry point ==============================
+# == 19. CLI: the database, variables, artifacts, limits and the entry point ==============================
 
 
 def _db_commands(cli: Any, click: Any) -> None:
@@ -8762,8 +10003,7 @@ def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     def variables_ls(ctx: Any, limit: int, as_json: bool) -> None:
         """List variables. Example: python orchestrator.py variables ls"""
         items = _cli_store(ctx).variables(limit)
-        data = [{"name": v["name"], "value": json.loads(v["value"]), "tags": json.loads(v["tags"]),
-                 "created": _iso(v["created"]), "updated": _iso(v["updated"])} for v in items]
+        data = [_variable_json(v) for v in items]
         if as_json:
             click.echo(json.dumps(data, indent=2))
         else:
@@ -8825,8 +10065,7 @@ def _artifact_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     def artifacts_ls(ctx: Any, limit: int, show_all: bool, as_json: bool) -> None:
         """List artifacts (the latest version of each key). Example: python orchestrator.py artifacts ls"""
         items = _cli_store(ctx).artifacts(limit=limit, latest_only=not show_all)
-        data = [{k: a[k] for k in ("id", "key", "type", "description", "flow_run_id")} | {"created": _iso(a["created"])}
-                for a in items]
+        data = [_artifact_json(a) for a in items]
         if as_json:
             click.echo(json.dumps(data, indent=2))
         else:
@@ -8864,9 +10103,7 @@ def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
     @click.pass_context
     def limits_ls(ctx: Any, as_json: bool) -> None:
         """List limits with their slots in use. Example: python orchestrator.py limits ls"""
-        items = _cli_store(ctx).limits()
-        data = [{"name": r["name"], "limit": r["limit"], "active": bool(r["active"]),
-                 "active_slots": r["active_slots"], "slot_decay_per_second": r["slot_decay_per_second"]} for r in items]
+        data = _limits_json(_cli_store(ctx))
         if as_json:
             click.echo(json.dumps(data, indent=2))
         else:
@@ -8947,26 +10184,6 @@ def _backfill(name: str, begin: float, finish: float, create: bool = True, cap: 
         return None, len(slots)
     made = store.insert_scheduled_runs([_slot_run(dep, spec, slot, False, now) for spec, slot, _ in slots])
     return made, len(slots)
-
-
-def _deployment_rows(store: Optional[_Store] = None) -> list:
-    store = store or _get_store()
-    rows = []
-    now = _utc_now()
-    for dep in store.deployments():
-        specs = json.loads(dep["schedules"])
-        nexts = [d for spec in specs if spec.get("active", True)
-                 for d in _schedule_from_spec(spec).get_dates(1, start=now)]
-        last = store.last_state_name(dep["id"])
-        waiting = store.first_waiting_run(dep["id"])  # a run nothing started yet, perhaps long overdue
-        if waiting is not None:
-            nexts.append(_utc(waiting))
-        rows.append({"id": dep["id"], "name": f"{dep['flow_name']}/{dep['name']}",
-                     "schedules": [_describe_schedule(spec) for spec in specs], "paused": bool(dep["paused"]),
-                     "next_run": min(nexts).isoformat() if nexts and not dep["paused"] else None,
-                     "last_state": last, "entrypoint": dep["entrypoint"],
-                     "parameters": json.loads(dep["parameters"]), "tags": json.loads(dep["tags"])})
-    return rows
 
 
 def _fmt_local(ts: Optional[float]) -> str:

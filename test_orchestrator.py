@@ -355,6 +355,8 @@ if __name__ == "__main__":
     elif which == "params":
         serve(tick.to_deployment("with-params", interval=1, parameters={"n": 3}),
               tick.to_deployment("plain", interval=1))
+    elif which == "webserver":
+        tick.serve("hourly", interval=3600, webserver=True)
 """
 
 
@@ -4443,7 +4445,580 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 16. CLI: the group, runs and their history ============================================================
+# == 16. Web view: the JSON both views show, and the server ================================================
+
+
+WEB_FLOWS = """
+import os, sys, time
+from orchestrator import flow, task, create_markdown_artifact, create_table_artifact, pause_flow_run
+
+MARK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mark")
+
+@task
+def add(x):
+    return x + 1
+
+@flow(log_prints=True)
+def child(n: int = 2):
+    return sum(add(i) for i in range(n))
+
+@flow(name="etl", log_prints=True)
+def etl(n: int = 5, label: str = "x"):
+    print(f"starting {label}")
+    futures = add.map(range(n))
+    create_markdown_artifact("# Report\\n\\n**bold** [ok](https://example.com) [bad](javascript:alert(1))\\n\\n"
+                             "| a | b |\\n|---|---|\\n| 1 | <img src=x onerror=alert(1)> |", key="report")
+    create_table_artifact([{"a": 1, "b": "<i>t</i>"}], key="tbl")
+    child(3)
+    return [f.result() for f in futures]
+
+@flow
+def flaky():
+    if not os.path.exists(MARK):  # fails the first time only
+        open(MARK, "w").write("1")
+        raise RuntimeError("first attempt fails")
+    return "second attempt"
+
+@flow
+def sleepy(seconds: float = 30):
+    for _ in range(int(seconds * 10)):
+        add(1)
+        time.sleep(0.1)
+
+@flow
+def waits():
+    return pause_flow_run(timeout=60)
+
+if __name__ == "__main__":
+    {"etl": etl, "flaky": flaky, "sleepy": sleepy, "waits": waits}[sys.argv[1]]()
+"""
+
+
+@flow(name="report")
+def web_report(day: str, copies: int = 1):
+    return day
+
+
+class WebView(NamedTuple):
+    url: str
+    proc: subprocess.Popen
+
+    def get(self, path, headers=None):
+        """(status, JSON or text) of a GET."""
+        return _http(self.url.rstrip("/") + path, headers=headers)
+
+    def post(self, path, body=None, csrf=None, headers=None):
+        return _http(self.url.rstrip("/") + path, body or {}, {**({"X-CSRF-Token": csrf} if csrf else {}),
+                                                                **(headers or {})})
+
+    def csrf(self):
+        import re
+
+        return re.search(r'name="csrf" content="([^"]+)"', self.get("/")[1]).group(1)
+
+
+def _http(url, body=None, headers=None):
+    import urllib.error
+    import urllib.request
+
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            status, text, kind = resp.status, resp.read().decode(), resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        status, text, kind = exc.code, exc.read().decode(), exc.headers.get("Content-Type", "")
+    return status, json.loads(text) if kind.startswith("application/json") else text
+
+
+@pytest.fixture
+def web(db, tmp_path):
+    """Start a real ``ui`` process on a free loopback port: start(**env) -> WebView; stopped at the end."""
+    procs = []
+
+    def start(**env):
+        proc = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "--db", db, "ui", "--port", "0"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONPATH": str(HERE), **env})
+        procs.append(proc)
+        line = proc.stdout.readline()  # "Web view of ... at http://127.0.0.1:PORT/ (Ctrl-C to stop)"
+        assert " at http://" in line, line + proc.stderr.read()
+        return WebView(line.split(" at ")[1].split()[0], proc)
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def web_flows(tmp_path, db):
+    """The web tests' flow file, and the environment that runs it on the test's database."""
+    path = tmp_path / "webflows.py"
+    path.write_text(WEB_FLOWS)
+    env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "MARK": str(tmp_path / "mark")}
+
+    def run(name, wait=True):
+        proc = subprocess.Popen([PY, str(path), name], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        if wait:
+            proc.wait(60)
+        return proc
+
+    return path, run
+
+
+def wait_for(check, timeout=20.0, every=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not true within {timeout} s: {check}")
+
+
+class TestWebViewApi:
+    def test_every_read_answers_json_with_the_cli_field_names(self, db, web, web_flows):
+        web_flows[1]("etl")
+        view = web()
+        status, report = view.get("/api/status")
+        assert status == 200
+        assert set(json.loads(cli(db, "status", "--json").stdout)) <= set(report)
+        assert {"charts", "late_runs", "next_runs", "no_serve_warning"} <= set(report)
+        assert sum(sum(c.values()) for c in report["charts"]["last_24h"]["counts"]) == 2  # etl and child
+        status, page = view.get("/api/runs?flow=etl")
+        assert status == 200 and page["total"] == 1
+        listed = json.loads(cli(db, "runs", "--flow", "etl", "--json").stdout)
+        assert page["flow_runs"][0].keys() == listed[0].keys()
+        run_id = page["flow_runs"][0]["id"]
+        status, detail = view.get(f"/api/runs/{run_id}")
+        shown = json.loads(cli(db, "show", run_id, "--json").stdout)
+        assert set(shown) - {"task_runs"} <= set(detail)
+        assert detail["task_counts"] == {"COMPLETED": 6, "total": 6}  # five adds and the child's parent task
+        assert [r["flow_name"] for r in detail["subflow_runs"]] == ["child"]
+        assert {a["key"] for a in detail["artifacts"]} == {"report", "tbl"}
+        assert detail["result"] == "[1, 2, 3, 4, 5]"
+        status, logs = view.get(f"/api/runs/{run_id}/logs?level=INFO")
+        assert any(line["message"] == "starting x" for line in logs["logs"]) and logs["final"]
+        assert logs["logs"][0].keys() == json.loads(cli(db, "logs", run_id, "--json").stdout)[0].keys()
+        after = view.get(f"/api/runs/{run_id}/logs?after={logs['last_id']}")[1]
+        assert after["logs"] == [] and after["last_id"] == logs["last_id"]
+        status, tasks = view.get(f"/api/runs/{run_id}/task_runs?limit=2")
+        assert len(tasks["task_runs"]) == 2 and tasks["more"] and tasks["counts"]["total"] == 6
+        status, bars = view.get(f"/api/runs/{run_id}/timeline")
+        assert bars["shown"] == bars["total"] == 6 and bars["lanes"] >= 1
+        assert all(b[1] >= 0 and b[2] < bars["lanes"] for b in bars["bars"])
+        for path in ("/api/deployments", "/api/limits", "/api/variables", "/api/artifacts"):
+            assert view.get(path)[0] == 200, path
+
+    def test_runs_filter_by_state_tag_name_and_time_and_page_newest_first(self, db, web):
+        @flow
+        def listed(i: int):
+            return i
+
+        for i in range(7):
+            with o.tags(f"t{i % 2}"):
+                listed.with_options(flow_run_name=f"item-{i}")(i)
+        view = web()
+        first = view.get("/api/runs?limit=3")[1]
+        assert [r["name"] for r in first["flow_runs"]] == ["item-6", "item-5", "item-4"] and first["total"] == 7
+        second = view.get(f"/api/runs?limit=3&before={first['next']}")[1]
+        assert [r["name"] for r in second["flow_runs"]] == ["item-3", "item-2", "item-1"]
+        last = view.get(f"/api/runs?limit=3&before={second['next']}")[1]
+        assert [r["name"] for r in last["flow_runs"]] == ["item-0"] and last["next"] is None
+        assert view.get("/api/runs?tag=t1")[1]["total"] == 3
+        assert view.get("/api/runs?name=item-5")[1]["total"] == 1
+        assert view.get("/api/runs?name=%25")[1]["total"] == 0  # LIKE's wildcard is a plain character
+        assert view.get("/api/runs?state=COMPLETED&since=1h")[1]["total"] == 7
+        assert view.get("/api/runs?state=FAILED")[1]["total"] == 0
+        assert view.get("/api/runs?until=2000-01-01")[1]["total"] == 0
+
+    def test_bad_requests_get_a_4xx_with_one_line(self, db, web):
+        one()
+        view = web()
+        for path, status in (("/api/runs?limit=x", 400), ("/api/runs?since=yesterday", 400),
+                             ("/api/runs/nope", 404), ("/api/nothing", 404), ("/nothing", 404),
+                             ("/api/deployments/a/b", 404)):
+            got, body = view.get(path)
+            assert got == status, path
+            message = body["error"] if isinstance(body, dict) else body
+            assert message.strip() and "\n" not in message.strip() and "Traceback" not in message, path
+        assert view.post("/api/runs", {}, view.csrf())[0] == 405
+        assert view.get("/api/status")[0] == 200  # still serving
+
+    def test_actions_need_the_csrf_token_and_gets_change_nothing(self, db, web, web_flows):
+        web_flows[1]("flaky")
+        view = web()
+        run = view.get("/api/runs")[1]["flow_runs"][0]
+        assert view.post(f"/api/runs/{run['id']}/delete")[0] == 403
+        assert view.post(f"/api/runs/{run['id']}/delete", csrf="forged")[0] == 403
+        assert view.get(f"/api/runs/{run['id']}/delete")[0] == 405
+        assert flow_row(db, run["id"])["state_type"] == "FAILED"
+        status, body = view.post(f"/api/runs/{run['id']}/delete", csrf=view.csrf())
+        assert status == 200 and rows(db, "SELECT * FROM flow_runs WHERE id=?", (run["id"],)) == []
+
+    def test_the_token_is_asked_once_then_kept_in_a_cookie(self, db, web):
+        one()
+        view = web(ORCHESTRATOR_UI_TOKEN="s3cret")
+        assert view.get("/api/status")[0] == 401
+        assert view.get("/")[0] == 401
+        assert view.get("/api/status?token=wrong")[0] == 401
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(view.url)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        conn.request("GET", "/runs?token=s3cret&flow=x")
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status == 303 and resp.getheader("Location") == "/runs?flow=x"
+        cookie = resp.getheader("Set-Cookie").split(";")[0]
+        assert "HttpOnly" in resp.getheader("Set-Cookie")
+        assert view.get("/api/status", headers={"Cookie": cookie})[0] == 200
+
+    def test_a_request_naming_another_host_is_refused(self, db, web):
+        one()
+        view = web()
+        assert view.get("/api/status", headers={"Host": "evil.example:4200"})[0] == 400
+        assert view.get("/api/status", headers={"Host": "localhost:4200"})[0] == 200
+
+    def test_a_missing_malformed_newer_or_locked_database_is_said_and_survived(self, db, web, tmp_path):
+        view = web()
+        status, body = view.get("/api/status")
+        assert status == 503 and "no database" in body["error"]
+        one()  # now it exists: the same process shows it
+        assert view.get("/api/status")[0] == 200
+        o._STORES.pop(os.path.abspath(db)).close()
+        conn = sqlite3_connect(db)
+        conn.execute(f"PRAGMA user_version={len(o._MIGRATIONS) + 1}")
+        conn.close()
+        view = web()
+        status, body = view.get("/api/runs")
+        assert status == 503 and "newer orchestrator" in body["error"]
+        Path(db + "-wal").unlink(missing_ok=True)
+        Path(db).write_bytes(b"not a database at all" * 100)
+        view = web()
+        status, body = view.get("/api/status")
+        assert status == 503 and "not a database" in body["error"]
+        assert view.proc.poll() is None
+
+    def test_a_locked_database_answers_503_and_the_next_request_works(self, db, web, web_flows):
+        web_flows[1]("etl")  # made by another process: this one holds no connection to it
+        import apsw
+
+        holder = apsw.Connection(db)  # a writer that keeps every other process out
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("INSERT INTO variables VALUES ('v', '1', '[]', 0, 0)")
+        try:
+            view = web()
+            status, body = view.get("/api/runs")
+            assert status == 503 and body["error"] and "\n" not in body["error"]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert view.get("/api/runs")[0] == 200
+
+    def test_run_actions_do_what_the_cli_does(self, db, web, web_flows):
+        path, run = web_flows
+        run("flaky")
+        view = web()
+        csrf = view.csrf()
+        failed = view.get("/api/runs?state=FAILED")[1]["flow_runs"][0]
+        status, body = view.post(f"/api/runs/{failed['id']}/retry", csrf=csrf)
+        assert status == 200, body
+        wait_for(lambda: flow_row(db, failed["id"])["state_type"] == "COMPLETED")
+        assert flow_row(db, failed["id"])["run_count"] == 2
+        assert view.post(f"/api/runs/{failed['id']}/retry", csrf=csrf)[0] == 400  # completed now
+        sleeper = run("sleepy", wait=False)
+        try:
+            active = wait_for(lambda: view.get("/api/runs?state=RUNNING")[1]["flow_runs"])[0]
+            assert view.post(f"/api/runs/{active['id']}/delete", csrf=csrf)[0] == 400  # cancel it first
+            assert view.post(f"/api/runs/{active['id']}/cancel", csrf=csrf)[0] == 200
+            wait_for(lambda: flow_row(db, active["id"])["state_type"] == "CANCELLED")
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+        waiter = run("waits", wait=False)
+        try:
+            paused = wait_for(lambda: view.get("/api/runs?state=PAUSED")[1]["flow_runs"])[0]
+            assert view.post(f"/api/runs/{paused['id']}/resume", {"input": {"ok": 1}}, csrf)[0] == 200
+            assert waiter.wait(30) == 0
+            assert flow_row(db, paused["id"])["state_type"] == "COMPLETED"
+        finally:
+            waiter.kill()
+
+    def test_deployment_actions_validate_parameters_before_the_run_exists(self, db, web):
+        web_report.to_deployment("daily", cron="0 6 * * *").apply()
+        view = web()
+        csrf = view.csrf()
+        dep = view.get("/api/deployments/report/daily")[1]
+        assert len(dep["next_slots"]) == 10 and dep["schedules"] == ["cron: 0 6 * * *"]
+        assert dep["parameter_schema"]["properties"]["copies"] == {"type": "integer", "default": 1}
+        base = "/api/deployments/report/daily"
+        for bad in ({}, {"day": "x", "nope": 1}, {"day": "x", "copies": "two"}):
+            status, body = view.post(base + "/run", {"parameters": bad}, csrf)
+            assert status == 400 and body["error"], bad
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 0
+        status, made = view.post(base + "/run", {"parameters": {"day": "mon", "copies": 2}}, csrf)
+        assert status == 200 and json.loads(flow_row(db, made["id"])["parameters"]) == {"day": "mon", "copies": 2}
+        assert view.post(base + "/pause", {}, csrf)[0] == 200
+        assert view.get(base)[1]["paused"] is True
+        assert view.post(base + "/resume", {}, csrf)[0] == 200
+        preview = view.post(base + "/backfill", {"start": "2024-01-01", "end": "2024-01-03T23:00", "dry_run": True},
+                            csrf)[1]
+        assert preview["slots"] == 3 and rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 1
+        created = view.post(base + "/backfill", {"start": "2024-01-01", "end": "2024-01-03T23:00"}, csrf)[1]
+        assert created["created"] == 3
+        assert view.post(base + "/backfill", {"start": "2024-01-03", "end": "2024-01-01"}, csrf)[0] == 400
+
+    def test_serve_with_webserver_serves_the_view_beside_the_schedules(self, db, serve_file):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = serve_file[2]("webserver", ORCHESTRATOR_UI_PORT=str(port))
+        def up():
+            with contextlib.suppress(OSError):
+                return _http(f"http://127.0.0.1:{port}/api/deployments")[0] == 200
+            assert proc.poll() is None, proc.communicate()[1]
+
+        wait_for(up, timeout=30)
+        names = [d["name"] for d in _http(f"http://127.0.0.1:{port}/api/deployments")[1]]
+        assert names and proc.poll() is None
+
+
+def sqlite3_connect(path):
+    import sqlite3
+
+    return sqlite3.connect(path, isolation_level=None)
+
+
+# == 17. Web view: the page (HTML, CSS and JavaScript) =====================================================
+
+
+@pytest.fixture(scope="class")
+def browser():
+    """Debian's Chromium driven by Playwright; skipped where either is missing, unless
+    ORCHESTRATOR_REQUIRE_BROWSER=1 (CI sets it) makes that a failure. One per class: Playwright's sync API
+    runs an event loop in this thread while it is open, which makes the library's async dispatch answer
+    awaitables (so the tests here pass ``_sync=True``), and must not outlive these tests."""
+    import shutil
+
+    required = os.environ.get("ORCHESTRATOR_REQUIRE_BROWSER") == "1"
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            raise
+        pytest.skip("playwright is not installed")
+    if executable is None:
+        if required:
+            raise AssertionError("ORCHESTRATOR_REQUIRE_BROWSER=1 but there is no chromium on PATH")
+        pytest.skip("no chromium on PATH (apt-get install chromium)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    # bypass_csp: the page's escaping is tested on its own, without the Content-Security-Policy behind it
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("dialog", lambda dialog: (errors.append("dialog: " + dialog.message), dialog.dismiss())
+           if dialog.type == "alert" else dialog.accept())
+    tab.errors = errors
+    yield tab
+    context.close()
+    assert errors == []  # no script error, and no alert() an injected value could raise
+
+
+SHOTS = HERE / "docs"
+
+
+class TestWebViewPage:
+    def test_every_page_renders_and_links_through(self, db, web, web_flows, page):
+        web_flows[1]("etl")
+
+        web_report.to_deployment("daily", interval=3600).apply()
+        o.Variable.set("base", {"url": "https://example.com"}, _sync=True)  # playwright runs an event loop
+        o._get_store().create_limit("db", 2, 0.0)
+        view = web()
+        page.goto(view.url)
+        page.wait_for_selector("text=Failures")
+        assert "report/daily" in page.inner_text("main")
+        page.click("header >> text=Runs")
+        page.wait_for_selector("#total")
+        assert page.inner_text("#total") == "2 matching runs"
+        page.click("main >> text=" + flow_row_by_flow(db, "etl")["name"])
+        page.wait_for_selector("#logs .log")
+        text = page.inner_text("main")
+        assert "starting x" in text and "Report" in text and "[1, 2, 3, 4, 5]" in text
+        assert page.locator(".artifact table td").first.inner_text() == "1"
+        assert page.locator("a[href^='javascript']").count() == 0  # the unsafe link stays text
+        page.click("text=" + flow_row_by_flow(db, "child")["name"])  # the subflow tree links to the child
+        page.wait_for_selector("text=Subflow runs")
+        assert "child" in page.inner_text("h1 + *") or "child" in page.inner_text("main")
+        for nav, expect in (("Deployments", "report/daily"), ("Limits", "db"), ("Variables", "example.com"),
+                            ("Artifacts", "Report")):
+            page.click(f"header >> text={nav}")
+            page.wait_for_selector(f"main >> text={expect}")
+        page.goto(view.url + "deployments/report/daily")
+        page.wait_for_selector("#next-slots li")
+        assert page.locator("#next-slots li").count() == 10
+
+    def test_values_from_the_database_are_text_never_markup(self, db, web, page):
+        evil = "<img src=x onerror=alert(1)>"
+
+        @flow
+        def hostile(x: str):
+            o.get_run_logger().info(evil)
+            o.create_markdown_artifact(f"# {evil}\n\n<script>alert(2)</script>", key="evil")
+            raise ValueError(evil)
+
+        with contextlib.suppress(ValueError):
+            hostile.with_options(flow_run_name="<img src=x onerror=alert(1)>")(evil)
+        view = web()
+        for path in ("", "runs", "runs/" + rows(db, "SELECT id FROM flow_runs")[0]["id"], "artifacts"):
+            page.goto(view.url + path)
+            page.wait_for_selector(f"text={evil}")
+            page.wait_for_timeout(300)
+            assert page.locator("main img").count() == 0 and page.locator("main script").count() == 0, path
+        page.goto(view.url + "runs/" + rows(db, "SELECT id FROM flow_runs")[0]["id"])
+        page.wait_for_selector("#logs .log")
+        assert evil in page.inner_text("#logs")
+
+    def test_actions_from_the_page_change_the_database(self, db, web, web_flows, page):
+        path, run = web_flows
+        run("flaky")
+        failed_id = rows(db, "SELECT id FROM flow_runs")[0]["id"]
+        view = web()
+        page.goto(view.url + "runs/" + failed_id)
+        page.click("#act-retry")
+        wait_for(lambda: flow_row(db, failed_id)["state_type"] == "COMPLETED")
+        page.wait_for_selector("text=second attempt")  # the page follows the run it shows
+        page.click("#act-delete")  # confirm() is accepted
+        page.wait_for_url(view.url + "runs")
+        assert rows(db, "SELECT id FROM flow_runs WHERE id=?", (failed_id,)) == []
+        waiter = run("waits", wait=False)
+        try:
+            paused = wait_for(lambda: rows(db, "SELECT id FROM flow_runs WHERE state_type='PAUSED'"))[0]["id"]
+            page.goto(view.url + "runs/" + paused)
+            page.fill("#resume-input", '{"go": true}')
+            page.click("#act-resume")
+            assert waiter.wait(30) == 0
+            page.wait_for_selector("h1 >> text=Completed")
+        finally:
+            waiter.kill()
+        sleeper = run("sleepy", wait=False)
+        try:
+            active = wait_for(lambda: rows(db, "SELECT id FROM flow_runs WHERE state_type='RUNNING'"))[0]["id"]
+            page.goto(view.url + "runs/" + active)
+            page.click("#act-cancel")
+            wait_for(lambda: flow_row(db, active)["state_type"] == "CANCELLED")
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+
+    def test_deployment_page_runs_pauses_and_backfills(self, db, web, page):
+        web_report.to_deployment("daily", cron="0 6 * * *").apply()
+        view = web()
+        page.goto(view.url + "deployments/report/daily")
+        page.wait_for_selector("#run-form")
+        page.fill("#param-copies", "two")
+        page.click("#act-run")
+        page.wait_for_selector(".toast.bad")
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 0
+        page.fill("#param-day", "tue")
+        page.fill("#param-copies", "3")
+        page.click("#act-run")
+        page.wait_for_url("**/runs/*")
+        made = rows(db, "SELECT parameters FROM flow_runs")[0]
+        assert json.loads(made["parameters"]) == {"day": "tue", "copies": 3}
+        page.goto(view.url + "deployments/report/daily")
+        page.click("#act-pause")
+        wait_for(lambda: o._get_store().deployment("report/daily")["paused"] == 1)
+        page.click("#act-resume")
+        wait_for(lambda: o._get_store().deployment("report/daily")["paused"] == 0)
+        page.fill("#backfill-start", "2024-01-01")
+        page.fill("#backfill-end", "2024-01-05T23:00")
+        page.click("#act-backfill-preview")
+        page.wait_for_selector("#backfill-note >> text=5 slot")
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 1
+        page.click("#act-backfill")
+        page.wait_for_selector("#backfill-note >> text=Created 5")
+        assert rows(db, "SELECT count(*) AS n FROM flow_runs")[0]["n"] == 6
+
+    def test_pages_follow_a_running_flow_and_screenshots_are_saved(self, db, web, web_flows, page):
+        path, run = web_flows
+        run("etl")
+        view = web()
+        page.goto(view.url)
+        page.wait_for_selector("text=No runs in progress.")
+        sleeper = run("sleepy", wait=False)
+        try:
+            page.wait_for_selector("main >> text=sleepy", timeout=15000)  # the dashboard updates itself
+            active = rows(db, "SELECT id FROM flow_runs WHERE flow_name='sleepy'")[0]["id"]
+            page.goto(view.url + "runs/" + active)
+            page.wait_for_selector("#timeline")
+            first = page.inner_text("#timeline-note")
+            page.wait_for_function(f"document.getElementById('timeline-note').textContent !== {json.dumps(first)}",
+                                   timeout=15000)  # new task runs appear while it runs
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+        if os.environ.get("ORCHESTRATOR_SCREENSHOTS"):  # refresh the README's pictures by hand
+            etl_id = flow_row_by_flow(db, "etl")["id"]
+            page.goto(view.url)
+            page.wait_for_selector("text=Failures")
+            page.screenshot(path=str(SHOTS / "dashboard.png"))
+            page.goto(view.url + "runs/" + etl_id)
+            page.wait_for_selector("#logs .log")
+            page.screenshot(path=str(SHOTS / "run.png"))
+        shot = page.screenshot()
+        assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 10_000
+
+    def test_a_run_with_ten_thousand_task_runs_draws_no_node_per_task(self, db, web, page):
+        @task
+        def tiny(i):
+            return i
+
+        @flow
+        def wide():
+            return len(tiny.map(range(10_000)).result())
+
+        wide()
+        view = web()
+        run_id = rows(db, "SELECT id FROM flow_runs")[0]["id"]
+        started = time.monotonic()
+        page.goto(view.url + "runs/" + run_id)
+        page.wait_for_selector("#timeline-note >> text=10000 task runs")
+        assert time.monotonic() - started < 20
+        assert page.locator("#logs .log").count() <= 1000  # the log tail
+        assert page.locator("main *").count() < 4000
+        assert page.locator("main tbody tr").count() <= 200
+        page.click("#tasks-later")
+        page.wait_for_selector("text=showing 101–200")
+
+
+def flow_row_by_flow(db_path, name):
+    return rows(db_path, "SELECT * FROM flow_runs WHERE flow_name=? ORDER BY id DESC", (name,))[0]
+
+
+# == 18. CLI: the group, runs and their history ============================================================
 
 
 class TestCLI:
@@ -4823,7 +5398,7 @@ class TestCLI:
         assert "\033[" not in cli(db, "status").stdout
 
 
-# == 17. CLI: the database, variables, artifacts, limits and the entry point ===============================
+# == 19. CLI: the database, variables, artifacts, limits and the entry point ===============================
 
 
 class TestCLIData:
