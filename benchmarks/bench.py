@@ -235,6 +235,101 @@ def build_history(path: str, flow_runs: int, tasks_per_run: int) -> str:
     return middle
 
 
+def add_wide_run(path: str, tasks: int) -> str:
+    """One more flow run (the newest) with `tasks` task runs on 8 threads' worth of overlap; its id."""
+    sys.path.insert(0, ROOT)
+    import orchestrator as o
+
+    store = o._Store(path)
+    conn = store._writer
+    now = time.time()
+    run_id = o._uuid7()
+    history = '[["RUNNING","Running",null,1],["COMPLETED","Completed",null,3]]'
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, state_timestamp, history,"
+                 " run_count, start_time, end_time, created) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                 (run_id, "wide-run", "wide", "COMPLETED", "Completed", now, history, 1, now - 60, now, now - 60))
+    conn.executemany("INSERT INTO task_runs (id, flow_run_id, name, task_key, dynamic_key, state_type, state_name,"
+                     " history, start_time, end_time, created) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                     [(f"{run_id[:-6]}{k:06x}", run_id, f"tiny-{k}", "tiny-abc", str(k), "COMPLETED", "Completed",
+                       history, now - 60 + (k // 8) * 0.048, now - 60 + (k // 8) * 0.048 + 0.04, now)
+                      for k in range(tasks)])
+    for k in range(0, tasks, 10):
+        conn.execute("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, timestamp) VALUES"
+                     " (?,?,?,?,?,?)", (run_id, f"{run_id[:-6]}{k:06x}", 20, "orchestrator.task_runs",
+                                        "Finished in state Completed()", now))
+    conn.execute("COMMIT")
+    store.close()
+    return run_id
+
+
+def web_figures(path: str, middle: str, wide: str, repeat: int) -> dict:
+    """Each /api/ read of the web view (median ms, over HTTP on loopback) beside the bare SQLite query at
+    its heart; then, where Playwright and Chromium are here, how long the runs page and the wide run's page
+    take until they are drawn."""
+    import shutil
+    import sqlite3
+    import urllib.request
+
+    sys.path.insert(0, ROOT)
+    import orchestrator as o
+
+    view = o._WebView(path, "127.0.0.1", 0).bind()
+    view.start()
+    out = {}
+    bare = sqlite3.connect(path)
+
+    def timed(fn) -> float:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(times)
+
+    reads = [("/api/status", "SELECT * FROM flow_runs ORDER BY id DESC LIMIT 10"),
+             ("/api/runs", "SELECT * FROM flow_runs ORDER BY id DESC LIMIT 51"),
+             ("/api/runs?state=FAILED&since=7d", "SELECT * FROM flow_runs WHERE state_type='FAILED' ORDER BY id DESC LIMIT 51"),
+             ("/api/runs?tag=nightly&name=run-5", "SELECT * FROM flow_runs WHERE name LIKE '%run-5%' ORDER BY id DESC LIMIT 51"),
+             ("/api/runs?flow=flow-3", "SELECT count(*) FROM flow_runs WHERE flow_name='flow-3'"),
+             (f"/api/runs/{middle}", f"SELECT * FROM flow_runs WHERE id='{middle}'"),
+             (f"/api/runs/{wide}", f"SELECT state_type, count(*) FROM task_runs WHERE flow_run_id='{wide}' GROUP BY 1"),
+             (f"/api/runs/{wide}/task_runs", f"SELECT * FROM task_runs WHERE flow_run_id='{wide}' LIMIT 101"),
+             (f"/api/runs/{wide}/timeline", f"SELECT id, name, state_type, start_time, end_time FROM task_runs WHERE flow_run_id='{wide}'"),
+             (f"/api/runs/{wide}/logs", f"SELECT * FROM logs WHERE flow_run_id='{wide}' ORDER BY id DESC LIMIT 1000"),
+             ("/api/deployments", "SELECT * FROM deployments")]
+    for url, sql in reads:
+        ms = timed(lambda: urllib.request.urlopen(view.url.rstrip("/") + url).read())
+        bare_ms = timed(lambda: bare.execute(sql).fetchall())
+        out[url] = ms
+        label = url.replace(wide, "WIDE").replace(middle, "RUN")
+        print(f"  GET {label:<36}: {ms:7.1f} ms   (goal <= 100 ms; bare SQLite {bare_ms:.1f} ms)")
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if chromium and sync_playwright:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
+                                                                        "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for label, url, ready in (("runs page", "runs", "#total"),
+                                      ("run page, 10,000 task runs", f"runs/{wide}", "#timeline-note >> text=task runs")):
+                def load() -> None:
+                    page.goto(view.url + url)
+                    page.wait_for_selector(ready)
+                load()  # warm
+                ms = timed(load)
+                out[label] = ms
+                print(f"  Chromium: {label:<31}: {ms:7.1f} ms   (goal <= 1,000 ms, until drawn)")
+            browser.close()
+    else:
+        print("  Chromium: not measured (needs chromium and playwright)")
+    view.stop()
+    return out
+
+
 def cli_ms(path: str, args: list, repeat: int, as_script: bool = False) -> float:
     """Median wall time of a CLI command as a fresh process: `python -m orchestrator` (what the installed
     `orchestrator` command costs: cached bytecode), or `python orchestrator.py` (which Python compiles on
@@ -379,13 +474,41 @@ def process_ms(args: list, repeat: int) -> float:
     return statistics.median(times)
 
 
+def history_figures(args: argparse.Namespace, figures: dict) -> None:
+    """The CLI and the web view over 100,000 flow runs and 1,000,000 task runs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        runs_n, tasks_n = (10_000, 10) if args.quick else (100_000, 10)
+        path = os.path.join(tmp, "history.db")
+        t0 = time.perf_counter()
+        middle = build_history(path, runs_n, tasks_n)
+        print(f"history: {runs_n:,} flow runs, {runs_n * tasks_n:,} task runs (built in {time.perf_counter() - t0:.0f} s)")
+        reps = 3 if args.quick else 7
+        for label, cmd in (("status", ["status"]), ("runs", ["runs"]), ("runs --state failed --since 7d",
+                           ["runs", "--state", "failed", "--since", "7d"]), ("show RUN", ["show", middle]),
+                           ("show RUN (by name)", ["show", "run-%d" % (runs_n // 2)])):
+            ms = cli_ms(path, cmd, reps)
+            script = cli_ms(path, cmd, reps, as_script=True)
+            figures[f"cli_{cmd[0]}_ms"] = max(figures.get(f"cli_{cmd[0]}_ms", 0), ms)
+            print(f"  {label:<30}: {ms:8.1f} ms   (goal <= 200 ms; as `python orchestrator.py`: {script:.0f} ms)")
+        json_ms = cli_ms(path, ["runs", "--json"], reps)
+        print(f"  {'runs --json (no tabulate)':<30}: {json_ms:8.1f} ms")
+        print(f"  {'bare `python -c pass`':<30}: {process_ms([sys.executable, '-c', 'pass'], reps):8.1f} ms")
+        wide = add_wide_run(path, 10_000)
+        print("web view, over the same history and one run of 10,000 task runs:")
+        figures.update({f"web {k}": v for k, v in web_figures(path, middle, wide, reps).items()})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--web", action="store_true", help="only the history, CLI and web view figures")
     args = parser.parse_args()
     n, repeat = (2000, 1) if args.quick else (10_000, 3)
     figures = {}
+    if args.web:
+        history_figures(args, figures)
+        return
 
     seq = best_of("seq", n, repeat) / n * 1e6
     bare_py = best_of("bare_python", n, repeat) / n * 1e6
@@ -441,23 +564,7 @@ def main() -> None:
           f"{bare_noop / n_scale * 1000:.2f} ms: " + (f"the orchestrator adds {added:.2f} ms)" if added >= 0 else
                                                       f"{-added:.2f} ms less, short tasks go in packs)"))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        runs_n, tasks_n = (10_000, 10) if args.quick else (100_000, 10)
-        path = os.path.join(tmp, "history.db")
-        t0 = time.perf_counter()
-        middle = build_history(path, runs_n, tasks_n)
-        print(f"history: {runs_n:,} flow runs, {runs_n * tasks_n:,} task runs (built in {time.perf_counter() - t0:.0f} s)")
-        reps = 3 if args.quick else 7
-        for label, cmd in (("status", ["status"]), ("runs", ["runs"]), ("runs --state failed --since 7d",
-                           ["runs", "--state", "failed", "--since", "7d"]), ("show RUN", ["show", middle]),
-                           ("show RUN (by name)", ["show", "run-%d" % (runs_n // 2)])):
-            ms = cli_ms(path, cmd, reps)
-            script = cli_ms(path, cmd, reps, as_script=True)
-            figures[f"cli_{cmd[0]}_ms"] = max(figures.get(f"cli_{cmd[0]}_ms", 0), ms)
-            print(f"  {label:<30}: {ms:8.1f} ms   (goal <= 200 ms; as `python orchestrator.py`: {script:.0f} ms)")
-        json_ms = cli_ms(path, ["runs", "--json"], reps)
-        print(f"  {'runs --json (no tabulate)':<30}: {json_ms:8.1f} ms")
-        print(f"  {'bare `python -c pass`':<30}: {process_ms([sys.executable, '-c', 'pass'], reps):8.1f} ms")
+    history_figures(args, figures)
     delay = follow_delay()
     figures["logs_follow_delay_s"] = delay
     print(f"logs --follow, new line      : {delay:8.3f} s         (goal <= 0.5 s)")
