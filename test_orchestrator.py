@@ -4683,6 +4683,30 @@ class TestWebViewApi:
         assert "HttpOnly" in resp.getheader("Set-Cookie")
         assert view.get("/api/status", headers={"Cookie": cookie})[0] == 200
 
+    def test_another_host_than_loopback_warns_and_a_busy_port_is_one_line(self, db, web):
+        one()
+        proc = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "--db", db, "ui", "--host", "0.0.0.0", "--port", "0"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert " at http://0.0.0.0:" in proc.stdout.readline()
+            warning = proc.stderr.readline()
+            assert "other machines can reach it" in warning and "ORCHESTRATOR_UI_TOKEN" in warning
+        finally:
+            proc.kill()
+            proc.wait()
+        view = web()
+        port = view.url.rsplit(":", 1)[1].strip("/")
+        busy = cli(db, "ui", "--port", port, real=True, timeout=20)
+        assert busy.returncode == 1 and busy.stderr.count("\n") == 1 and "cannot serve the web view" in busy.stderr
+
+    def test_limits_show_who_holds_their_slots(self, db, web):
+        o._get_store().create_limit("api", 3, 0.0)
+        with o.concurrency("api", occupy=2):
+            status, limits = web().get("/api/limits")
+        (api,) = limits
+        assert api["active_slots"] == 2 and api["holders"][0]["slots"] == 2
+        assert api["holders"][0]["pid"] == os.getpid()
+
     def test_a_request_naming_another_host_is_refused(self, db, web):
         one()
         view = web()
@@ -4881,6 +4905,14 @@ class TestWebViewPage:
         page.goto(view.url + "deployments/report/daily")
         page.wait_for_selector("#next-slots li")
         assert page.locator("#next-slots li").count() == 10
+
+    def test_the_page_says_when_the_database_is_missing_and_recovers(self, db, web, page):
+        view = web()
+        page.goto(view.url)
+        page.wait_for_selector("#banner >> text=no database")
+        run_py("from orchestrator import flow\nflow(lambda: 1, name='late')()", db)
+        page.wait_for_selector("main >> text=late", timeout=15000)
+        assert page.is_hidden("#banner")
 
     def test_values_from_the_database_are_text_never_markup(self, db, web, page):
         evil = "<img src=x onerror=alert(1)>"
