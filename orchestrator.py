@@ -7438,10 +7438,46 @@ def _schedule_from_spec(spec: dict) -> _Schedule:
 def _describe_schedule(spec: dict) -> str:
     tz = f" ({spec['timezone']})" if spec.get("timezone") else ""
     if "cron" in spec:
-        return f"cron: {spec['cron']}{tz}"
+        words = _cron_words(spec["cron"])
+        return f"cron: {spec['cron']}{tz}" + (f", {words}" if words else "")
     if "interval" in spec:
         return f"interval: {_dt.timedelta(seconds=spec['interval'])}{tz}"
     return f"rrule: {spec['rrule']}{tz}"
+
+
+def _cron_words(expr: str) -> Optional[str]:
+    """A common cron expression in words, or None for the rest (the expression says it then).
+
+    >>> _cron_words("0 6 * * *"), _cron_words("*/15 * * * *"), _cron_words("30 2 * * 1-5")
+    ('at 06:00 every day', 'every 15 minutes', 'at 02:30 on Mon-Fri')
+    >>> _cron_words("0 */4 1 * *"), _cron_words("5 4 * 6 *")
+    ('every 4 hours at :00 on day 1 of the month', None)
+    """
+    fields = expr.split()
+    if len(fields) != 5 or fields[3] != "*":
+        return None
+    minute, hour, dom, _, dow = fields
+    step = re.compile(r"\*/(\d+)")
+    if minute.isdigit() and hour.isdigit():
+        when = f"at {int(hour):02d}:{int(minute):02d}"
+    elif minute.isdigit() and hour == "*":
+        when = f"every hour at :{int(minute):02d}"
+    elif minute == "*" and hour == "*":
+        when = "every minute"
+    elif step.fullmatch(minute) and hour == "*":
+        when = f"every {step.fullmatch(minute)[1]} minutes"
+    elif minute.isdigit() and step.fullmatch(hour):
+        when = f"every {step.fullmatch(hour)[1]} hours at :{int(minute):02d}"
+    else:
+        return None
+    if dom == "*" and dow == "*":
+        return when + (" every day" if when.startswith("at") else "")
+    if dom == "*" and re.fullmatch(r"[0-7](-[0-7])?(,[0-7](-[0-7])?)*", dow):
+        return f"{when} on " + ", ".join("-".join(_DAY_NAMES[int(d) % 7].title() for d in part.split("-"))
+                                         for part in dow.split(","))
+    if dow == "*" and dom.isdigit():
+        return f"{when} on day {dom} of the month"
+    return None
 
 
 def _no_triggers(triggers: Optional[list]) -> None:

@@ -4193,7 +4193,9 @@ class TestServing:
         assert all(b - a == pytest.approx(0.5) for a, b in zip(slots, slots[1:]))  # no slot missed
         done = [r for r in runs if r["state_type"] == "COMPLETED"]
         assert len(done) >= len(runs) - 1  # the last slot may have been cut by the stop
-        assert max(r["start_time"] - r["expected_start_time"] for r in done) < 1.0  # on time
+        # on time: about 0.15 s late on a quiet machine; the bound leaves room for a loaded one (a browser
+        # test on the other worker), and a missed or doubled slot is caught above
+        assert max(r["start_time"] - r["expected_start_time"] for r in done) < 2.0
         both = rows(db, "SELECT count(DISTINCT pid) AS n FROM processes WHERE kind='serve'")[0]["n"]
         assert both == 2
 
@@ -4784,7 +4786,7 @@ class TestWebViewApi:
         view = web()
         csrf = view.csrf()
         dep = view.get("/api/deployments/report/daily")[1]
-        assert len(dep["next_slots"]) == 10 and dep["schedules"] == ["cron: 0 6 * * *"]
+        assert len(dep["next_slots"]) == 10 and dep["schedules"] == ["cron: 0 6 * * *, at 06:00 every day"]
         assert dep["parameter_schema"]["properties"]["copies"] == {"type": "integer", "default": 1}
         base = "/api/deployments/report/daily"
         for bad in ({}, {"day": "x", "nope": 1}, {"day": "x", "copies": "two"}):
