@@ -4701,6 +4701,22 @@ class TestWebViewApi:
         busy = cli(db, "ui", "--port", port, real=True, timeout=20)
         assert busy.returncode == 1 and busy.stderr.count("\n") == 1 and "cannot serve the web view" in busy.stderr
 
+    def test_open_hands_the_url_to_the_browser(self, db, web, tmp_path):
+        opened = tmp_path / "opened.txt"
+        opener = tmp_path / "opener.sh"
+        opener.write_text(f"#!/bin/sh\necho \"$1\" > {opened}\n")
+        opener.chmod(0o755)
+        one()
+        proc = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "--db", db, "ui", "--port", "0", "--open"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "BROWSER": str(opener)})
+        try:
+            url = proc.stdout.readline().split(" at ")[1].split()[0]
+            assert wait_for(lambda: opened.exists() and opened.read_text().strip() == url, timeout=15)
+        finally:
+            proc.kill()
+            proc.wait()
+
     def test_limits_show_who_holds_their_slots(self, db, web):
         o._get_store().create_limit("api", 3, 0.0)
         with o.concurrency("api", occupy=2):
