@@ -5855,10 +5855,16 @@ class _FlowEngine:
     def create(self) -> Optional[State]:
         """Name the run, validate its parameters and record it; returns a state when nothing is to run
         (a subflow whose completed result an earlier attempt recorded)."""
+        upstream_failed = None
         if self.parent_ctx is not None:
+            # futures and states among a subflow's arguments arrive as their values, as Prefect's do, and
+            # are recorded as the parent task run's upstream inputs
+            resolved, inputs, upstream_failed = _resolve_arguments(self.parameters, None)
+            self.parameters = self.run.parameters = resolved
             self.placeholder = _TaskEngine(self.flow._placeholder_task(), {}, None, self.parent_ctx,
                                            self.parent_task)
             holder = self.placeholder.run
+            holder.task_inputs = inputs
             holder.inputs_hash = _hash(self.parameters)
             reused = self._replay_subflow()
             if reused is not None:
@@ -5878,6 +5884,9 @@ class _FlowEngine:
                                         f"{type(exc).__name__}: {exc}", data=exc)
         except RunNameError as exc:
             self.error = Failed(message=str(exc), data=exc)
+        if upstream_failed is not None:
+            exc = UpstreamTaskError(f"Upstream task run '{upstream_failed}' did not reach a 'COMPLETED' state.")
+            self.error = Failed(message=f"Flow run encountered an exception: UpstreamTaskError: {exc}", data=exc)
         self.logger = _flow_logger(self.store, self.run)  # the label carries the final run name
         run = self.run
         run.process_id = self.store.register_process()

@@ -2855,6 +2855,34 @@ class TestTaskEngine:
 
 
 class TestFlowEngine:
+    def test_a_future_passed_to_a_subflow_arrives_as_its_value(self, db):
+        @task
+        def one_task():
+            return 1
+
+        @task
+        def broken():
+            raise ValueError("no")
+
+        @flow
+        def child(x, pair):
+            return (type(x).__name__, x, pair)
+
+        @flow
+        def parent():
+            f = one_task.submit()
+            got = child(f, {"k": [f]})
+            failed = child(broken.submit(), [], return_state=True)
+            return got, failed
+
+        got, failed = parent()
+        assert got == ("int", 1, {"k": [1]})  # Prefect resolves futures in subflow arguments to their results
+        holder = rows(db, "SELECT task_inputs FROM task_runs WHERE child_flow_run_id IS NOT NULL ORDER BY id")[0]
+        assert set(json.loads(holder["task_inputs"])) == {"x", "pair"}  # recorded as the subflow's upstream
+        assert failed.is_failed() and "did not reach a 'COMPLETED' state" in failed.message
+        with pytest.raises(o.UpstreamTaskError):
+            failed.result()
+
     def test_caught_task_failure_leaves_flow_completed(self, db):
         @task
         def boom():
