@@ -5830,6 +5830,7 @@ class _FlowEngine:
         self.runner: Optional[TaskRunner] = None
         self.thread_id: Optional[int] = None
         self.finished = False  # the final state is recorded
+        self.returned: Any = _NO_DATA  # what the body returned (futures as states), unless that was a State
 
     def _resume_from(self, row: dict) -> None:
         """Continue a recorded run (``retry``, a serve child): same id and name, its history, the next
@@ -5976,7 +5977,9 @@ class _FlowEngine:
                 self.logger.engine(logging.ERROR, f"Encountered exception during execution: {attempt.error!r}",
                                    attempt.error)
             return _exception_state(attempt.error, "Flow")
-        return _return_value_to_state(attempt.value)
+        value = _collect_states(attempt.value)
+        self.returned = _NO_DATA if isinstance(value, State) else value
+        return _return_value_to_state(value)
 
     def _wait_for_children(self, ctx: FlowRunContext) -> None:
         """Tasks still queued or running when the flow returns are waited for, not dropped (a cancelled
@@ -7025,10 +7028,12 @@ class Flow(_Decorated[_P, _R]):
         wait_for = list(wait_for) if wait_for is not None else None
         if self._is_async:
             return self._acall(params, wait_for, return_state)
-        return _deliver(_FlowEngine(self, params, wait_for).run_sync(), return_state)
+        engine = _FlowEngine(self, params, wait_for)
+        return _deliver(engine.run_sync(), return_state, engine.returned)
 
     async def _acall(self, params: dict, wait_for: Optional[list], return_state: bool) -> Any:
-        return _deliver(await _FlowEngine(self, params, wait_for).run_async(), return_state)
+        engine = _FlowEngine(self, params, wait_for)
+        return _deliver(await engine.run_async(), return_state, engine.returned)
 
     on_cancellation = _hook_registrar("on_cancellation", "when a run is cancelled")
     on_crashed = _hook_registrar("on_crashed", "when a run crashes")
@@ -7076,10 +7081,14 @@ class Flow(_Decorated[_P, _R]):
         return f"Flow(name={self.name!r})"
 
 
-def _deliver(state: State, return_state: bool) -> Any:
+def _deliver(state: State, return_state: bool, returned: Any = _NO_DATA) -> Any:
+    """What a flow call gives: its state, or what its body returned (futures in it as their states), as
+    Prefect's call does, even when states in that value failed the run; a returned State's result."""
     _raise_crash(state)
     if return_state:
         return state
+    if returned is not _NO_DATA and state.data is returned:
+        return returned
     return state._result()
 
 

@@ -2855,6 +2855,30 @@ class TestTaskEngine:
 
 
 class TestFlowEngine:
+    def test_a_returned_value_holding_failed_states_is_given_back_as_prefect_does(self, db):
+        @task
+        def fails(i):
+            raise ValueError(i)
+
+        @flow
+        def states():
+            return [o.Completed(), o.Failed(message="x"), o.Pending(name="NotReady")]
+
+        @flow
+        def mapped():
+            return fails.map([1, 2])
+
+        @flow
+        def single():
+            return o.Failed(message="just one")
+
+        value = states()  # the flow is Failed, yet the call returns what the body returned
+        assert [s.name for s in value] == ["Completed", "Failed", "NotReady"]
+        assert str(states(return_state=True)) == "Failed('1/3 states failed.')"
+        assert [s.is_failed() for s in mapped()] == [True, True]  # futures come back as their states
+        with pytest.raises(o.FailedRun, match="just one"):  # a returned State still raises
+            single()
+
     def test_a_future_passed_to_a_subflow_arrives_as_its_value(self, db):
         @task
         def one_task():
@@ -2918,8 +2942,8 @@ class TestFlowEngine:
         assert all(isinstance(s, o.State) and s.is_completed() for s in result)
         state = mixed(return_state=True)
         assert state.is_failed() and state.message == "1/2 states failed."
-        with pytest.raises(ValueError):
-            mixed()
+        first, second = mixed()  # the call gives back what the body returned, as Prefect's engine does
+        assert first.is_completed() and second.is_failed()
 
     def test_unreturned_failed_task_leaves_flow_completed(self, db):
         @task
