@@ -400,9 +400,28 @@ class ReservedArgumentError(OrchestratorError, TypeError):
 class ParameterBindError(OrchestratorError, TypeError):
     """The call's arguments do not fit the function's signature."""
 
+    @classmethod
+    def from_bind_failure(cls, fn: Callable, exc: TypeError, call_args: Any, call_kwargs: dict) -> "ParameterBindError":
+        """Prefect's message for a failed ``inspect.signature(fn).bind(...)``.
+
+        >>> def f(a): ...
+        >>> print(ParameterBindError.from_bind_failure(f, TypeError("boom"), (1, 2), {"b": 3}))
+        Error binding parameters for function 'f': boom.
+        Function 'f' has signature 'a' but received args: (1, 2) and kwargs: ['b'].
+        """
+        signature = str(inspect.signature(fn)).strip("()")
+        return cls(f"Error binding parameters for function '{fn.__name__}': {exc}.\nFunction '{fn.__name__}' has "
+                   f"signature '{signature}' but received args: {call_args} and kwargs: {list(call_kwargs)}.")
+
 
 class ParameterTypeError(OrchestratorError):
     """Parameters that fail validation against the type hints."""
+
+    @classmethod
+    def from_validation_error(cls, exc: Any) -> "ParameterTypeError":
+        """Prefect's message for a pydantic ``ValidationError``: one line per bad field, by its location."""
+        lines = [f"{'.'.join(str(part) for part in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        return cls("Flow run received invalid parameters:\n - " + "\n - ".join(lines))
 
 
 class RunNameError(OrchestratorError, ValueError):

@@ -587,6 +587,29 @@ class TestSettings:
 
 
 class TestErrors:
+    def test_prefects_constructors_of_parameter_errors(self):
+        import pydantic
+
+        class Model(pydantic.BaseModel):
+            n: int
+            inner: dict[str, int]
+
+        with pytest.raises(pydantic.ValidationError) as info:
+            Model(n="x", inner={"a": "b"})
+        err = o.ParameterTypeError.from_validation_error(info.value)
+        assert isinstance(err, o.ParameterTypeError)
+        assert str(err).splitlines() == ["Flow run received invalid parameters:",
+                                         " - n: Input should be a valid integer, unable to parse string as an integer",
+                                         " - inner.a: Input should be a valid integer, unable to parse string as an integer"]
+
+        def fn(a, b=1):
+            pass
+
+        bind = o.ParameterBindError.from_bind_failure(fn, TypeError("too many"), (1, 2, 3), {"c": 1})
+        assert isinstance(bind, TypeError) and str(bind) == (
+            "Error binding parameters for function 'fn': too many.\nFunction 'fn' has signature 'a, b=1' but "
+            "received args: (1, 2, 3) and kwargs: ['c'].")
+
     def test_one_root(self):
         for name in ("StoreError", "InvalidNameError", "ReservedArgumentError", "ParameterTypeError",
                      "MappingLengthMismatch", "MappingMissingIterable", "MissingContextError",
