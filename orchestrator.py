@@ -7566,20 +7566,20 @@ class Deployment:
             "concurrency_limit": limit.limit if limit else None,
             "collision_strategy": limit.collision_strategy.value if limit else "ENQUEUE",
             "catchup": self.catchup, "max_catchup": self.max_catchup, "misfire_grace": self.misfire_grace,
-            "parameter_schema": _json(_parameter_schema(self.flow.fn))})
+            "parameter_schema": _json(_parameter_schema(self.flow))})
         return self.id
 
     def __repr__(self) -> str:
         return f"Deployment({self.full_name!r}, schedules={self.schedules!r})"
 
 
-def _parameter_schema(fn: Callable) -> dict:
+def _parameter_schema(flow: "Flow") -> dict:
     """What a run's parameters are checked against when it is created: the flow's parameter names, the
     required ones, whether it takes ``**kwargs``, and (the web view's form) each one's JSON type, from its
     annotation where that is a plain type, and its default where JSON can hold it."""
-    params = [p for p in inspect.signature(fn).parameters.values()
-              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    hints = _type_hints(fn)
+    every = flow._signature.parameters.values()
+    params = [p for p in every if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    hints = flow._hints()
     properties = {}
     for p in params:
         prop: dict = {}
@@ -7592,29 +7592,21 @@ def _parameter_schema(fn: Callable) -> dict:
                 prop["default"] = p.default
         properties[p.name] = prop
     return {"names": [p.name for p in params], "required": [p.name for p in params if p.default is p.empty],
-            "var_keyword": any(p.kind is p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values()),
+            "var_keyword": any(p.kind is p.VAR_KEYWORD for p in every),
             "properties": properties}
 
 
 _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", dict: "object"}
 
 
-def _type_hints(fn: Callable) -> dict:
-    import typing
-
-    try:
-        return typing.get_type_hints(fn)
-    except Exception:  # an annotation that does not resolve: no type for the form
-        return {}
+_JSON_CLASSES = {**{name: cls for cls, name in _JSON_TYPES.items()}, "number": (int, float)}
 
 
 def _json_type_fits(kind: str, value: Any) -> bool:
     """Whether a JSON value is of a schema's type (an integer is a number; a bool is neither)."""
     if isinstance(value, bool):
         return kind == "boolean"
-    return {"string": isinstance(value, str), "integer": isinstance(value, int),
-            "number": isinstance(value, (int, float)), "boolean": False, "array": isinstance(value, list),
-            "object": isinstance(value, dict)}[kind]
+    return isinstance(value, _JSON_CLASSES[kind])
 
 
 def _check_run_parameters(dep: dict, params: dict) -> None:
@@ -8189,11 +8181,17 @@ def _dashboard_json(store: _Store) -> dict:
 _PAGE_SIZE = 50
 
 
+def _param(query: dict, key: str, default: Any = None) -> Any:
+    """The last value a query string gives ``key`` (parse_qs lists them all), or ``default``."""
+    values = query.get(key)
+    return values[-1] if values and values[-1] else default
+
+
 def _runs_page_json(store: _Store, query: dict) -> dict:
     """One page of the runs listing (newest first) for the filters in ``query``; ``next`` is the cursor of
     the page after, ``total`` how many runs match."""
     def one(key: str) -> Optional[str]:
-        return (query.get(key) or [None])[-1] or None
+        return _param(query, key)
 
     states = tuple(s for v in query.get("state", []) for s in v.split(",") if s)
     filters: dict = {"flow": one("flow"), "states": states, "tag": one("tag"), "name": one("name")}
@@ -8210,15 +8208,23 @@ def _runs_page_json(store: _Store, query: dict) -> dict:
             "flows": sorted({r["flow_name"] for r in rows})}
 
 
-def _web_time(text: str, what: str) -> float:
-    """A filter's time: a duration ago (2h, 7d) or an ISO time."""
+def _ago_or_at(text: str) -> float:
+    """A time given as a duration ago (2h, 7d) or an ISO time (``--since``, the web view's filters);
+    ValueError for anything else."""
     try:
         return time.time() - _parse_duration(text)
     except ValueError:
         try:
             return _parse_when(text).timestamp()
         except ValueError:
-            raise _WebError(400, f"{what}={text!r} is neither a duration (2h, 7d) nor an ISO time") from None
+            raise ValueError(f"{text!r} is neither a duration (2h, 7d) nor an ISO time") from None
+
+
+def _web_time(text: str, what: str) -> float:
+    try:
+        return _ago_or_at(text)
+    except ValueError as exc:
+        raise _WebError(400, f"{what}={exc}") from None
 
 
 def _web_int(text: Any, what: str, low: int, high: int) -> int:
@@ -8257,9 +8263,9 @@ def _timeline_json(store: _Store, row: dict) -> dict:
 
 
 def _task_runs_json(store: _Store, row: dict, query: dict) -> dict:
-    state = (query.get("state") or [None])[-1] or None
-    offset = _web_int((query.get("offset") or [0])[-1], "offset", 0, 10**9)
-    limit = _web_int((query.get("limit") or [100])[-1], "limit", 1, 1000)
+    state = _param(query, "state")
+    offset = _web_int(_param(query, "offset", 0), "offset", 0, 10**9)
+    limit = _web_int(_param(query, "limit", 100), "limit", 1, 1000)
     rows = store.task_runs_page(row["id"], state, offset, limit + 1)
     return {"task_runs": [_task_json(t) for t in rows[:limit]], "offset": offset,
             "more": len(rows) > limit, "counts": store.task_progress(row["id"])}
@@ -8268,12 +8274,12 @@ def _task_runs_json(store: _Store, row: dict, query: dict) -> dict:
 def _logs_json(store: _Store, row: dict, query: dict) -> dict:
     """The run's log lines after ``after`` (the last 1,000 when there are more), at ``level`` and above,
     of one task run (``task``) or all."""
-    after = _web_int((query.get("after") or [0])[-1], "after", 0, 2**62)
-    level_name = ((query.get("level") or ["DEBUG"])[-1] or "DEBUG").upper()
+    after = _web_int(_param(query, "after", 0), "after", 0, 2**62)
+    level_name = _param(query, "level", "DEBUG").upper()
     level = logging.getLevelName(level_name)
     if not isinstance(level, int):
         raise _WebError(400, f"level={level_name!r} is not DEBUG, INFO, WARNING, ERROR or CRITICAL")
-    lines = store.logs_tail(row["id"], after, level, (query.get("task") or [None])[-1] or None, 1000)
+    lines = store.logs_tail(row["id"], after, level, _param(query, "task"), 1000)
     return {"logs": [_log_json(line, row["id"]) for line in lines],
             "last_id": lines[-1]["id"] if lines else after,
             "final": row["state_type"] in ("COMPLETED", "FAILED", "CANCELLED", "CRASHED")}
@@ -8350,7 +8356,10 @@ def _web_routes() -> list:
         return lambda view, m, q, body: fn(view.reader(), m, q)
 
     def on_run(fn: Callable) -> Callable:
-        return lambda view, m, q, body: fn(view.reader(), view.reader().resolve_flow_run(m["run"]), q)
+        def answer(view: "_WebView", m: dict, q: dict, body: dict) -> Any:
+            store = view.reader()
+            return fn(store, store.resolve_flow_run(m["run"]), q)
+        return answer
 
     def acting(fn: Callable) -> Callable:
         return lambda view, m, q, body: fn(view.writer(), m, body)
@@ -8463,7 +8472,8 @@ class _WebView:
     def host_allowed(self, header: Optional[str]) -> bool:
         if not self.loopback():
             return True
-        name = (header or "").rsplit(":", 1)[0] if not (header or "").startswith("[") else (header or "")[:(header or "").find("]") + 1]
+        host = header or ""
+        name = host[:host.find("]") + 1] if host.startswith("[") else host.rsplit(":", 1)[0]
         return name in ("127.0.0.1", "localhost", "[::1]")
 
     def answer(self, method: str, path: str, query: dict, body: dict) -> tuple:
@@ -8474,7 +8484,9 @@ class _WebView:
                 if verb != method:
                     continue
                 try:
-                    return 200, fn(self, {k: _url_unquote(v) for k, v in match.groupdict().items()}, query, body)
+                    from urllib.parse import unquote
+
+                    return 200, fn(self, {k: unquote(v) for k, v in match.groupdict().items()}, query, body)
                 except _WebError as exc:
                     if exc.status == 503:
                         self.forget_store()
@@ -8489,12 +8501,6 @@ class _WebView:
         if any(p.match(path) for _, p, _ in self.routes):
             return 405, {"error": f"{method} is not allowed on {path}"}
         return 404, {"error": f"There is no {path} here."}
-
-
-def _url_unquote(text: str) -> str:
-    from urllib.parse import unquote
-
-    return unquote(text)
 
 
 def _web_handler(view: _WebView) -> type:
@@ -8543,7 +8549,7 @@ def _web_handler(view: _WebView) -> type:
                 return False
             if not view.token:
                 return True
-            given = (query.get("token") or [""])[-1]
+            given = _param(query, "token", "")
             if given and hmac.compare_digest(given, view.token):
                 if self.command == "GET" and not url.path.startswith("/api/"):  # once: keep it in a cookie
                     rest = "&".join(f"{k}={v}" for k, vs in query.items() if k != "token" for v in vs)
@@ -9577,12 +9583,9 @@ def _since(text: Optional[str]) -> Optional[float]:
     if text is None:
         return None
     try:
-        return time.time() - _parse_duration(text)
-    except ValueError:
-        try:
-            return _parse_when(text).timestamp()
-        except ValueError:
-            raise click.BadParameter(f"--since {text!r} is neither a duration (2h, 7d) nor an ISO time") from None
+        return _ago_or_at(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"--since {exc}") from None
 
 
 def _resolve_run(ctx: Any, store: _Store, ref: str) -> dict:
