@@ -103,6 +103,7 @@ __all__ = [
     "DaskTaskRunner",
     "Deployment",
     "DoneAndNotDoneFutures",
+    "ExternalSignal",
     "FLOW_PARAMETERS",
     "Failed",
     "FailedRun",
@@ -149,6 +150,7 @@ __all__ = [
     "Scheduled",
     "State",
     "StateDetails",
+    "StateGroup",
     "StateType",
     "StoreError",
     "Submitting",
@@ -159,6 +161,7 @@ __all__ = [
     "TaskRunContext",
     "TaskRunTimeoutError",
     "TaskRunner",
+    "TerminationSignal",
     "ThreadPoolTaskRunner",
     "Transaction",
     "TransactionState",
@@ -170,7 +173,9 @@ __all__ = [
     "acreate_markdown_artifact",
     "acreate_progress_artifact",
     "acreate_table_artifact",
+    "aget_state_exception",
     "allow_failure",
+    "araise_state_exception",
     "as_completed",
     "aserve",
     "atransaction",
@@ -183,19 +188,25 @@ __all__ = [
     "create_progress_artifact",
     "create_table_artifact",
     "delete_concurrency_limit",
+    "exception_to_crashed_state",
+    "exception_to_failed_state",
     "exponential_backoff",
     "flow",
     "get_logger",
     "get_run_context",
     "get_run_logger",
+    "get_state_exception",
     "get_transaction",
+    "is_state_iterable",
     "main",
     "opaque",
     "pause_flow_run",
     "quote",
+    "raise_state_exception",
     "rate_limit",
     "resume_flow_run",
     "retry_flow_run",
+    "return_value_to_state",
     "run_deployment",
     "runtime",
     "serve",
@@ -492,6 +503,18 @@ class FlowRunTimeoutError(OrchestratorError, TimeoutError):
     """A flow run exceeded its ``timeout_seconds``."""
 
 
+class ExternalSignal(BaseException):
+    """An exception for a signal from outside, not meant to be caught by user code."""
+
+
+class TerminationSignal(ExternalSignal):
+    """Raised in a run when its process receives a termination signal (``signal`` is its number)."""
+
+    def __init__(self, signal: int) -> None:
+        super().__init__(signal)
+        self.signal = signal
+
+
 class TaskRunTimeoutError(OrchestratorError, TimeoutError):
     """A task run exceeded its ``timeout_seconds``."""
 
@@ -639,17 +662,7 @@ class State:
         return exc
 
     def _exception(self) -> BaseException:
-        data = self.data
-        if isinstance(data, BaseException):
-            return data
-        if isinstance(data, State):
-            return data._exception()
-        if isinstance(data, (list, tuple, set)):
-            for item in data:
-                if isinstance(item, State) and item.type is not _COMPLETED:
-                    return item._exception()
-        kind = {StateType.CRASHED: CrashedRun, StateType.CANCELLED: CancelledRun}.get(self.type, FailedRun)
-        return kind(self.message or f"Run is in {self.type.value} state.")
+        return _get_state_exception(self)
 
     def fresh_copy(self, **updates: Any) -> "State":
         """A copy with a new timestamp, for example to record the same state again."""
@@ -770,10 +783,8 @@ def _async_dispatch(fn: Callable) -> Callable:
 
 def _exception_state(exc: BaseException, kind: str) -> State:
     """The final state for a run that raised ``exc``; ``kind`` is "Flow" or "Task"."""
-    if isinstance(exc, KeyboardInterrupt):
-        return Crashed(message="Execution was aborted by an interrupt signal.", data=exc)
-    if isinstance(exc, SystemExit):
-        return Crashed(message="Execution was aborted by Python system exit call.", data=exc)
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, TerminationSignal)):
+        return _exception_to_crashed_state(exc)
     if isinstance(exc, _CancelSignal):  # the grace period of a cancelled flow ended while this run ran
         return Cancelled(message=f"The flow run was cancelled; this {kind.lower()} run did not finish within "
                                  f"the grace period.")
@@ -781,25 +792,182 @@ def _exception_state(exc: BaseException, kind: str) -> State:
     return Failed(message=f"{kind} run encountered an exception{sep} {type(exc).__name__}: {exc}", data=exc)
 
 
-def _aggregate_state(states: list) -> State:
-    """Prefect's rule for a run that returns several states.
+class StateGroup:
+    """Counts over several states, for Prefect's aggregate rule.
+
+    >>> g = StateGroup([Completed(), Failed(), Running()])
+    >>> g.fail_count, g.all_completed(), g.all_final(), g.counts_message()
+    (1, False, False, "total=3, not_final=1, 'COMPLETED'=1, 'FAILED'=1, 'RUNNING'=1")
+    """
+
+    def __init__(self, states: list) -> None:
+        self.states = states
+        self.type_counts: dict = {}
+        for state in states:
+            self.type_counts[state.type] = self.type_counts.get(state.type, 0) + 1
+        self.total_count = len(states)
+        self.cancelled_count = self.type_counts.get(_CANCELLED, 0)
+        self.paused_count = self.type_counts.get(_PAUSED, 0)
+        self.final_count = sum(self.type_counts.get(t, 0) for t in _FINAL_TYPES)
+        self.not_final_count = self.total_count - self.final_count
+
+    @property
+    def fail_count(self) -> int:
+        return self.type_counts.get(_FAILED, 0) + self.type_counts.get(_CRASHED, 0)
+
+    def all_completed(self) -> bool:
+        return self.type_counts.get(_COMPLETED, 0) == self.total_count
+
+    def any_cancelled(self) -> bool:
+        return self.cancelled_count > 0
+
+    def any_failed(self) -> bool:
+        return self.fail_count > 0
+
+    def any_paused(self) -> bool:
+        return self.paused_count > 0
+
+    def all_final(self) -> bool:
+        return self.final_count == self.total_count
+
+    def counts_message(self) -> str:
+        parts = [f"total={self.total_count}"] + ([f"not_final={self.not_final_count}"] if self.not_final_count else [])
+        return ", ".join(parts + [f"{t.value!r}={n}" for t, n in self.type_counts.items() if n])
+
+    def __repr__(self) -> str:
+        return f"StateGroup<{self.counts_message()}>"
+
+
+def _aggregate_state(states: list, data: Any = None) -> State:
+    """Prefect's rule for a run that returns several states; ``data`` (default: the states) is kept.
 
     >>> str(_aggregate_state([Completed(), Failed()]))
     "Failed('1/2 states failed.')"
     """
-    n = len(states)
-    bad = [s for s in states if s.type is not _COMPLETED]
-    if not bad:
-        return Completed(message="All states completed.", data=states)
-    cancelled = sum(1 for s in states if s.type is _CANCELLED)
-    if cancelled:
-        return Cancelled(message=f"{cancelled}/{n} states cancelled.", data=states)
-    if any(s.type is _PAUSED for s in states):
-        return Paused(message=f"{sum(s.is_paused() for s in states)}/{n} states paused.", data=states)
-    failed = sum(1 for s in states if s.type in (_FAILED, _CRASHED))
-    if failed:
-        return Failed(message=f"{failed}/{n} states failed.", data=states)
-    return Failed(message=f"{sum(1 for s in states if not s.is_final())}/{n} states are not final.", data=states)
+    group, n = StateGroup(states), len(states)
+    data = states if data is None else data
+    if group.all_completed():
+        return Completed(message="All states completed.", data=data)
+    if group.any_cancelled():
+        return Cancelled(message=f"{group.cancelled_count}/{n} states cancelled.", data=data)
+    if group.any_paused():
+        return Paused(message=f"{group.paused_count}/{n} states paused.", data=data)
+    if group.any_failed():
+        return Failed(message=f"{group.fail_count}/{n} states failed.", data=data)
+    return Failed(message=f"{group.not_final_count}/{n} states are not final.", data=data)
+
+
+def is_state_iterable(obj: Any) -> bool:
+    """Whether ``obj`` is a non-empty list, tuple or set of states only (other containers never are).
+
+    >>> is_state_iterable([Completed()]), is_state_iterable([]), is_state_iterable({Completed(): 1})
+    (True, False, False)
+    """
+    return isinstance(obj, (list, tuple, set)) and bool(obj) and all(isinstance(o, State) for o in obj)
+
+
+def _return_value_to_state(retval: Any, result_store: Any = None, key: Optional[str] = None,
+                           expiration: Any = None, write_result: bool = False) -> State:
+    """The state a run ends in, given what its function returned (Prefect's rules): a state built by
+    hand (no run ids) as it is; a run's state, or a list, tuple or set of states, by the aggregate rule
+    with the value as its data; a generator as the list it yields; anything else ``Completed`` with it.
+    ``result_store``, ``key``, ``expiration`` and ``write_result`` are accepted for Prefect's signature:
+    results are persisted by the engine, in the database's folder."""
+    if isinstance(retval, State):
+        if retval.state_details.task_run_id is None and retval.state_details.flow_run_id is None:
+            return retval
+        return _aggregate_state([retval], retval)
+    if is_state_iterable(retval):
+        return _aggregate_state(list(retval), retval)
+    if inspect.isgenerator(retval):
+        retval = list(retval)
+    return Completed(data=retval)
+
+
+return_value_to_state = _async_dispatch(_return_value_to_state)
+
+
+def _format_exception(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _exception_to_crashed_state(exc: BaseException, result_store: Any = None) -> State:
+    """The ``Crashed`` state for an exception raised outside the user's code, with Prefect's messages."""
+    import asyncio
+
+    if isinstance(exc, asyncio.CancelledError):
+        message = "Execution was cancelled by the runtime environment."
+    elif isinstance(exc, KeyboardInterrupt):
+        message = "Execution was aborted by an interrupt signal."
+    elif isinstance(exc, TerminationSignal):
+        message = "Execution was aborted by a termination signal."
+    elif isinstance(exc, SystemExit):
+        message = "Execution was aborted by Python system exit call."
+    else:
+        message = f"Execution was interrupted by an unexpected exception: {_format_exception(exc)}"
+    return Crashed(message=message, data=exc)
+
+
+def _exception_to_failed_state(exc: Optional[BaseException] = None, result_store: Any = None,
+                               write_result: bool = False, **kwargs: Any) -> State:
+    """The ``Failed`` state for ``exc`` (default: the exception being handled), not retriable; a
+    ``message`` given is put before the exception's type and text."""
+    if exc is None:
+        exc = sys.exc_info()[1]
+        if exc is None:
+            raise ValueError("Exception was not passed and no active exception could be found.")
+    message = kwargs.pop("message", "") or ""
+    if message and not message.endswith(" "):
+        message += " "
+    state = Failed(data=exc, message=message + _format_exception(exc), **kwargs)
+    state.state_details.retriable = False
+    return state
+
+
+exception_to_crashed_state = _async_dispatch(_exception_to_crashed_state)
+exception_to_failed_state = _async_dispatch(_exception_to_failed_state)
+
+
+def _get_state_exception(state: State) -> BaseException:
+    """The exception a failed, crashed or cancelled state holds (Prefect's rules): its data when that is an
+    exception; the first failed one of the states it holds; otherwise FailedRun, CrashedRun or
+    CancelledRun with its data (a string) or message.
+
+    >>> _get_state_exception(Failed(message="boom"))
+    FailedRun('boom')
+    """
+    wrapper, default = {_FAILED: (FailedRun, "Run failed."), _CRASHED: (CrashedRun, "Run crashed."),
+                        _CANCELLED: (CancelledRun, "Run cancelled.")}.get(state.type, (None, None))
+    if wrapper is None:
+        raise ValueError(f"Expected failed or crashed state got {state!r}.")
+    result = state.data
+    if result is None or result is _NO_DATA:
+        return wrapper(state.message or default)
+    if isinstance(result, BaseException):
+        return result
+    if isinstance(result, str):
+        return wrapper(result)
+    if isinstance(result, State):
+        return _get_state_exception(result)
+    if is_state_iterable(result):
+        for inner in result:
+            if inner.type in (_FAILED, _CRASHED, _CANCELLED):
+                return _get_state_exception(inner)
+        raise ValueError("Failed state result was an iterable of states but none were failed.")
+    raise TypeError(f"Unexpected result for failed state: {result!r} —— "
+                    f"{type(result).__name__} cannot be resolved into an exception")
+
+
+def _raise_state_exception(state: State) -> None:
+    """Raise the exception a failed, crashed or cancelled state holds; any other state returns None."""
+    if state.type in (_FAILED, _CRASHED, _CANCELLED):
+        raise _get_state_exception(state)
+
+
+get_state_exception = _async_dispatch(_get_state_exception)
+raise_state_exception = _async_dispatch(_raise_state_exception)
+aget_state_exception = get_state_exception.aio
+araise_state_exception = raise_state_exception.aio
 
 
 # == 5. Store: schema, encoding, runs and coordination ====================================================
@@ -5484,7 +5652,7 @@ class _TaskEngine:
             return _exception_state(attempt.error, "Task")
         value = attempt.value
         if isinstance(value, (State, PrefectFuture)):
-            return _return_value_to_state(value)
+            return _return_value_to_state(_collect_states(value))
         return Completed(data=value)
 
     def _should_retry(self, state: State, retries: int) -> bool:
@@ -6229,20 +6397,6 @@ def _collect_states(value: Any) -> Any:
     if isinstance(value, dict) and any(isinstance(v, PrefectFuture) for v in value.values()):
         return {k: _collect_states(v) for k, v in value.items()}
     return value
-
-
-def _return_value_to_state(value: Any) -> State:
-    """A flow's final state from what it returned (Prefect's rules, see PREFECT_PARITY.md F)."""
-    value = _collect_states(value)
-    if isinstance(value, State) and value.state_details.task_run_id is None \
-            and value.state_details.flow_run_id is None:
-        return value  # a state built by hand is used as it is
-    if isinstance(value, State) or (
-            isinstance(value, (list, tuple, set)) and value and all(isinstance(v, State) for v in value)):
-        state = _aggregate_state(list(value) if not isinstance(value, State) else [value])
-        state.data = value
-        return state
-    return Completed(data=value)
 
 
 # -- parameter validation (type-hint coercion; pydantic models when pydantic is installed) -------------

@@ -9,12 +9,14 @@ import enum
 import functools
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 import traceback
+import uuid
 from collections import namedtuple
 from pathlib import Path
 from typing import Literal, NamedTuple, Optional
@@ -709,6 +711,130 @@ class TestStates:
         value, bad = f()
         assert value == 6
         assert bad.is_failed() and bad.message == "bad input"
+
+
+    @pytest.mark.parametrize("kind", [list, tuple, set])
+    def test_is_state_iterable(self, kind):
+        assert o.is_state_iterable(kind([o.Completed(), o.Failed()]))
+        assert not o.is_state_iterable(kind())
+        assert not o.is_state_iterable(kind([o.Completed(), 1]))
+        assert not o.is_state_iterable({o.Completed(): 1})
+
+    def test_state_group_counts(self):
+        states = [o.Failed(), o.Crashed(), o.Completed(), o.Cancelled(), o.Running(), o.Running()]
+        group = o.StateGroup(states)
+        assert group.fail_count == 2 and group.any_failed() and group.any_cancelled()
+        assert not group.all_completed() and not group.all_final() and not group.any_paused()
+        message = group.counts_message()
+        assert message.startswith("total=6, not_final=2")
+        for part in ("'FAILED'=1", "'CRASHED'=1", "'COMPLETED'=1", "'CANCELLED'=1", "'RUNNING'=2"):
+            assert part in message
+        assert o.StateGroup([o.Completed(), o.Completed()]).all_completed()
+        assert o.StateGroup([o.Paused()]).any_paused()
+        assert repr(o.StateGroup([o.Completed()])) == "StateGroup<total=1, 'COMPLETED'=1>"
+
+    @pytest.mark.parametrize("make,wrapper", [("Failed", "FailedRun"), ("Crashed", "CrashedRun"),
+                                              ("Cancelled", "CancelledRun")])
+    def test_get_and_raise_state_exception(self, make, wrapper):
+        make, wrapper = getattr(o, make), getattr(o, wrapper)
+        err = ValueError("Test")
+        assert o.get_state_exception(make(data=err)) is err
+        with pytest.raises(ValueError, match="Test"):
+            o.raise_state_exception(make(data=o.Failed(data=err)))
+        with pytest.raises(ValueError, match="Test"):  # the first failed one of several
+            o.raise_state_exception(make(data=[o.Completed(), o.Failed(data=err), o.Failed(data=KeyError())]))
+        with pytest.raises(ValueError, match="none were failed"):
+            o.raise_state_exception(make(data=[o.Completed(), o.Completed()]))
+        with pytest.raises(ValueError, match="Expected failed or crashed state got Completed"):
+            o.raise_state_exception(make(data=o.Completed(data="x")))
+        with pytest.raises(wrapper, match="foo"):
+            o.raise_state_exception(make(data="foo"))
+        with pytest.raises(wrapper, match="bar"):
+            o.raise_state_exception(make(message="bar"))
+        with pytest.raises(TypeError, match="int cannot be resolved into an exception"):
+            o.raise_state_exception(make(data=2))
+        with pytest.raises(KeyboardInterrupt):
+            o.raise_state_exception(make(data=KeyboardInterrupt()))
+        assert o.raise_state_exception(o.Completed()) is None
+
+    def test_state_exception_helpers_are_awaitable_in_async_code(self):
+        async def main():
+            assert await o.raise_state_exception(o.Completed()) is None
+            with pytest.raises(ValueError, match="x"):
+                await o.raise_state_exception(o.Failed(data=ValueError("x")))
+            with pytest.raises(ValueError, match="y"):
+                await o.araise_state_exception(o.Crashed(data=ValueError("y")))
+            assert isinstance(await o.aget_state_exception(o.Cancelled()), o.CancelledRun)
+            state = await o.return_value_to_state([o.Completed(), o.Failed()])
+            assert state.is_failed() and state.message == "1/2 states failed."
+            crashed = await o.exception_to_crashed_state(KeyboardInterrupt())
+            return crashed
+
+        assert asyncio.run(main()).is_crashed()
+
+    def test_raise_state_exception_in_a_flow_fails_it_with_the_exception(self, db):
+        @flow
+        def f():
+            o.raise_state_exception(o.Failed(data=ValueError("inner")))
+
+        with pytest.raises(ValueError, match="inner"):
+            f()
+
+    def test_return_value_to_state(self):
+        manual = o.Completed(data="hello!")
+        assert o.return_value_to_state(manual) is manual
+        states = [o.Completed(message="hi"), o.Completed(message="bye")]
+        done = o.return_value_to_state(states)
+        assert done.is_completed() and done.message == "All states completed." and done.result() == states
+        mixed = [o.Completed(), o.Failed(message="bye"), o.Failed(message="err")]
+        failed = o.return_value_to_state(mixed)
+        assert failed.is_failed() and failed.message == "2/3 states failed."
+        assert failed.result(raise_on_failure=False) is not None and failed.data == mixed
+        unfinished = o.return_value_to_state([o.Completed(), o.Running(), o.Pending()])
+        assert unfinished.is_failed() and unfinished.message == "2/3 states are not final."
+        ran = o.Completed(data="test", task_run_id=str(uuid.uuid4()))  # a run's state: the aggregate rule
+        single = o.return_value_to_state(ran)
+        assert single.result() is ran and single.message == "All states completed."
+        assert o.return_value_to_state("foo").result() == "foo"
+        assert o.return_value_to_state(i for i in range(3)).result() == [0, 1, 2]
+
+    def test_exception_to_crashed_state_messages(self):
+        cases = {KeyboardInterrupt(): "aborted by an interrupt signal",
+                 SystemExit(1): "aborted by Python system exit call",
+                 o.TerminationSignal(signal=signal.SIGTERM): "aborted by a termination signal",
+                 asyncio.CancelledError(): "cancelled by the runtime environment",
+                 RuntimeError("test error"): "unexpected exception: RuntimeError: test error"}
+        for exc, words in cases.items():
+            state = o.exception_to_crashed_state(exc)
+            assert state.is_crashed() and words in state.message and state.data is exc
+        assert o.TerminationSignal(signal=signal.SIGTERM).signal == signal.SIGTERM
+        assert not isinstance(o.TerminationSignal(15), Exception)  # users' `except Exception` lets it by
+
+    def test_exception_to_failed_state(self):
+        state = o.exception_to_failed_state(ValueError("bad"), message="While loading")
+        assert state.is_failed() and state.message == "While loading ValueError: bad"
+        assert state.state_details.retriable is False and isinstance(state.data, ValueError)
+        try:
+            raise KeyError("k")
+        except KeyError:
+            handled = o.exception_to_failed_state()
+        assert isinstance(handled.data, KeyError) and handled.message == "KeyError: 'k'"
+        with pytest.raises(ValueError, match="no active exception"):
+            o.exception_to_failed_state()
+
+    def test_a_task_ending_on_termination_signal_is_crashed(self, db):
+        @task
+        def t():
+            raise o.TerminationSignal(signal=signal.SIGTERM)
+
+        @flow
+        def f():
+            return t(return_state=True)
+
+        state = f(return_state=True)
+        assert state.is_failed() and state.message == "1/1 states failed."
+        inner = state.data  # the task's state, as the flow returned it
+        assert inner.is_crashed() and inner.message == "Execution was aborted by a termination signal."
 
 
 # == 5. Store: schema, encoding, runs and coordination =====================================================
