@@ -66,16 +66,17 @@ Contents (numbered banners below; a test holds this list to them):
     7. Results & caching
     8. Time
     9. Context & logging
-    10. Futures & task runners
-    11. Task engine
-    12. Flow engine
-    13. Public decorators
-    14. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
-    15. Deployments & serving
-    16. Web view: the JSON both views show, and the server
-    17. Web view: the page (HTML, CSS and JavaScript)
-    18. CLI: the group, runs and their history
-    19. CLI: the database, variables, artifacts, limits and the entry point
+    10. Futures & the thread pool
+    11. Process and Dask task runners
+    12. Task engine
+    13. Flow engine
+    14. Public decorators
+    15. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
+    16. Deployments & serving
+    17. Web view: the JSON both views show, and the server
+    18. Web view: the page (HTML, CSS and JavaScript)
+    19. CLI: the group, runs and their history
+    20. CLI: the database, variables, artifacts, limits and the entry point
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ __all__ = [
     "PrefectException",
     "PrefectFuture",
     "PrefectFutureList",
+    "PrefectTaskRunFuture",
+    "PrefectWrappedFuture",
     "ProcessPoolTaskRunner",
     "RRule",
     "RUN_ID",
@@ -156,6 +159,7 @@ __all__ = [
     "Submitting",
     "Suspended",
     "TASK_SOURCE",
+    "TagsContext",
     "Task",
     "TaskRun",
     "TaskRunContext",
@@ -204,6 +208,8 @@ __all__ = [
     "quote",
     "raise_state_exception",
     "rate_limit",
+    "resolve_futures_to_results",
+    "resolve_futures_to_states",
     "resume_flow_run",
     "retry_flow_run",
     "return_value_to_state",
@@ -219,6 +225,7 @@ __all__ = [
     "wait",
 ]
 
+import abc
 import builtins
 import contextlib
 import contextvars
@@ -3764,6 +3771,24 @@ _TASK_CTX: contextvars.ContextVar = contextvars.ContextVar("orchestrator_task_ru
 _TAGS: contextvars.ContextVar = contextvars.ContextVar("orchestrator_tags", default=frozenset())
 
 
+class TagsContext:
+    """The tags in effect here (from enclosing ``with tags(...)`` blocks), as Prefect's context has them.
+
+    >>> with tags("a"):
+    ...     sorted(TagsContext.get().current_tags)
+    ['a']
+    """
+
+    __slots__ = ("current_tags",)
+
+    def __init__(self, current_tags: Optional[set] = None) -> None:
+        self.current_tags = set(current_tags or ())
+
+    @classmethod
+    def get(cls) -> "TagsContext":
+        return cls(_TAGS.get())
+
+
 def get_run_context() -> Any:
     """The innermost task run context, else the flow run context; raises outside any run."""
     ctx = _TASK_CTX.get() or _FLOW_CTX.get()
@@ -3980,7 +4005,7 @@ class _ProgressLine:
                 futures = list(ctx.futures)
             if not futures:
                 continue
-            finals = [f._final for f in futures if f._final is not None]
+            finals = [f._final_state for f in futures if f._final_state is not None]
             failed = sum(1 for st in finals if st.type in (_FAILED, _CRASHED))
             rate = len(finals) / (time.monotonic() - self.started)
             self.text = (f"{self.engine.run.name}: {len(finals)}/{len(futures)} tasks done"
@@ -4135,7 +4160,7 @@ def _patch_print() -> None:
         _PRINT_PATCHED = True
 
 
-# == 10. Futures & task runners ===========================================================================
+# == 10. Futures & the thread pool ========================================================================
 
 
 def _acquire_interruptibly(lock: threading.Lock) -> None:
@@ -4144,31 +4169,139 @@ def _acquire_interruptibly(lock: threading.Lock) -> None:
         pass
 
 
-class PrefectFuture:
-    """A submitted task run: wait for it, read its state, take its result.
+class PrefectFuture(abc.ABC):
+    """A handle to a run that may still be going: wait for it, read its state, take its result.
 
-    Example: ``fut = double.submit(2); fut.wait(); fut.state.name, fut.result()``.
+    The base users subclass, as in Prefect: implement ``wait``, ``result`` and ``add_done_callback``; set
+    ``_final_state`` once the run is final. Example: ``fut = double.submit(2); fut.wait(); fut.result()``.
+    Run ids are strings here (Prefect's are ``uuid.UUID``), as everywhere in orchestrator.py.
     """
 
-    __slots__ = ("task_run_id", "_run", "_final", "_gate", "_callbacks")
+    __slots__ = ("_task_run_id", "_final_state", "__dict__")
+
+    def __init__(self, task_run_id: Any) -> None:
+        self._task_run_id = task_run_id
+        self._final_state: Optional[State] = None
+
+    @property
+    def task_run_id(self) -> Any:
+        return self._task_run_id
+
+    @property
+    def state(self) -> State:
+        """The final state once known, else Pending."""
+        return self._final_state or Pending()
+
+    @abc.abstractmethod
+    def wait(self, timeout: Optional[float] = None) -> None:
+        """Wait for the run to finish, at most ``timeout`` seconds; never raises on timeout."""
+
+    @abc.abstractmethod
+    def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
+        """The run's value, waiting for it; raises ``TimeoutError`` when ``timeout`` passes first."""
+
+    @abc.abstractmethod
+    def add_done_callback(self, fn: Callable[["PrefectFuture"], None]) -> None:
+        """Call ``fn(self)`` once the run is final (at once if it already is)."""
+
+
+class PrefectTaskRunFuture(PrefectFuture):
+    """A future for one task run (Prefect's name for the base of task-run futures)."""
+
+    __slots__ = ()
+
+
+class PrefectWrappedFuture(PrefectTaskRunFuture):
+    """A future that wraps another future object (``wrapped_future``), whose result is the run's state."""
+
+    __slots__ = ("_wrapped_future",)
+
+    def __init__(self, task_run_id: Any, wrapped_future: Any) -> None:
+        self._wrapped_future = wrapped_future
+        super().__init__(task_run_id)
+
+    @property
+    def wrapped_future(self) -> Any:
+        return self._wrapped_future
+
+    def add_done_callback(self, fn: Callable[["PrefectFuture"], None]) -> None:
+        if self._final_state is None:
+            self._wrapped_future.add_done_callback(lambda _: fn(self))
+            return
+        fn(self)
+
+
+class PrefectConcurrentFuture(PrefectWrappedFuture):
+    """A future over a ``concurrent.futures.Future`` whose result is the run's final state (or its value).
+
+    >>> from concurrent.futures import Future
+    >>> inner = Future(); inner.set_result(Completed(data=42))
+    >>> PrefectConcurrentFuture("some-id", inner).result()
+    42
+    """
+
+    __slots__ = ()
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        try:
+            value = self._wrapped_future.result(timeout=timeout)
+        except FutureTimeout:
+            return
+        except BaseException:  # the wrapped call raised: the run is over all the same
+            return
+        if isinstance(value, State):
+            self._final_state = value
+
+    def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        if self._final_state is None:
+            try:
+                value = self._wrapped_future.result(timeout=timeout)
+            except FutureTimeout as exc:
+                raise TimeoutError(f"Task run {self.task_run_id} did not complete within {timeout} seconds") from exc
+            if not isinstance(value, State):
+                return value
+            self._final_state = value
+        return self._final_state._result(raise_on_failure)
+
+
+class _TaskFuture(PrefectConcurrentFuture):
+    """The future ``task.submit()`` and a runner's ``submit`` return: a lock held until the engine
+    finishes the run (waiting is acquire-then-release). ``wrapped_future`` is made only when asked for."""
+
+    __slots__ = ("_run", "_gate", "_callbacks")
 
     def __init__(self, run: TaskRun) -> None:
-        self.task_run_id = run.id
+        self._task_run_id = run.id
         self._run = run
-        self._final: Optional[State] = None
-        self._gate = threading.Lock()  # held until the run is final: waiting is acquire-then-release
+        self._final_state = None
+        self._wrapped_future = None
+        self._gate = threading.Lock()
         self._gate.acquire()
         self._callbacks: Optional[list] = None
 
     @property
     def state(self) -> State:
-        return self._final or self._run.state
+        return self._final_state or self._run.state
+
+    @property
+    def wrapped_future(self) -> Any:
+        if self._wrapped_future is None:
+            from concurrent.futures import Future
+
+            wrapped = Future()
+            self.add_done_callback(lambda fut: wrapped.set_result(fut._final_state))
+            self._wrapped_future = wrapped
+        return self._wrapped_future
 
     def done(self) -> bool:
-        return self._final is not None
+        return self._final_state is not None
 
     def _wait(self, timeout: Optional[float] = None) -> bool:
-        if self._final is not None:
+        if self._final_state is not None:
             return True
         if timeout is None:
             _acquire_interruptibly(self._gate)
@@ -4182,25 +4315,25 @@ class PrefectFuture:
 
     def _wait_state(self) -> State:
         self._wait()
-        return self._final
+        return self._final_state
 
     def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
         if not self._wait(timeout):
             raise TimeoutError(f"Task run {self.task_run_id} did not complete within {timeout} seconds")
-        return self._final._result(raise_on_failure)
+        return self._final_state._result(raise_on_failure)
 
     def add_done_callback(self, fn: Callable[["PrefectFuture"], None]) -> None:
         with _CALLBACK_LOCK:
-            if self._final is None:
+            if self._final_state is None:
                 self._callbacks = (self._callbacks or []) + [fn]
                 return
         fn(self)
 
     def _finish(self, state: State) -> None:
         with _CALLBACK_LOCK:
-            if self._final is not None:  # its flow ended it first (see _FlowEngine._end_unfinished_tasks)
+            if self._final_state is not None:  # its flow ended it first (see _FlowEngine._end_unfinished_tasks)
                 return
-            self._final = state
+            self._final_state = state
             callbacks, self._callbacks = self._callbacks, None
         self._gate.release()
         for fn in callbacks or ():
@@ -4210,30 +4343,105 @@ class PrefectFuture:
                 logging.getLogger("orchestrator").exception("A future's done callback raised")
 
     def __repr__(self) -> str:
-        return f"PrefectFuture(task_run_id={self.task_run_id!r}, state={self.state})"
+        return f"PrefectConcurrentFuture(task_run_id={self.task_run_id!r}, state={self.state})"
 
     def __hash__(self) -> int:
-        return hash(self.task_run_id)
+        return hash(self._task_run_id)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PrefectFuture) and other.task_run_id == self.task_run_id
+        return isinstance(other, _TaskFuture) and other._task_run_id == self._task_run_id
 
 
 _CALLBACK_LOCK = threading.Lock()
-PrefectConcurrentFuture = PrefectFuture
+
+
+def _future_state(future: PrefectFuture) -> State:
+    """A future's final state, waiting for it (any future: ours, or a user's subclass)."""
+    if future.__class__ is _TaskFuture:
+        return future._wait_state()
+    future.wait()
+    return future.state
+
+
+def _resolve_futures(expr: Any, resolve: Callable[[PrefectFuture], Any]) -> Any:
+    """``expr`` rebuilt with each future in it (in lists, tuples, sets, dicts' keys and values, named
+    tuples and dataclasses, at any depth; not inside ``quote``) replaced by ``resolve(future)``, each
+    future resolved once; ``expr`` itself when it holds none."""
+    import dataclasses
+
+    seen: dict = {}
+    found = [False]
+
+    def visit(value: Any) -> Any:
+        cls = value.__class__
+        if cls in _ATOMS or cls is quote:
+            return value
+        if isinstance(value, PrefectFuture):
+            found[0] = True
+            if id(value) not in seen:
+                seen[id(value)] = (value, resolve(value))
+            return seen[id(value)][1]
+        if isinstance(value, PrefectFutureList):
+            return [visit(v) for v in value]
+        if isinstance(value, tuple) and hasattr(value, "_fields"):
+            return cls(*(visit(v) for v in value))
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return cls(visit(v) for v in value)
+        if isinstance(value, dict):
+            return cls((visit(k), visit(v)) for k, v in value.items())
+        if _is_dataclass_instance(value):
+            return cls(**{f.name: visit(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init})
+        return value
+
+    result = visit(expr)
+    return result if found[0] else expr
+
+
+def resolve_futures_to_states(expr: Any) -> Any:
+    """``expr`` with every future in it (at any depth of built-in collections and dataclasses) replaced by
+    its final state, waiting as needed; a ``PrefectFutureList`` becomes a plain list.
+
+    Example: ``resolve_futures_to_states({"a": fut})`` gives ``{"a": Completed(...)}``.
+    """
+    return _resolve_futures(expr, _future_state)
+
+
+def resolve_futures_to_results(expr: Any) -> Any:
+    """:func:`resolve_futures_to_states`, with values instead of states; raises when a run did not
+    complete."""
+
+    def value(future: PrefectFuture) -> Any:
+        if not _future_state(future).is_completed():
+            raise Exception("At least one result did not complete successfully")
+        return future.result()
+
+    return _resolve_futures(expr, value)
 
 
 class PrefectFutureList(list):
-    """The list ``.map()`` returns: ``.wait()`` for all, ``.result()`` for all values in input order."""
+    """The list ``.map()`` returns: ``.wait()`` for all, ``.result()`` for all values in input order
+    (the first failure raises as soon as it happens, even while earlier runs still go)."""
 
     def wait(self, timeout: Optional[float] = None) -> None:
         wait(self, timeout=timeout)
 
     def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> list:
-        done, not_done = wait(self, timeout=timeout)
-        if not_done:
-            raise TimeoutError(f"Timed out waiting for all futures to complete within {timeout} seconds")
-        return [f.result(raise_on_failure=raise_on_failure) for f in self]
+        if all(f.__class__ is _TaskFuture and f._final_state is not None for f in self):
+            return [f._final_state._result(raise_on_failure) for f in self]  # all done: nothing to wait for
+        places: dict = {}
+        for i, fut in enumerate(self):
+            places.setdefault(fut, []).append(i)
+        values: list = [None] * len(self)
+        try:
+            for fut in as_completed(list(self), timeout=timeout):
+                value = fut.result(raise_on_failure=raise_on_failure)
+                for i in places[fut]:
+                    values[i] = value
+        except TimeoutError as exc:
+            if not str(exc).endswith("futures unfinished"):
+                raise  # a run's own TimeoutError
+            raise TimeoutError(f"Timed out waiting for all futures to complete within {timeout} seconds") from None
+        return values
 
 
 class DoneAndNotDoneFutures(NamedTuple):
@@ -4247,13 +4455,30 @@ def wait(futures: Iterable[PrefectFuture], timeout: Optional[float] = None) -> D
     Example: ``done, not_done = wait(futures, timeout=5)``.
     """
     futures = set(futures)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    for fut in futures:
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        if not fut._wait(left):
+    not_done = {f for f in futures if getattr(f, "_final_state", None) is None}
+    if not not_done:
+        return DoneAndNotDoneFutures(futures, set())
+    if timeout is None:
+        for fut in not_done:
+            fut.wait()
+        return DoneAndNotDoneFutures(futures, set())
+    finished: list = []
+    event = threading.Event()
+
+    def mark(fut: PrefectFuture) -> None:
+        finished.append(fut)
+        event.set()
+
+    for fut in not_done:
+        fut.add_done_callback(mark)
+    deadline = time.monotonic() + timeout
+    while len(finished) < len(not_done):
+        left = deadline - time.monotonic()
+        if left <= 0 or not event.wait(left):
             break
-    done = {f for f in futures if f.done()}
-    return DoneAndNotDoneFutures(done, futures - done)
+        event.clear()
+    pending = not_done - set(finished)
+    return DoneAndNotDoneFutures(futures - pending, pending)
 
 
 def as_completed(futures: Iterable[PrefectFuture], timeout: Optional[float] = None):
@@ -4279,32 +4504,77 @@ def as_completed(futures: Iterable[PrefectFuture], timeout: Optional[float] = No
 class TaskRunner:
     """Runs submitted task runs; the flow's process records their states.
 
-    A runner is a context manager; ``submit(call)`` runs the zero-argument ``call`` somewhere and
-    ``duplicate()`` makes a fresh runner with the same settings for each flow run.
+    A runner is a context manager. Inside a flow the engine uses the flow's runner; used directly
+    (``with ThreadPoolTaskRunner() as r: r.submit(task, {"x": 1})``) it runs tasks in or outside a flow,
+    as Prefect's runners do. ``duplicate()`` makes a fresh runner with the same settings for each flow
+    run; runners with the same settings compare equal.
     """
 
     name = "base"
     remote = False  # True: submitted task bodies run elsewhere through execute()
     keeps_values = False  # True: values of tasks that do not persist their results stay where they ran
+    _started = False
 
     def duplicate(self) -> "TaskRunner":
         return type(self)()
+
+    def _settings(self) -> tuple:
+        """What ``duplicate`` copies, and what equality compares."""
+        return ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._settings() == self._settings()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._settings()))
 
     def execute(self, engine: Any) -> Any:
         """Run one attempt of a submitted task's body somewhere else; returns an _Attempt."""
         raise NotImplementedError
 
-    def submit(self, call: Callable[[], Any]) -> None:
+    def submit(self, task: "Task", parameters: dict, wait_for: Optional[Iterable] = None,
+               dependencies: Optional[dict] = None) -> PrefectFuture:
+        """Run ``task`` with ``parameters`` (a dict of its arguments) on this runner; returns its future at
+        once. In a flow, the run belongs to the flow run; outside one, it is a run of its own.
+
+        Example: ``with ThreadPoolTaskRunner() as r: r.submit(add, {"x": 1, "y": 2}).result()``.
+        """
+        if not self._started:
+            raise RuntimeError("Task runner is not started")
+        return _submit_task(_engine_view(task), dict(parameters), _wait_list(wait_for), self)
+
+    def map(self, task: "Task", parameters: dict, wait_for: Optional[Iterable] = None) -> "PrefectFutureList":
+        """Submit one run per element of the iterable values in ``parameters`` (others, and ``unmapped``
+        ones, are given to every run); returns their futures in order."""
+        if not self._started:
+            raise RuntimeError("The task runner must be started before submitting work.")
+        return _map_task(_engine_view(task), dict(parameters), _wait_list(wait_for), self)
+
+    def _submit_call(self, call: Callable[[], Any]) -> None:
+        """Run the zero-argument ``call`` (one task run, from start to final state) somewhere."""
         raise NotImplementedError
 
     def abandon(self) -> None:
         """Stop waiting for calls still running (a cancelled flow past its grace period)."""
 
     def __enter__(self) -> "TaskRunner":
+        self._started = True
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        return None
+        self._started = False
+
+
+def _wait_list(wait_for: Optional[Iterable]) -> Optional[list]:
+    """``wait_for`` as the engine keeps it: a list as given (not a copy: as in Prefect, futures added to it
+    before the run starts are waited for too), anything else as a list."""
+    return wait_for if wait_for is None or wait_for.__class__ is list else list(wait_for)
+
+
+def _engine_view(task: Any) -> Any:
+    if not isinstance(task, Task):
+        raise TypeError(f"A task runner runs tasks (made with @task), not {type(task).__name__}")
+    return task._engine_view()
 
 
 class ThreadPoolTaskRunner(TaskRunner):
@@ -4334,7 +4604,10 @@ class ThreadPoolTaskRunner(TaskRunner):
     def duplicate(self) -> "ThreadPoolTaskRunner":
         return type(self)(self.max_workers)
 
-    def submit(self, call: Callable[[], Any]) -> None:
+    def _settings(self) -> tuple:
+        return (self.max_workers,)
+
+    def _submit_call(self, call: Callable[[], Any]) -> None:
         if self._queue is None:
             import queue
 
@@ -4371,6 +4644,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         self._abandoned = True
 
     def __exit__(self, *exc: Any) -> None:
+        self._started = False
         if self._queue is not None:
             for _ in self._threads:
                 self._queue.put(None)
@@ -4381,6 +4655,9 @@ class ThreadPoolTaskRunner(TaskRunner):
 
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner
+
+
+# == 11. Process and Dask task runners ====================================================================
 
 
 class _WorkerLost(Exception):
@@ -4516,9 +4793,9 @@ def _swap_upstream(given: Any, resolved: Any, refs: list) -> Any:
     ``_Upstream`` placeholder; (that data's Dask future, its task run) is appended to ``refs``. Walks the
     arguments as given (futures, in lists, tuples and dicts) beside their resolved values."""
     cls = given.__class__
-    if cls is PrefectFuture:
+    if cls is _TaskFuture:
         ref = given._run.remote_ref
-        if ref is None or given._final is None or given._final.type is not _COMPLETED:
+        if ref is None or given._final_state is None or given._final_state.type is not _COMPLETED:
             return resolved
         refs.append((ref, given._run))
         return _Upstream(len(refs) - 1)
@@ -4678,6 +4955,9 @@ class ProcessPoolTaskRunner(ThreadPoolTaskRunner):
     def duplicate(self) -> "ProcessPoolTaskRunner":
         return type(self)(self.processes)
 
+    def _settings(self) -> tuple:
+        return (self.processes,)
+
     def _executor(self) -> Any:
         with self._pool_lock:
             if self._pool is None:
@@ -4802,8 +5082,10 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self._threads_at = (0, 0.0)  # (worker threads in the cluster, when counted)
 
     def duplicate(self) -> "DaskTaskRunner":
-        return type(self)(self.address, self.cluster_class, self.cluster_kwargs, self.client_kwargs,
-                          self.adapt_kwargs)
+        return type(self)(*self._settings())
+
+    def _settings(self) -> tuple:
+        return self.address, self.cluster_class, self.cluster_kwargs, self.client_kwargs, self.adapt_kwargs
 
     def __enter__(self) -> "DaskTaskRunner":
         try:
@@ -4834,6 +5116,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
                        for pump in (self._dispatch, self._collect)]
         for thread in self._pumps:
             thread.start()
+        self._started = True
         return self
 
     def execute(self, engine: Any) -> Any:
@@ -5036,7 +5319,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self.client = self._cluster = None
 
 
-# == 11. Task engine ======================================================================================
+# == 12. Task engine ======================================================================================
 
 _RESERVED = ("return_state", "wait_for")
 _BANNED_NAME_CHARS = ("/", "%", "&", ">", "<")
@@ -5268,28 +5551,31 @@ _ATOMS = (int, float, str, bytes, bool, type(None), complex)
 class _Inputs_:
     """Resolves futures and states inside a task's arguments, noting upstream run ids."""
 
-    __slots__ = ("upstream", "task_inputs", "failed", "current_param", "allowed", "keep_remote")
+    __slots__ = ("upstream", "task_inputs", "failed", "current_param", "allowed", "keep_remote", "own")
 
-    def __init__(self, keep_remote: bool = False) -> None:
+    def __init__(self, keep_remote: bool = False, own: Optional[str] = None) -> None:
         self.task_inputs: dict = {}
         self.failed: Optional[str] = None
         self.current_param = ""
         self.allowed = False
         self.keep_remote = keep_remote  # values left on a Dask cluster stay there (the task runs there too)
+        self.own = own  # the run whose arguments these are: its own future among them would never finish
 
     def resolve(self, value: Any) -> Any:
         cls = value.__class__
         if cls in _ATOMS:
             return value
-        if cls is PrefectFuture:
-            return self._upstream(value.task_run_id, value._wait_state())
+        if cls is _TaskFuture:
+            if value._task_run_id == self.own:
+                raise _SelfDependency(self.own)
+            return self._upstream(value._task_run_id, value._wait_state())
         if cls is State:
             return self._upstream(value.state_details.task_run_id, value)
         if cls is quote:
             return value.value
         if cls is opaque:
             inner = value.value
-            return self.resolve(inner) if inner.__class__ in (PrefectFuture, State) else inner
+            return self.resolve(inner) if isinstance(inner, (PrefectFuture, State)) else inner
         if cls is allow_failure:
             previous, self.allowed = self.allowed, True
             try:
@@ -5308,6 +5594,8 @@ class _Inputs_:
             return cls(self.resolve(v) for v in value)
         if isinstance(value, tuple) and hasattr(value, "_fields"):
             return cls(*(self.resolve(v) for v in value))
+        if isinstance(value, PrefectFuture):  # a future of the user's own making
+            return self._upstream(str(value.task_run_id), _future_state(value))
         if _is_dataclass_instance(value):
             import dataclasses
 
@@ -5336,8 +5624,8 @@ class _CycleSafeInputs(_Inputs_):
 
     __slots__ = ("path",)
 
-    def __init__(self, keep_remote: bool = False) -> None:
-        super().__init__(keep_remote)
+    def __init__(self, keep_remote: bool = False, own: Optional[str] = None) -> None:
+        super().__init__(keep_remote, own)
         self.path: set = set()
 
     def resolve(self, value: Any) -> Any:
@@ -5353,13 +5641,23 @@ class _CycleSafeInputs(_Inputs_):
             self.path.discard(key)
 
 
-def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable], keep_remote: bool = False) -> tuple:
-    """(resolved parameters, task_inputs, failed upstream run id or None)."""
+class _SelfDependency(ValueError):
+    """A task run's arguments or ``wait_for`` hold its own future (Prefect raises the same ValueError)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"Discovered a task depending on itself. Raising to avoid a deadlock. Please inspect the "
+                         f"inputs and dependencies of task run {run_id}.")
+
+
+def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable], keep_remote: bool = False,
+                       own: Optional[str] = None) -> tuple:
+    """(resolved parameters, task_inputs, failed upstream run id or None); raises _SelfDependency when
+    they hold the future of run ``own``."""
     try:
-        return _resolve_with(_Inputs_(keep_remote), parameters, wait_for)
+        return _resolve_with(_Inputs_(keep_remote, own), parameters, wait_for)
     except RecursionError:  # an argument that holds itself
         try:
-            return _resolve_with(_CycleSafeInputs(keep_remote), parameters, wait_for)
+            return _resolve_with(_CycleSafeInputs(keep_remote, own), parameters, wait_for)
         except RecursionError:  # nested deeper than Python recurses: no future can be found in it
             return dict(parameters), {}, None
 
@@ -5592,8 +5890,12 @@ class _TaskEngine:
     def steps(self):
         """The run as a generator of commands for a sync or async driver; returns the final state."""
         run, task = self.run, self.task
-        resolved, run.task_inputs, failed = _resolve_arguments(
-            self.parameters, self.wait_for, self.remote is not None and self.remote.keeps_values)
+        try:
+            resolved, run.task_inputs, failed = _resolve_arguments(
+                self.parameters, self.wait_for, self.remote is not None and self.remote.keeps_values, run.id)
+        except _SelfDependency as exc:
+            self.logger = _task_logger(self.store, run)
+            return self._finish(_exception_state(exc, "Task"))
         try:
             run.name = self._name(resolved)
         except RunNameError as exc:
@@ -5908,18 +6210,24 @@ async def _arun_task_now(task: "Task", parameters: dict, wait_for: Optional[list
     return state if return_state else state._result()
 
 
-def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> PrefectFuture:
+def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
+                 runner: Optional[TaskRunner] = None) -> PrefectFuture:
+    """Create the run of ``task`` and hand it to ``runner`` (default: the flow's); its future at once."""
     flow_ctx = _FLOW_CTX.get()
     if flow_ctx is None:
-        raise RuntimeError("Unable to determine task runner to use for submission. If you are submitting a "
-                           "task outside of a flow, call it directly instead, or wrap the calls in a flow.")
-    if flow_ctx.cancelled and _TASK_CTX.get() is None:
-        raise _CancelSignal()
+        if runner is None:
+            raise RuntimeError("Unable to determine task runner to use for submission. If you are submitting a "
+                               "task outside of a flow, call it directly instead, or wrap the calls in a flow.")
+        _setup_logging()
+    else:
+        if flow_ctx.cancelled and _TASK_CTX.get() is None:
+            raise _CancelSignal()
+        runner = runner or flow_ctx.task_runner
     engine = _TaskEngine(task, parameters, wait_for, flow_ctx, _TASK_CTX.get())
     engine.create()
-    if flow_ctx.task_runner.remote and not task._is_async:
-        engine.remote = flow_ctx.task_runner
-    future = PrefectFuture(engine.run)
+    if runner.remote and not task._is_async:
+        engine.remote = runner
+    future = _TaskFuture(engine.run)
 
     def call() -> None:
         state = None
@@ -5932,17 +6240,19 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> Pr
         finally:
             future._finish(state)
 
-    with flow_ctx.futures_lock:
-        flow_ctx.futures.append(future)
-    flow_ctx.task_runner.submit(call)
+    if flow_ctx is not None:
+        with flow_ctx.futures_lock:
+            flow_ctx.futures.append(future)
+    runner._submit_call(call)
     return future
 
 
 _NOT_ITERABLE = (str, bytes, bytearray, dict)
 
 
-def _map_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> PrefectFutureList:
-    if _FLOW_CTX.get() is None:
+def _map_task(task: "Task", parameters: dict, wait_for: Optional[list],
+              runner: Optional[TaskRunner] = None) -> PrefectFutureList:
+    if _FLOW_CTX.get() is None and runner is None:
         raise RuntimeError("Unable to determine task runner to use for mapped task runs. Call .map() "
                            "inside a flow.")
     iterables, static = {}, {}
@@ -5967,11 +6277,11 @@ def _map_task(task: "Task", parameters: dict, wait_for: Optional[list]) -> Prefe
     futures = PrefectFutureList()
     for i in range(n):
         call_params = {name: (iterables[name][i] if name in iterables else static[name]) for name in parameters}
-        futures.append(_submit_task(task, call_params, wait_for))
+        futures.append(_submit_task(task, call_params, wait_for, runner))
     return futures
 
 
-# == 12. Flow engine ======================================================================================
+# == 13. Flow engine ======================================================================================
 #
 # A flow run: parameters, the run record, subflows, cancellation, timeouts, retries of the whole flow,
 # parameter validation, and the durable retry and cancellation that the CLI drives.
@@ -6391,9 +6701,9 @@ class _FlowScope:
 def _collect_states(value: Any) -> Any:
     """Replace futures in a flow's return value with their final states."""
     if isinstance(value, PrefectFuture):
-        return value._wait_state()
+        return _future_state(value)
     if isinstance(value, (list, tuple, set)) and any(isinstance(v, PrefectFuture) for v in value):
-        return type(value)(_collect_states(v) for v in value)
+        return (list if isinstance(value, PrefectFutureList) else type(value))(_collect_states(v) for v in value)
     if isinstance(value, dict) and any(isinstance(v, PrefectFuture) for v in value.values()):
         return {k: _collect_states(v) for k, v in value.items()}
     return value
@@ -6654,7 +6964,7 @@ def cancel_flow_run(flow_run_id: str) -> str:
     return store.request_cancel(row["id"])
 
 
-# == 13. Public decorators ================================================================================
+# == 14. Public decorators ================================================================================
 
 _UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "NotSet", "__bool__": lambda self: False})()
 NotSet = _UNSET
@@ -7019,7 +7329,7 @@ class Task(_Decorated[_P, _R]):
         Example: ``fut = add.submit(1, 2); fut.result()``.
         """
         params = self._parameters(args, kwargs)
-        future = _submit_task(self._engine_view(), params, list(wait_for) if wait_for is not None else None)
+        future = _submit_task(self._engine_view(), params, _wait_list(wait_for))
         if return_state:
             future.wait()
             return future.state
@@ -7032,7 +7342,7 @@ class Task(_Decorated[_P, _R]):
         Example: ``add.map([1, 2, 3], unmapped(10))`` runs add(1, 10), add(2, 10), add(3, 10).
         """
         params = self._map_parameters(args, kwargs)
-        futures = _map_task(self._engine_view(), params, list(wait_for) if wait_for is not None else None)
+        futures = _map_task(self._engine_view(), params, _wait_list(wait_for))
         if return_state:
             futures.wait()
             return [f.state for f in futures]
@@ -7279,7 +7589,7 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     return lambda fn: Flow(fn, **options)
 
 
-# == 14. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
+# == 15. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
 #
 # What flows share through the database: variables, artifacts, global concurrency and rate limits (held
 # across processes, released when their holder dies), and pausing a run until someone resumes it.
@@ -7544,7 +7854,7 @@ def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
     store.resume_run(row["id"], text)
 
 
-# == 15. Deployments & serving ============================================================================
+# == 16. Deployments & serving ============================================================================
 #
 # A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
 # slot as a Scheduled flow run (unique per deployment, schedule and slot, so any number of serve processes
@@ -8132,7 +8442,7 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 16. Web view: the JSON both views show, and the server ===============================================
+# == 17. Web view: the JSON both views show, and the server ===============================================
 #
 # One function per resource builds the JSON that the CLI's --json prints and the web view's /api/ serves,
 # with the same (Prefect's) field names. The server is the standard library's ThreadingHTTPServer; the page
@@ -8791,7 +9101,7 @@ def _serve_web_view(host: Optional[str] = None, port: Optional[int] = None, open
         view.server.server_close()
 
 
-# == 17. Web view: the page (HTML, CSS and JavaScript) =====================================================
+# == 18. Web view: the page (HTML, CSS and JavaScript) ====================================================
 #
 # One HTML shell for every page (the script draws the page its URL names), one stylesheet and one script,
 # served from these constants: no build step, nothing fetched from another host.
@@ -9334,7 +9644,7 @@ route();
 """
 
 
-# == 18. CLI: the group, runs and their history ===========================================================
+# == 19. CLI: the group, runs and their history ===========================================================
 
 
 def _complete_runs(ctx: Any, param: Any, incomplete: str) -> list:
@@ -10152,7 +10462,7 @@ def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: 
         return
 
 
-# == 19. CLI: the database, variables, artifacts, limits and the entry point ==============================
+# == 20. CLI: the database, variables, artifacts, limits and the entry point ==============================
 
 
 def _db_commands(cli: Any, click: Any) -> None:

@@ -2089,7 +2089,7 @@ class TestContextAndLogging:
             o.get_run_context()
 
 
-# == 10. Futures & task runners ============================================================================
+# == 10. Futures & the thread pool =========================================================================
 
 
 class TestFuturesAndRunners:
@@ -2233,6 +2233,216 @@ class TestFuturesAndRunners:
         with pytest.raises(ValueError):
             o.ThreadPoolTaskRunner(max_workers=0)
 
+
+    class Ready(o.PrefectWrappedFuture):
+        """A user's own future, as Prefect's docs subclass it: final from the start."""
+
+        def __init__(self, data=42):
+            from concurrent.futures import Future
+
+            super().__init__(str(uuid.uuid4()), Future())
+            self._final_state = o.Completed(data=data)
+
+        def wait(self, timeout=None):
+            pass
+
+        def result(self, timeout=None, raise_on_failure=True):
+            return self._final_state.result()
+
+    @staticmethod
+    def concurrent(value=None, exc=None, done=True):
+        from concurrent.futures import Future
+
+        inner = Future()
+        if done:
+            inner.set_exception(exc) if exc is not None else inner.set_result(value)
+        return o.PrefectConcurrentFuture(str(uuid.uuid4()), inner), inner
+
+    def test_future_base_classes_are_abstract_and_subclassable(self):
+        with pytest.raises(TypeError):
+            o.PrefectFuture("x")
+        mine = [self.Ready(i) for i in range(5)]
+        assert o.wait(mine).not_done == set() and all(f.state.is_completed() for f in mine)
+        assert sorted(f.result() for f in o.as_completed(mine)) == [0, 1, 2, 3, 4]
+        assert o.PrefectFutureList(mine).result() == [0, 1, 2, 3, 4]
+        assert issubclass(o.PrefectConcurrentFuture, o.PrefectWrappedFuture)
+        assert issubclass(o.PrefectWrappedFuture, o.PrefectTaskRunFuture)
+
+    def test_concurrent_future_over_a_plain_future(self):
+        hanging, inner = self.concurrent(done=False)
+        hanging.wait(timeout=0.01)  # returns, does not raise
+        assert hanging.state.is_pending() and hanging.wrapped_future is inner
+        with pytest.raises(TimeoutError, match="did not complete within 0.01 seconds"):
+            hanging.result(timeout=0.01)
+        assert self.concurrent(o.Completed(data=42))[0].result() == 42
+        assert self.concurrent(42)[0].result() == 42  # a plain value, not a state
+        failed = self.concurrent(o.Failed(data=ValueError("oops")))[0]
+        with pytest.raises(ValueError, match="oops"):
+            failed.result()
+        done = self.concurrent(o.Completed())[0]
+        done.wait(timeout=0)
+        assert done.state.is_completed()
+
+    def test_wait_with_a_timeout_watches_all_futures_at_once(self):
+        slow, _ = self.concurrent(done=False)
+        fast = [self.concurrent(done=False) for _ in range(3)]
+        for i, (_, inner) in enumerate(fast, 1):
+            threading.Timer(0.01 * i, inner.set_result, (o.Completed(data=i),)).start()
+        hanging_done, not_done = o.wait([slow] + [f for f, _ in fast], timeout=0.5)
+        assert not_done == {slow} and sorted(f.result() for f in hanging_done) == [1, 2, 3]
+        with pytest.raises(TimeoutError, match=r"^1 \(of 6\) futures unfinished$"):
+            list(o.as_completed([self.Ready(i) for i in range(5)] + [slow], timeout=0.05))
+
+    def test_future_list_results_fail_fast_in_order_and_keep_other_timeouts(self):
+        slow, slow_inner = self.concurrent(done=False)
+        boom, _ = self.concurrent(exc=ValueError("fast fail"))
+        started = time.monotonic()
+        with pytest.raises(ValueError, match="fast fail"):  # raised while the slow one still runs
+            o.PrefectFutureList([slow, boom]).result()
+        assert time.monotonic() - started < 1
+        first, first_inner = self.concurrent(done=False)
+        second, _ = self.concurrent(o.Completed(data="second"))
+        threading.Timer(0.05, first_inner.set_result, (o.Completed(data="first"),)).start()
+        assert o.PrefectFutureList([first, second]).result() == ["first", "second"]
+        same = self.Ready(42)
+        assert o.PrefectFutureList([same, self.Ready(1), same]).result() == [42, 1, 42]
+        own_timeout, _ = self.concurrent(o.Failed(data=TimeoutError("oops")))
+        with pytest.raises(TimeoutError, match="oops"):
+            o.PrefectFutureList([self.Ready(), own_timeout]).result()
+        with pytest.raises(TimeoutError, match="within 0.01 seconds"):
+            o.PrefectFutureList([self.Ready(), slow]).result(timeout=0.01)
+        bad = self.concurrent(o.Failed(data=ValueError("oops")))[0]
+        values = o.PrefectFutureList([self.Ready(1), bad]).result(raise_on_failure=False)
+        assert values[0] == 1 and isinstance(values[1], ValueError)
+        slow_inner.set_result(o.Completed())
+
+    def test_resolve_futures_to_states_and_results(self):
+        @dataclasses.dataclass
+        class Box:
+            a: int
+            foo: object
+            nested: list = dataclasses.field(default_factory=list)
+
+        fut = self.Ready("bar")
+        assert o.resolve_futures_to_states(fut).is_completed()
+        plain = [1, 2, 3]
+        assert o.resolve_futures_to_states(plain) is plain
+        for kind in (list, tuple, set):
+            assert o.resolve_futures_to_states(kind(["a", fut, "b"])) == kind(["a", fut.state, "b"])
+            assert o.resolve_futures_to_results(kind(["a", fut, "b"])) == kind(["a", "bar", "b"])
+        keyed = {"a": 1, self.Ready("k"): fut}
+        assert o.resolve_futures_to_results(keyed) == {"a": 1, "k": "bar"}
+        assert o.resolve_futures_to_results(Box(1, fut, [[fut], {"key": [fut]}])) == \
+            Box(1, "bar", [["bar"], {"key": ["bar"]}])
+        listed = o.resolve_futures_to_results(o.PrefectFutureList([fut, fut]))
+        assert listed == ["bar", "bar"] and type(listed) is list
+        assert type(o.resolve_futures_to_states(o.PrefectFutureList([fut]))) is list
+        kept = o.quote(fut)
+        assert o.resolve_futures_to_results([kept])[0] is kept  # quoted: left alone
+        failed = self.concurrent(o.Failed(data=ValueError("x")))[0]
+        with pytest.raises(Exception, match="At least one result did not complete successfully"):
+            o.resolve_futures_to_results([failed])
+
+    def test_a_users_future_passed_to_a_task_is_resolved(self, db):
+        @task
+        def double(x):
+            return x * 2
+
+        @flow
+        def f():
+            return double(self.Ready(21)), double.map(self.Ready([1, 2])).result()
+
+        assert f() == (42, [2, 4])
+
+    def test_runner_used_directly_outside_a_flow(self, db):
+        @task
+        def add(x, y=10):
+            return x + y
+
+        @task
+        async def aadd(x, y):
+            return x + y
+
+        @task
+        def current_tags():
+            return o.TagsContext.get().current_tags
+
+        with pytest.raises(RuntimeError, match="Task runner is not started"):
+            o.ThreadPoolTaskRunner().submit(add, {"x": 1})
+        with o.tags("t1", "t2"), o.ThreadPoolTaskRunner() as runner:
+            fut = runner.submit(add, {"x": 1, "y": 2})
+            assert isinstance(fut, o.PrefectConcurrentFuture) and fut.result() == 3
+            from concurrent.futures import Future
+
+            assert isinstance(fut.wrapped_future, Future) and fut.wrapped_future.result().is_completed()
+            assert runner.submit(aadd, {"x": 1, "y": 5}).result() == 6
+            assert [f.result() for f in runner.map(add, {"x": [1, 2, 3]})] == [11, 12, 13]
+            assert runner.map(add, {"x": [1, 2], "y": o.unmapped(5)}).result() == [6, 7]
+            assert runner.map(add, {"x": self.Ready([4, 5])}).result() == [14, 15]
+            assert runner.submit(current_tags, {}).result() == {"t1", "t2"}
+            with pytest.raises(TypeError, match="runs tasks"):
+                runner.submit(len, {})
+        recorded_rows = rows(db, "SELECT name, state_type, flow_run_id FROM task_runs WHERE name='add'")
+        assert len(recorded_rows) == 8 and {r["state_type"] for r in recorded_rows} == {"COMPLETED"}
+        assert {r["flow_run_id"] for r in recorded_rows} == {None}  # runs of their own, as direct calls are
+
+    def test_runner_used_directly_in_a_flow_records_the_runs_there(self, db):
+        @task
+        def inc(x):
+            return x + 1
+
+        @flow
+        def f():
+            with o.ThreadPoolTaskRunner(max_workers=2) as runner:
+                first = runner.submit(inc, {"x": 1})
+                return runner.submit(inc, {"x": first}).result()
+
+        state = f(return_state=True)
+        assert state.result() == 3
+        tasks = rows(db, "SELECT task_inputs FROM task_runs WHERE flow_run_id=? ORDER BY created",
+                     (state.state_details.flow_run_id,))
+        assert len(tasks) == 2 and json.loads(tasks[1]["task_inputs"])["x"]
+
+    def test_runners_compare_by_their_settings(self):
+        runner = o.ThreadPoolTaskRunner(max_workers=100)
+        copy = runner.duplicate()
+        assert copy is not runner and copy == runner and isinstance(copy, o.ThreadPoolTaskRunner)
+        assert runner != o.ThreadPoolTaskRunner(max_workers=3) and runner != o.ProcessPoolTaskRunner(100)
+        assert o.ProcessPoolTaskRunner(max_workers=4).duplicate() == o.ProcessPoolTaskRunner(max_workers=4)
+        assert o.DaskTaskRunner(address="tcp://x:1") == o.DaskTaskRunner(address="tcp://x:1")
+
+    def test_a_task_waiting_on_its_own_future_fails_instead_of_hanging(self, db):
+        @task
+        def hello(name):
+            return f"Hello {name}!"
+
+        @flow
+        def f():
+            queue = []
+            for i in range(3):
+                queue.append(hello.submit(f"p{i}", wait_for=queue if queue else []))
+            return [fut.result() for fut in queue]
+
+        with pytest.raises(ValueError, match="Discovered a task depending on itself"):
+            f()
+
+    def test_flow_returning_a_map_gives_a_plain_list(self, db):
+        @task
+        def add_one(x):
+            return x + 1
+
+        @flow
+        def f():
+            return add_one.map([1, 2, 3])
+
+        result = f()
+        assert type(result) is list and [s.result() for s in result] == [2, 3, 4]
+
+
+# == 11. Process and Dask task runners =====================================================================
+
+
+class TestRemoteRunners:
     def run_kind(self, db, tmp_path, kind, timeout=180):
         path = tmp_path / "runners.py"
         path.write_text(RUNNER_FILE)
@@ -2640,7 +2850,7 @@ class TestFuturesAndRunners:
         assert run["state_type"] == "FAILED" and "task runner could not start" in run["state_message"]
 
 
-# == 11. Task engine =======================================================================================
+# == 12. Task engine =======================================================================================
 
 
 class TestTaskEngine:
@@ -3000,7 +3210,7 @@ class TestTaskEngine:
                 flow(timeout_seconds=bad)(lambda: 1)
 
 
-# == 12. Flow engine =======================================================================================
+# == 13. Flow engine =======================================================================================
 
 
 class TestFlowEngine:
@@ -3791,7 +4001,7 @@ class TestFlowEngine:
         assert pickle.loads(flow_row(db, run_id)["result"]) == 11
 
 
-# == 13. Public decorators =================================================================================
+# == 14. Public decorators =================================================================================
 
 
 class TestDecorators:
@@ -4003,7 +4213,7 @@ class TestDecorators:
         assert out.stdout == "" and "Flow run" in out.stderr and "printed" in out.stderr
 
 
-# == 14. Coordination: variables, artifacts, concurrency and rate limits, pause and resume =================
+# == 15. Coordination: variables, artifacts, concurrency and rate limits, pause and resume =================
 
 
 class TestCoordination:
@@ -4243,7 +4453,7 @@ class TestCoordination:
             o.pause_flow_run()
 
 
-# == 15. Deployments & serving =============================================================================
+# == 16. Deployments & serving =============================================================================
 
 
 class TestServing:
@@ -4650,7 +4860,7 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 16. Web view: the JSON both views show, and the server ================================================
+# == 17. Web view: the JSON both views show, and the server ================================================
 
 
 WEB_FLOWS = """
@@ -5045,7 +5255,7 @@ def sqlite3_connect(path):
     return sqlite3.connect(path, isolation_level=None)
 
 
-# == 17. Web view: the page (HTML, CSS and JavaScript) =====================================================
+# == 18. Web view: the page (HTML, CSS and JavaScript) =====================================================
 
 
 @pytest.fixture(scope="class")
@@ -5271,7 +5481,7 @@ def flow_row_by_flow(db_path, name):
     return rows(db_path, "SELECT * FROM flow_runs WHERE flow_name=? ORDER BY id DESC", (name,))[0]
 
 
-# == 18. CLI: the group, runs and their history ============================================================
+# == 19. CLI: the group, runs and their history ============================================================
 
 
 class TestCLI:
@@ -5651,7 +5861,7 @@ class TestCLI:
         assert "\033[" not in cli(db, "status").stdout
 
 
-# == 19. CLI: the database, variables, artifacts, limits and the entry point ===============================
+# == 20. CLI: the database, variables, artifacts, limits and the entry point ===============================
 
 
 class TestCLIData:
