@@ -85,6 +85,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AcquireConcurrencySlotTimeoutError",
+    "AsyncTransaction",
     "AwaitingConcurrencySlot",
     "AwaitingRetry",
     "CachePolicy",
@@ -3000,9 +3001,11 @@ _TXN: contextvars.ContextVar = contextvars.ContextVar("orchestrator_transaction"
 class Transaction:
     """A unit of work that commits or rolls back as a whole; made by :func:`transaction`.
 
-    Tasks that complete inside it are staged: their ``on_commit`` hooks run when the outermost
-    transaction commits, their ``on_rollback`` hooks (in reverse order) when it rolls back. A keyed
-    transaction writes a record on commit, so ``is_committed()`` makes work idempotent across runs::
+    Every task run is a transaction of its own, a child of the one around it: ``get_transaction()`` in a
+    task returns it, and what the task ``set``s stays there. Tasks that complete inside an enclosing
+    transaction are staged: their ``on_commit`` hooks run when the outermost transaction commits, their
+    ``on_rollback`` hooks (in reverse order) when it rolls back. A keyed transaction writes a record on
+    commit, so ``is_committed()`` makes work idempotent across runs::
 
         with transaction(key="load-2024-01-01") as txn:
             if txn.is_committed():
@@ -3012,10 +3015,11 @@ class Transaction:
 
     def __init__(self, key: Optional[str] = None, commit_mode: Optional[CommitMode] = None,
                  isolation_level: Optional[IsolationLevel] = None, overwrite: bool = False,
-                 write_on_commit: bool = True, logger: Any = None) -> None:
+                 write_on_commit: bool = True, logger: Any = None, store: Any = None,
+                 state: TransactionState = TransactionState.PENDING) -> None:
         self.key, self.overwrite, self.write_on_commit, self.logger = key, overwrite, write_on_commit, logger
-        self.commit_mode, self.isolation_level = commit_mode, isolation_level
-        self.state = TransactionState.PENDING
+        self.commit_mode, self.isolation_level, self.store = commit_mode, isolation_level, store
+        self.state = state
         self.parent: Optional[Transaction] = None
         self.children: list = []
         self.on_commit_hooks: list = []
@@ -3027,9 +3031,11 @@ class Transaction:
 
     # -- lifecycle -----------------------------------------------------------------------------------
     def __enter__(self) -> "Transaction":
-        self.parent = _TXN.get()
+        if self._token is not None:
+            raise RuntimeError("Context already entered. Context enter calls cannot be nested.")
+        self.parent = _current_transaction()
         if self.parent is not None:
-            self.parent.children.append(self)
+            self.parent.add_child(self)
             self.commit_mode = self.commit_mode or self.parent.commit_mode
             self.isolation_level = self.isolation_level or self.parent.isolation_level
         self.commit_mode = self.commit_mode or CommitMode.LAZY
@@ -3041,17 +3047,22 @@ class Transaction:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._token is None:
+            raise RuntimeError("Asymmetric use of context. Context exit called without an enter.")
         try:
             if exc_type is not None:
-                self.rollback()
+                self._rollback()
+            elif self.commit_mode is CommitMode.EAGER:
+                self._commit()
+            elif self.parent is not None:
+                pass  # the parent commits or rolls it back
             elif self.commit_mode is CommitMode.OFF:
-                pass
-            elif self.parent is None or self.commit_mode is CommitMode.EAGER:
-                self.commit()
-            elif self.state is TransactionState.ACTIVE:
-                self.state = TransactionState.STAGED  # the parent's commit commits it
+                self._rollback()  # nobody commits it (nothing happens when it was committed by hand)
+            else:
+                self._commit()
         finally:
             _TXN.reset(self._token)
+            self._token = None
 
     async def __aenter__(self) -> "Transaction":
         return self.__enter__()
@@ -3063,49 +3074,73 @@ class Transaction:
         """Start the transaction without a ``with`` block (pair with commit() or rollback())."""
         self.__enter__()
 
+    def add_child(self, transaction: "Transaction") -> None:
+        self.children.append(transaction)
+
+    def get_parent(self) -> Optional["Transaction"]:
+        """The transaction this one runs inside, or None."""
+        return self.parent
+
+    @classmethod
+    def get_active(cls) -> Optional["Transaction"]:
+        return _current_transaction()
+
     def commit(self) -> bool:
-        """Commit children, run on_commit hooks, write the record. False if already rolled back."""
-        if self.state is TransactionState.ROLLED_BACK:
+        """Commit children, run on_commit hooks, write the record; False if already over or if that
+        failed (the error is logged and the transaction rolled back)."""
+        return self._commit()
+
+    def rollback(self) -> bool:
+        """Run on_rollback hooks (latest first), roll back children and the parent; False if too late."""
+        return self._rollback()
+
+    def _commit(self) -> bool:
+        if self.state in (TransactionState.ROLLED_BACK, TransactionState.COMMITTED):
             return False
-        if self.state is TransactionState.COMMITTED:
-            return True
-        for child in self.children:
-            child.commit()
-        for hook in self.on_commit_hooks:
-            self._run_hook(hook, "commit")
-        if self.key is not None and self.write_on_commit:
-            flow_ctx = _FLOW_CTX.get()
-            _get_store().write_transaction(self.key, _pickled_or_none(self._staged_value),
-                                           flow_ctx.flow_run.id if flow_ctx else None)
+        try:
+            for child in self.children:
+                _settle(child.commit())
+            for hook in self.on_commit_hooks:
+                self._run_hook(hook, "commit")
+            if self.key is not None and self.write_on_commit:
+                flow_ctx = _FLOW_CTX.get()
+                _get_store().write_transaction(self.key, _pickled_or_none(self._staged_value),
+                                               flow_ctx.flow_run.id if flow_ctx else None)
+        except Exception:
+            (self.logger or _fallback_logger()).exception(
+                f"An error was encountered while committing transaction {self.key!r}")
+            self._rollback()
+            return False
         self.state = TransactionState.COMMITTED
         return True
 
-    def rollback(self) -> bool:
-        """Run on_rollback hooks (latest first), roll back children and the parent. False if too late."""
+    def _rollback(self) -> bool:
         if self.state in (TransactionState.COMMITTED, TransactionState.ROLLED_BACK):
             return False
+        try:
+            for hook in reversed(self.on_rollback_hooks):
+                self._run_hook(hook, "rollback")
+        except Exception:
+            (self.logger or _fallback_logger()).exception(
+                f"An error was encountered while rolling back transaction {self.key!r}")
         self.state = TransactionState.ROLLED_BACK
-        for hook in reversed(self.on_rollback_hooks):
-            self._run_hook(hook, "rollback")
         for child in reversed(self.children):
-            child.rollback()
+            with contextlib.suppress(Exception):
+                _settle(child.rollback())
         if self._on_rolled_back is not None:
             self._on_rolled_back()
         if self.parent is not None:
-            self.parent.rollback()
+            _settle(self.parent.rollback())
         return True
 
     def _run_hook(self, hook: Callable, kind: str) -> None:
         name = _hook_name(hook)
         logger = self.logger or _fallback_logger()
         try:
-            outcome = hook(self)
-            if inspect.isawaitable(outcome):
-                _run_coro_sync(outcome)
+            _settle(hook(self))
         except Exception:
-            logger.exception(f"An error was encountered while running {kind} hook {name!r}")
-            if kind == "commit":
-                raise
+            logger.error(f"An error was encountered while running {kind} hook {name!r}")
+            raise
 
     def stage(self, value: Any, on_rollback_hooks: Optional[list] = None,
               on_commit_hooks: Optional[list] = None) -> None:
@@ -3124,13 +3159,12 @@ class Transaction:
 
     # -- values shared with children ----------------------------------------------------------------
     def set(self, name: str, value: Any) -> None:
-        """Store a value for this transaction and its children (a deep copy)."""
-        import copy
-
-        self._values[name] = copy.deepcopy(value)
+        """Store a value for this transaction and its children (they read copies; a child's ``set``
+        stays in the child)."""
+        self._values[name] = value
 
     def get(self, name: str, default: Any = _NO_DATA) -> Any:
-        """A value set on this transaction or a parent; ValueError if unknown and no default is given."""
+        """A copy of a value set on this transaction or a parent; ValueError if unknown and no default."""
         import copy
 
         txn: Optional[Transaction] = self
@@ -3157,8 +3191,34 @@ class Transaction:
     def is_active(self) -> bool:
         return self.state is TransactionState.ACTIVE
 
+    def _fields(self) -> tuple:
+        return (type(self), self.key, self.commit_mode, self.isolation_level, self.state, self.overwrite,
+                self.write_on_commit, self.store, self.children, self.on_commit_hooks, self.on_rollback_hooks)
+
+    def __eq__(self, other: object) -> bool:
+        """Transactions with the same settings, state, children and hooks are equal (as in Prefect)."""
+        return isinstance(other, Transaction) and other._fields() == self._fields()
+
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
-        return f"Transaction(key={self.key!r}, state={self.state.value})"
+        return f"{type(self).__name__}(key={self.key!r}, state={self.state.value})"
+
+
+class AsyncTransaction(Transaction):
+    """A :class:`Transaction` whose ``commit`` and ``rollback`` are awaitable, for ``async with``."""
+
+    async def commit(self) -> bool:  # type: ignore[override]
+        return self._commit()
+
+    async def rollback(self) -> bool:  # type: ignore[override]
+        return self._rollback()
+
+
+def _settle(outcome: Any) -> Any:
+    """What a hook or a transaction's commit returned, awaited when it is awaitable (async hooks run to
+    the end before the next one starts)."""
+    return _run_coro_sync(outcome) if inspect.isawaitable(outcome) else outcome
 
 
 def transaction(key: Optional[str] = None, store: Any = None, commit_mode: Optional[CommitMode] = None,
@@ -3168,15 +3228,35 @@ def transaction(key: Optional[str] = None, store: Any = None, commit_mode: Optio
 
     Example: ``with transaction(key="daily-load") as txn: ...`` (see :class:`Transaction`).
     """
-    return Transaction(key, commit_mode, isolation_level, overwrite, write_on_commit, logger)
+    return Transaction(key, commit_mode, isolation_level, overwrite, write_on_commit, logger, store)
 
 
-atransaction = transaction  # the same object works with ``async with``
+def atransaction(key: Optional[str] = None, store: Any = None, commit_mode: Optional[CommitMode] = None,
+                 isolation_level: Optional[IsolationLevel] = None, overwrite: bool = False,
+                 write_on_commit: bool = True, logger: Any = None) -> AsyncTransaction:
+    """:func:`transaction` for ``async with``: ``commit()`` and ``rollback()`` are awaitable."""
+    return AsyncTransaction(key, commit_mode, isolation_level, overwrite, write_on_commit, logger, store)
 
 
 def get_transaction() -> Optional[Transaction]:
-    """The innermost active transaction, or None."""
-    return _TXN.get()
+    """The innermost active transaction (in a task run: the task's own, at the least), or None."""
+    return _current_transaction()
+
+
+def _current_transaction() -> Optional[Transaction]:
+    """The innermost transaction. In a task run with none opened in its body, that is the run's own,
+    made the first time something asks (most runs never do), as a child of the one around the run."""
+    txn = _TXN.get()
+    ctx = _TASK_CTX.get()
+    if ctx is not None and txn is ctx.outer_txn:
+        own = ctx.txn
+        if own is None:
+            own = ctx.txn = Transaction(logger=ctx.logger, state=TransactionState.ACTIVE)
+            own.parent = txn
+            own.commit_mode = txn.commit_mode if txn is not None else CommitMode.LAZY
+            own.isolation_level = txn.isolation_level if txn is not None else IsolationLevel.READ_COMMITTED
+        return own
+    return txn
 
 
 def _fallback_logger() -> logging.LoggerAdapter:
@@ -3754,12 +3834,14 @@ class FlowRunContext:
 class TaskRunContext:
     """What the engine knows inside a task run. ``TaskRunContext.get()`` is None outside one."""
 
-    __slots__ = ("task", "task_run", "parameters", "log_prints", "store", "logger", "flow_ctx")
+    __slots__ = ("task", "task_run", "parameters", "log_prints", "store", "logger", "flow_ctx", "outer_txn", "txn")
 
     def __init__(self, task: Any = None, task_run: Any = None, parameters: Any = None, log_prints: Any = None,
-                 store: Any = None, logger: Any = None, flow_ctx: Any = None) -> None:
+                 store: Any = None, logger: Any = None, flow_ctx: Any = None, outer_txn: Any = None) -> None:
         self.task, self.task_run, self.parameters, self.log_prints = task, task_run, parameters, log_prints
         self.store, self.logger, self.flow_ctx = store, logger, flow_ctx
+        self.outer_txn = outer_txn  # the transaction around the run; the run's own (``txn``) is made on demand
+        self.txn = None
 
     @staticmethod
     def get() -> Optional["TaskRunContext"]:
@@ -5861,6 +5943,8 @@ class _TaskEngine:
         self.cache_key: Optional[str] = None
         self.remote: Optional["TaskRunner"] = None  # a runner that executes the body elsewhere
         self.slot_ids: list = []  # concurrency slots held for the run's tags
+        self.outer_txn = _current_transaction()  # where it was called or submitted
+        self.ctx: Optional[TaskRunContext] = None
 
     def _dynamic_key(self) -> str:
         ctx = self.flow_ctx
@@ -6095,20 +6179,22 @@ class _TaskEngine:
         return state
 
     def _transact(self, state: State) -> None:
-        """Every completed task run is a transaction: staged in an enclosing one, else committed now."""
-        task = self.task
-        parent = _TXN.get()
-        if parent is None and not task.on_commit_hooks:
-            return
-        txn = Transaction(key=None, logger=self.logger)
-        txn.state = TransactionState.ACTIVE
+        """Every completed task run is a transaction, a child of the one around it: staged there (and
+        committed with it), else committed now; EAGER commits now either way."""
+        task, parent = self.task, self.outer_txn
+        own = self.ctx.txn if self.ctx is not None else None
+        if own is None:
+            if parent is None and not task.on_commit_hooks:
+                return
+            own = Transaction(logger=self.logger, state=TransactionState.ACTIVE)
+            own.parent = parent
+            own.commit_mode = parent.commit_mode if parent is not None else CommitMode.LAZY
         if parent is not None:
-            txn.parent = parent
-            parent.children.append(txn)
-            txn._on_rolled_back = self._rolled_back
-        txn.stage(state.data, task.on_rollback_hooks, task.on_commit_hooks)
-        if parent is None:
-            txn.commit()
+            parent.add_child(own)
+            own._on_rolled_back = self._rolled_back
+        own.stage(state.data, task.on_rollback_hooks, task.on_commit_hooks)
+        if parent is None or own.commit_mode is CommitMode.EAGER:
+            own._commit()
 
     def _rolled_back(self) -> None:
         """An enclosing transaction rolled back: the run is recorded RolledBack (type COMPLETED)."""
@@ -6117,9 +6203,10 @@ class _TaskEngine:
 
     # -- drivers -------------------------------------------------------------------------------------
     def _context(self) -> TaskRunContext:
-        return TaskRunContext(task=self.task, task_run=self.run, parameters=self.resolved,
-                              log_prints=self.log_prints, store=self.store, logger=self.logger,
-                              flow_ctx=self.flow_ctx)
+        self.ctx = TaskRunContext(task=self.task, task_run=self.run, parameters=self.resolved,
+                                  log_prints=self.log_prints, store=self.store, logger=self.logger,
+                                  flow_ctx=self.flow_ctx, outer_txn=self.outer_txn)
+        return self.ctx
 
     def run_sync(self) -> State:
         token = None

@@ -1663,7 +1663,7 @@ class TestResultsAndCaching:
                 with pytest.raises(ValueError, match="unknown key"):
                     inner.get("missing")
                 assert inner.get("missing", 5) == 5
-            assert inner.is_staged()
+            assert inner.is_active() and not inner.is_committed()  # its parent commits it, as in Prefect
         assert inner.is_committed() and outer.is_committed() and o.get_transaction() is None
 
     def test_task_commit_hook_without_transaction_runs_at_once(self, db):
@@ -1679,6 +1679,118 @@ class TestResultsAndCaching:
 
         f()
         assert seen == ["STAGED"]
+
+
+    def test_transaction_defaults_equality_and_parents(self, db):
+        txn = o.Transaction()
+        assert txn.store is None and txn.is_pending() and txn.commit_mode is None
+        assert o.Transaction() == o.Transaction() and o.Transaction() != o.Transaction(key="x")
+        for state in o.TransactionState:
+            made = o.Transaction(state=state)
+            assert [made.is_active(), made.is_pending(), made.is_committed(), made.is_staged(),
+                    made.is_rolled_back()] == [state.name == n for n in
+                                               ("ACTIVE", "PENDING", "COMMITTED", "STAGED", "ROLLED_BACK")]
+        with o.Transaction(key="outer") as outer:
+            assert outer.get_parent() is None
+            with o.Transaction(key="inner") as inner:
+                assert inner.get_parent() is outer and o.Transaction.get_active() is inner
+            with pytest.raises(RuntimeError, match="already entered"):
+                outer.__enter__()
+        with pytest.raises(RuntimeError, match="without an enter"):
+            o.Transaction().__exit__(None, None, None)
+
+    def test_commit_modes(self, db):
+        with o.Transaction(commit_mode=o.CommitMode.OFF) as off:
+            assert not off.is_committed()
+        assert off.is_rolled_back()  # nobody committed it
+        with o.Transaction(commit_mode=o.CommitMode.OFF) as kept:
+            kept.commit()
+        assert kept.is_committed() and not kept.is_rolled_back()
+        with o.Transaction(key="outer", commit_mode=o.CommitMode.LAZY) as outer:
+            with o.Transaction(key="inner", commit_mode=o.CommitMode.EAGER) as inner:
+                pass
+            assert inner.is_committed() and not outer.is_committed()
+        assert outer.is_committed()
+
+        class BadChild(o.Transaction):
+            def commit(self):
+                raise ValueError("foo")
+
+        with o.Transaction() as parent:
+            parent.add_child(BadChild())
+        assert parent.is_rolled_back() and not parent.is_committed()  # logged, not raised
+
+    def test_rollback_reaches_children_that_finished_and_hooks_see_their_parent(self, db):
+        seen = []
+        with pytest.raises(ValueError):
+            with o.Transaction() as outer:
+                with o.Transaction(key="done") as done:
+                    done.stage("foo", on_rollback_hooks=[lambda txn: seen.append(txn.get_parent())])
+                with o.Transaction(key="trouble"):
+                    raise ValueError("acting out")
+        assert seen == [outer] and outer.is_rolled_back() and done.is_rolled_back()
+
+    def test_each_task_runs_in_its_own_transaction(self, db):
+        @task
+        def writer():
+            txn = o.get_transaction()
+            txn.set("k", "writer's")
+            return txn.get("k"), txn.get_parent() is not None
+
+        @task
+        def reader():
+            txn = o.get_transaction()
+            return txn.get("k", None), txn.get("shared")
+
+        @task
+        def alone():
+            return o.get_transaction() is not None
+
+        @flow
+        def f():
+            with o.transaction() as outer:
+                outer.set("shared", {"n": [1]})
+                return writer(), reader(), alone()
+
+        assert f() == (("writer's", True), (None, {"n": [1]}), True)
+        assert alone()  # outside a flow too
+
+    def test_async_transactions(self, db):
+        calls = []
+
+        async def hook(txn):
+            calls.append(("async", txn.key))
+
+        async def main():
+            async with o.atransaction(key="outer") as outer:
+                assert isinstance(outer, o.AsyncTransaction) and o.get_transaction() is outer
+                async with o.atransaction(key="inner") as inner:
+                    inner.stage("x", on_commit_hooks=[hook, lambda txn: calls.append(("sync", txn.key))])
+                    assert inner.get_parent() is outer
+                assert not outer.is_committed()
+            assert outer.is_committed() and inner.is_committed()
+            async with o.AsyncTransaction() as rolled:
+                assert await rolled.rollback() is True
+            assert rolled.is_rolled_back()
+            async with o.AsyncTransaction(commit_mode=o.CommitMode.OFF) as manual:
+                assert await manual.commit() is True
+            return manual
+
+        assert asyncio.run(main()).is_committed()
+        assert calls == [("async", "inner"), ("sync", "inner")]
+
+    def test_a_failing_commit_hook_is_logged_and_the_task_still_completes(self, db, caplog):
+        @task
+        def t():
+            return 1
+
+        @t.on_commit
+        def boom(txn):
+            raise RuntimeError("oops")
+
+        assert t(return_state=True).is_completed()
+        assert "An error was encountered while running commit hook 'boom'" in caplog.text
+        assert "Running rollback hook" not in caplog.text
 
 
 # == 8. Time ===============================================================================================
