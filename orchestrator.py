@@ -88,12 +88,14 @@ __all__ = [
     "AsyncTransaction",
     "AwaitingConcurrencySlot",
     "AwaitingRetry",
+    "CacheKeyFnPolicy",
     "CachePolicy",
     "Cancelled",
     "CancelledRun",
     "Cancelling",
     "CommitMode",
     "Completed",
+    "CompoundCachePolicy",
     "ConcurrencyLimitConfig",
     "ConcurrencyLimitStrategy",
     "ConcurrencySlotAcquisitionError",
@@ -110,12 +112,14 @@ __all__ = [
     "Failed",
     "FailedRun",
     "Flow",
+    "FlowParameters",
     "FlowPauseTimeout",
     "FlowRun",
     "FlowRunContext",
     "FlowRunTimeoutError",
     "INPUTS",
     "InfrastructurePending",
+    "Inputs",
     "Interval",
     "InvalidNameError",
     "IsolationLevel",
@@ -147,6 +151,7 @@ __all__ = [
     "RUN_ID",
     "ReservedArgumentError",
     "Retrying",
+    "RunId",
     "RunNameError",
     "Running",
     "Schedule",
@@ -166,6 +171,7 @@ __all__ = [
     "TaskRunContext",
     "TaskRunTimeoutError",
     "TaskRunner",
+    "TaskSource",
     "TerminationSignal",
     "ThreadPoolTaskRunner",
     "Transaction",
@@ -2838,120 +2844,213 @@ def _inputs_key(run: "TaskRun", resolved: dict) -> str:
 class CachePolicy:
     """Computes a task run's cache key from its context and inputs; ``None`` means: do not cache.
 
-    Policies add (``INPUTS + TASK_SOURCE``) and inputs can be left out (``INPUTS - "debug"``).
+    Policies add (``INPUTS + TASK_SOURCE``) and inputs can be left out (``INPUTS - "debug"``); policies
+    with the same settings are equal. ``configure(key_storage=..., isolation_level=..., lock_manager=...)``
+    returns a configured copy; the settings are kept and compared, while cache records always live in the
+    database (whose writes are serializable).
 
-    >>> isinstance(INPUTS + TASK_SOURCE, CachePolicy), (NO_CACHE + INPUTS) is INPUTS
-    (True, True)
+    >>> isinstance(INPUTS + TASK_SOURCE, CachePolicy), (NO_CACHE + INPUTS) is INPUTS, INPUTS - "x" == Inputs(["x"])
+    (True, True, True)
     """
 
-    def compute_key(self, task_ctx: "TaskRunContext", inputs: dict, flow_parameters: dict) -> Optional[str]:
+    _fields = ("key_storage", "isolation_level", "lock_manager")
+
+    def __init__(self, key_storage: Any = None, isolation_level: Any = None, lock_manager: Any = None) -> None:
+        self.key_storage, self.isolation_level, self.lock_manager = key_storage, isolation_level, lock_manager
+
+    @classmethod
+    def from_cache_key_fn(cls, cache_key_fn: Callable) -> "CacheKeyFnPolicy":
+        """The policy of a ``cache_key_fn(context, parameters)``."""
+        return CacheKeyFnPolicy(cache_key_fn=cache_key_fn)
+
+    def configure(self, key_storage: Any = None, lock_manager: Any = None, isolation_level: Any = None
+                  ) -> "CachePolicy":
+        """A copy with the settings given (those left None stay as they are)."""
+        import copy
+
+        new = copy.copy(self)
+        for name, value in (("key_storage", key_storage), ("lock_manager", lock_manager),
+                            ("isolation_level", isolation_level)):
+            if value is not None:
+                setattr(new, name, value)
+        return new
+
+    def compute_key(self, task_ctx: "TaskRunContext", inputs: dict, flow_parameters: dict,
+                    **kwargs: Any) -> Optional[str]:
         raise NotImplementedError
 
+    def _settings_of(self, other: "CachePolicy") -> dict:
+        """The settings of ``self + other``; ValueError when both set one differently."""
+        for name, what in (("key_storage", "storage locations"), ("isolation_level", "isolation levels"),
+                           ("lock_manager", "lock implementations")):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine is not None and theirs is not None and mine != theirs:
+                raise ValueError(f"Cannot add CachePolicies with different {what}.")
+        return {name: getattr(self, name) or getattr(other, name) for name in CachePolicy._fields}
+
     def __add__(self, other: "CachePolicy") -> "CachePolicy":
-        if isinstance(other, _NoCache):
+        if isinstance(other, _None):
             return self
-        if isinstance(self, _NoCache):
-            return other
-        parts = [*_policy_parts(self), *_policy_parts(other)]
-        inputs = [p for p in parts if isinstance(p, _Inputs)]
-        rest = [p for p in parts if not isinstance(p, _Inputs)]
-        if len(inputs) > 1:
-            rest.append(_Inputs(tuple(sorted({n for p in inputs for n in p.exclude}))))
-        elif inputs:
-            rest.append(inputs[0])
-        return rest[0] if len(rest) == 1 else _Compound(tuple(rest))
+        return CompoundCachePolicy([self, other], **self._settings_of(other))
 
     def __sub__(self, name: str) -> "CachePolicy":
         if not isinstance(name, str):
             raise TypeError("Can only subtract strings from key policies.")
         return self
 
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and all(
+            getattr(self, f) == getattr(other, f) for f in self._fields)
 
-def _policy_parts(policy: CachePolicy) -> tuple:
-    return policy.policies if isinstance(policy, _Compound) else (policy,)
+    __hash__ = None  # type: ignore[assignment]  # as Prefect's (dataclass) policies
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields if getattr(self, f) not in (None, [], ()))
+        return f"{type(self).__name__}({shown})"
 
 
-class _Compound(CachePolicy):
-    def __init__(self, policies: tuple) -> None:
-        self.policies = policies
+class CompoundCachePolicy(CachePolicy):
+    """Several policies: the key is the hash of their keys (None keys left out; all None: no caching).
+    Nested compounds are flattened and their ``Inputs`` merged into one."""
 
-    def compute_key(self, task_ctx, inputs, flow_parameters):
+    _fields = CachePolicy._fields + ("policies",)
+
+    def __init__(self, policies: Optional[list] = None, key_storage: Any = None, isolation_level: Any = None,
+                 lock_manager: Any = None) -> None:
+        super().__init__(key_storage, isolation_level, lock_manager)
+        flat = [q for p in policies or () for q in (p.policies if isinstance(p, CompoundCachePolicy) else [p])]
+        inputs = [p for p in flat if isinstance(p, Inputs)]
+        self.policies = [p for p in flat if not isinstance(p, Inputs)]
+        if inputs:
+            self.policies.append(Inputs(sorted({name for p in inputs for name in p.exclude})))
+
+    def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
         keys = [p.compute_key(task_ctx, inputs, flow_parameters) for p in self.policies]
-        keys = sorted(k for k in keys if k is not None)
+        keys = sorted(k for k in keys if k is not None)  # sorted: keys stay those earlier versions wrote
         return _hash(*keys) if keys else None
+
+    def __add__(self, other: CachePolicy) -> CachePolicy:
+        if isinstance(other, _None):
+            return self
+        more = other.policies if isinstance(other, CompoundCachePolicy) else [other]
+        return CompoundCachePolicy([*self.policies, *more], **self._settings_of(other))
 
     def __sub__(self, name: str) -> CachePolicy:
         super().__sub__(name)
-        return _Compound(tuple(p - name for p in self.policies))
+        if not any(isinstance(p, Inputs) for p in self.policies):
+            return self
+        return CompoundCachePolicy([*self.policies, Inputs([name])], self.key_storage, self.isolation_level,
+                                   self.lock_manager)
 
     def __repr__(self) -> str:
         return " + ".join(map(repr, self.policies))
 
 
-class _Inputs(CachePolicy):
-    def __init__(self, exclude: tuple = ()) -> None:
-        self.exclude = exclude
+class Inputs(CachePolicy):
+    """The key of the task's inputs (those in ``exclude`` left out); no inputs: no key."""
 
-    def compute_key(self, task_ctx, inputs, flow_parameters):
-        kept = {k: v for k, v in inputs.items() if k not in self.exclude}
-        return _hash(kept, strict=True)
+    _fields = CachePolicy._fields + ("exclude",)
+
+    def __init__(self, exclude: Optional[list] = None, key_storage: Any = None, isolation_level: Any = None,
+                 lock_manager: Any = None) -> None:
+        super().__init__(key_storage, isolation_level, lock_manager)
+        self.exclude = list(exclude or ())
+
+    def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
+        if not inputs:
+            return None
+        return _hash({k: v for k, v in inputs.items() if k not in self.exclude}, strict=True)
 
     def __sub__(self, name: str) -> CachePolicy:
         super().__sub__(name)
-        return _Inputs(tuple(sorted({*self.exclude, name})))
+        return Inputs(self.exclude + [name], self.key_storage, self.isolation_level, self.lock_manager)
 
     def __repr__(self) -> str:
         return "INPUTS" + "".join(f" - {n!r}" for n in self.exclude)
 
 
-class _TaskSource(CachePolicy):
-    def compute_key(self, task_ctx, inputs, flow_parameters):
-        return task_ctx.task._source_hash()
+class TaskSource(CachePolicy):
+    """The key of the task's source code (its lines, not those of tasks it calls)."""
+
+    def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
+        if not task_ctx:
+            return None
+        task = task_ctx.task
+        if isinstance(task, Task):
+            return task._source_hash()
+        lines = getattr(task, "source_code", None)
+        if lines is None:
+            try:
+                lines = inspect.getsource(task)
+            except (OSError, TypeError):
+                code = getattr(task, "__code__", None)
+                lines = code.co_code.hex() if code else repr(task)
+        return _hash(lines)
 
     def __repr__(self) -> str:
         return "TASK_SOURCE"
 
 
-class _RunId(CachePolicy):
-    def compute_key(self, task_ctx, inputs, flow_parameters):
-        return task_ctx.task_run.flow_run_id or task_ctx.task_run.id
+class RunId(CachePolicy):
+    """The key of the flow run (the task run's own id outside a flow): caching within one run."""
+
+    def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
+        if not task_ctx:
+            return None
+        run = task_ctx.task_run
+        return str(run.flow_run_id if run.flow_run_id is not None else run.id)
 
     def __repr__(self) -> str:
         return "RUN_ID"
 
 
-class _FlowParameters(CachePolicy):
-    def compute_key(self, task_ctx, inputs, flow_parameters):
+class FlowParameters(CachePolicy):
+    """The key of the flow run's parameters (none: no key)."""
+
+    def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
         return _hash(flow_parameters, strict=True) if flow_parameters else None
 
     def __repr__(self) -> str:
         return "FLOW_PARAMETERS"
 
 
-class _NoCache(CachePolicy):
-    def compute_key(self, task_ctx, inputs, flow_parameters):
+class _None(CachePolicy):
+    """No key: the task never caches (``NO_CACHE``); adding it to a policy changes nothing."""
+
+    def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
         return None
+
+    def __add__(self, other: CachePolicy) -> CachePolicy:
+        return other
 
     def __repr__(self) -> str:
         return "NO_CACHE"
 
 
-class _KeyFn(CachePolicy):
-    def __init__(self, fn: Callable) -> None:
-        self.fn = fn
+class CacheKeyFnPolicy(CachePolicy):
+    """The key a ``cache_key_fn(context, parameters)`` returns (a string, or None for no caching)."""
 
-    def compute_key(self, task_ctx, inputs, flow_parameters):
-        key = self.fn(task_ctx, inputs)
+    _fields = CachePolicy._fields + ("cache_key_fn",)
+
+    def __init__(self, cache_key_fn: Optional[Callable] = None, key_storage: Any = None,
+                 isolation_level: Any = None, lock_manager: Any = None) -> None:
+        super().__init__(key_storage, isolation_level, lock_manager)
+        self.cache_key_fn = cache_key_fn
+
+    def compute_key(self, task_ctx, inputs, flow_parameters, **kwargs):
+        if self.cache_key_fn is None:
+            return None
+        key = self.cache_key_fn(task_ctx, inputs)
         if key is not None and not isinstance(key, str):
             raise TypeError(f"cache_key_fn must return a str or None, not {type(key).__name__}")
         return key
 
 
-INPUTS: CachePolicy = _Inputs()
-TASK_SOURCE: CachePolicy = _TaskSource()
-RUN_ID: CachePolicy = _RunId()
-FLOW_PARAMETERS: CachePolicy = _FlowParameters()
-NO_CACHE: CachePolicy = _NoCache()
+INPUTS: CachePolicy = Inputs()
+TASK_SOURCE: CachePolicy = TaskSource()
+RUN_ID: CachePolicy = RunId()
+FLOW_PARAMETERS: CachePolicy = FlowParameters()
+NO_CACHE: CachePolicy = _None()
 NONE = NO_CACHE
 DEFAULT: CachePolicy = INPUTS + TASK_SOURCE + RUN_ID
 
@@ -6112,7 +6211,10 @@ class _TaskEngine:
         policy = self.task._cache_policy
         if policy is None:
             return None
-        ctx = TaskRunContext(task=self.task, task_run=self.run, parameters=resolved, flow_ctx=self.flow_ctx)
+        task = self.task
+        if task._bound_self is not None:  # a method: its instance (or class) is an input, as in Prefect
+            resolved = {next(iter(task._signature.parameters)): task._bound_self, **resolved}
+        ctx = TaskRunContext(task=task, task_run=self.run, parameters=resolved, flow_ctx=self.flow_ctx)
         flow_params = self.flow_ctx.parameters if self.flow_ctx else {}
         try:
             key = policy.compute_key(ctx, resolved, flow_params)
@@ -6141,7 +6243,7 @@ class _TaskEngine:
         run = self.run
         run.keep_result(_persist(state.data, self.task.result_serializer, self.store.results_dir, run.id))
         if run.result_note is not None:
-            if self.task.persist_result:
+            if self.task._user_persist_result:
                 return Failed(message=f"The result could not be persisted ({run.result_note[15:]}).",
                               data=MissingResult(run.result_note))
             self.logger.warning(f"The result was {run.result_note}; the task still completed"
@@ -7240,10 +7342,11 @@ _TIMEOUT = _Option("timeout_seconds", None, None, lambda v, fn: _check_timeout(v
 # Every option of @task, in the order of Task.__init__'s signature (a test holds them to it).
 _TASK_OPTIONS = (
     _Option("name", check=_default_task_name), _DESCRIPTION,
-    _Option("tags", check=lambda v, fn: set(v or ())), _Option("version"), _Option("cache_policy", _UNSET),
+    _Option("tags", check=lambda v, fn: set(v or ())), _Option("version"),
+    _Option("cache_policy", _UNSET, "_user_cache_policy"),
     _Option("cache_key_fn"), _Option("cache_expiration"), _Option("task_run_name"), _RETRIES,
-    _Option("retry_delay_seconds"), _Option("retry_jitter_factor", check=_check_jitter), _Option("persist_result"),
-    _Option("result_storage"), _Option("result_storage_key"), _Option("result_serializer", check=_check_serializer),
+    _Option("retry_delay_seconds"), _Option("retry_jitter_factor", check=_check_jitter),
+    _Option("persist_result", None, "_user_persist_result"), _Option("result_storage"), _Option("result_storage_key"), _Option("result_serializer", check=_check_serializer),
     _Option("cache_result_in_memory", True), _TIMEOUT, _Option("log_prints"),
     _Option("refresh_cache", check=_refresh_cache), *map(_hooks_option, ("on_completion", "on_failure", "on_running",
                                                                         "on_commit", "on_rollback")),
@@ -7352,26 +7455,56 @@ class Task(_Decorated[_P, _R]):
         self._delays = _retry_delays(self.retries, retry_delay_seconds)
         self._signature = inspect.signature(fn)
         self._is_async = inspect.iscoroutinefunction(fn)
+        self._resolve_result_options()
         self._cache_policy = self._resolve_cache_policy()
         self._persist = self._cache_policy is not None or bool(persist_result) or (
-            persist_result is None and not isinstance(cache_policy, _NoCache)
+            persist_result is None and not isinstance(cache_policy, _None)
             and _setting("ORCHESTRATOR_RESULTS_PERSIST_BY_DEFAULT"))
         code = getattr(fn, "__code__", None)
         digest = hashlib.md5(code.co_code if code else repr(fn).encode()).hexdigest()[:10]
         self.task_key = f"{getattr(fn, '__qualname__', self.name).split('.')[-1]}-{digest}"
 
+    def _resolve_result_options(self) -> None:
+        """``persist_result`` and ``cache_policy`` as Prefect shows them, from what was given (kept as
+        ``_user_persist_result`` and ``_user_cache_policy``, which ``with_options`` passes on): persisting
+        is True once a cache policy, cache key function, storage key, storage or serializer is set; the
+        policy is NO_CACHE when persisting is off, None under a storage key, DEFAULT when none was given.
+        Whether results are kept here without being asked is a setting (see "Coming from Prefect")."""
+        policy, persist = self._user_cache_policy, self._user_persist_result
+        warn = logging.getLogger("orchestrator.tasks").warning
+        if self.cache_key_fn is not None:
+            if policy is not _UNSET:
+                warn(f"Both `cache_policy` and `cache_key_fn` are set on task {self.name!r}. `cache_key_fn` "
+                     f"will be used.")
+            policy = CacheKeyFnPolicy(self.cache_key_fn)
+        if persist is False and policy and not isinstance(policy, _None):
+            warn("Ignoring `cache_policy` because `persist_result` is False")
+        if persist is None and ((policy and not isinstance(policy, _None)) or self.cache_key_fn is not None
+                                or self.result_storage_key is not None or self.result_storage is not None
+                                or self.result_serializer != "pickle"):
+            persist = True
+        if persist is False:
+            policy = None if policy is None else NO_CACHE
+        elif policy is _UNSET and self.result_storage_key is None:
+            policy = DEFAULT
+        elif not isinstance(policy, _None) and self.result_storage_key:
+            policy = None
+        self.persist_result, self.cache_policy = persist, policy
+
     def _resolve_cache_policy(self) -> Optional[CachePolicy]:
-        """The policy that computes cache keys, or None when this task does not cache."""
+        """The policy that computes cache keys, or None when this task does not cache (a policy shown
+        as DEFAULT caches only when results are persisted on request, as in Prefect)."""
         if self.result_storage_key is not None:
             template = self.result_storage_key
-            return _KeyFn(lambda ctx, params: template.format(parameters=params, **params))
+            return CacheKeyFnPolicy(lambda ctx, params: template.format(parameters=params, **params))
         if self.cache_key_fn is not None:
-            return _KeyFn(self.cache_key_fn)
-        if isinstance(self.cache_policy, _NoCache) or self.persist_result is False:
+            return CacheKeyFnPolicy(self.cache_key_fn)
+        policy = self._user_cache_policy
+        if isinstance(policy, _None) or self._user_persist_result is False:
             return None
-        if isinstance(self.cache_policy, CachePolicy):
-            return self.cache_policy
-        if self.persist_result or self.result_serializer != "pickle" or self.result_storage is not None:
+        if isinstance(policy, CachePolicy):
+            return policy
+        if self.persist_result:
             return DEFAULT
         return None
 

@@ -1793,6 +1793,118 @@ class TestResultsAndCaching:
         assert "Running rollback hook" not in caplog.text
 
 
+    def test_persist_result_and_cache_policy_attributes_resolve_as_in_prefect(self, db, caplog):
+        def made(**options):
+            return task(**options)(lambda x=1: x)
+
+        for value in (True, False):
+            assert made(persist_result=value).persist_result is value
+            assert made().with_options(persist_result=value).persist_result is value
+        base = made()
+        assert base.cache_policy == o.DEFAULT and base.persist_result is None
+        renamed = base.with_options(name="something")
+        assert renamed.cache_policy == o.DEFAULT and renamed.persist_result is None
+        for options in ({"cache_policy": o.INPUTS}, {"cache_policy": o.TASK_SOURCE + o.RUN_ID},
+                        {"cache_key_fn": lambda *_: "k"}, {"result_storage_key": "k-{x}"},
+                        {"result_serializer": "json"}):
+            assert made(**options).persist_result is True, options
+            assert base.with_options(**options).persist_result is True, options
+        assert made(persist_result=False).cache_policy is o.NO_CACHE
+        assert made(persist_result=True).cache_policy is o.DEFAULT
+        assert made(result_storage_key="foo", persist_result=True).cache_policy is None
+        assert made(cache_policy=o.TASK_SOURCE, persist_result=True).cache_policy is o.TASK_SOURCE
+        assert made(persist_result=False, cache_policy=None).cache_policy is None
+        assert "Ignoring `cache_policy`" not in caplog.text
+        assert made(persist_result=False, cache_policy=o.INPUTS).cache_policy is o.NO_CACHE
+        assert "Ignoring `cache_policy` because `persist_result` is False" in caplog.text
+        assert isinstance(made(cache_key_fn=lambda *_: "k", cache_policy=o.INPUTS).cache_policy, o.CacheKeyFnPolicy)
+        assert "`cache_key_fn` will be used" in caplog.text
+
+    def test_a_default_policy_caches_only_when_results_are_persisted_on_request(self, db):
+        @task
+        def plain(x):
+            return x
+
+        @task(persist_result=True)
+        def kept(x):
+            return x
+
+        @flow
+        def f():
+            return [plain(1, return_state=True).name for _ in range(2)], \
+                [kept(1, return_state=True).name for _ in range(2)]
+
+        assert f() == (["Completed", "Completed"], ["Completed", "Cached"])
+        assert f()[1] == ["Completed", "Cached"]  # DEFAULT holds RUN_ID: a new run misses
+
+    def test_instance_method_tasks_pass_self_to_the_cache_key(self, db):
+        seen = []
+
+        class Adder:
+            def __init__(self, x):
+                self.x = x
+
+            @task(cache_key_fn=lambda ctx, args: (seen.append(dict(args)), str(args))[1], persist_result=True)
+            def add(self, a):
+                return a + self.x
+
+            @task(cache_key_fn=lambda ctx, args: str({k: v for k, v in args.items() if k != "self"}),
+                  persist_result=True)
+            def shared(self, a):
+                return a + self.x
+
+        one, many = Adder(1), Adder(100)
+
+        @flow
+        def f():
+            return ([s.name for s in (one.add(5, return_state=True), one.add(5, return_state=True),
+                                      many.add(5, return_state=True), many.add(5, return_state=True))],
+                    [one.shared(5), many.shared(5)])
+
+        names, shared = f()
+        assert names == ["Completed", "Cached", "Completed", "Cached"] and shared == [6, 6]
+        assert seen[0] == {"self": one, "a": 5} and seen[2] == {"self": many, "a": 5}
+
+    def test_cache_policies_are_values(self):
+        assert o.Inputs() == o.INPUTS and o.Inputs() - "foo" != o.Inputs()
+        assert (o.INPUTS - "y").exclude == ["y"]
+        run_only = o.RunId() + o.TaskSource()
+        assert o.RunId() - "foo" == o.RunId() and run_only - "foo" is run_only  # no inputs: nothing to leave out
+        merged = o.CompoundCachePolicy([o.CompoundCachePolicy([o.Inputs(), o.TaskSource()]),
+                                        o.CompoundCachePolicy([o.RunId(), o.Inputs(["x"]), o.Inputs(["y"])])])
+        assert len(merged.policies) == 3 and o.RunId() in merged.policies and o.TaskSource() in merged.policies
+        assert [p.exclude for p in merged.policies if isinstance(p, o.Inputs)] == [["x", "y"]]
+        assert [p.exclude for p in (merged - "z").policies if isinstance(p, o.Inputs)] == [["x", "y", "z"]]
+        assert o.CompoundCachePolicy([o.NO_CACHE, o.NO_CACHE]).compute_key(None, {"z": 1}, {"x": 1}) is None
+        assert o.NO_CACHE + o.INPUTS is o.INPUTS and o.INPUTS + o.NO_CACHE is o.INPUTS
+        inputs = o.Inputs()
+        assert inputs.compute_key(None, None, None) is None
+        assert inputs.compute_key(None, {"x": 42}, None) != inputs.compute_key(None, {"y": 42}, None)
+        assert o.Inputs(exclude=["y"]).compute_key(None, {"x": 1, "y": 2}, None) == \
+            o.Inputs(exclude=["y"]).compute_key(None, {"x": 1, "y": 3}, None)
+        with pytest.raises(NotImplementedError):
+            o.CachePolicy().compute_key(None, None, None)
+        assert o.TaskSource().compute_key(None, None, None) is None and o.RunId().compute_key(None, None, None) is None
+        assert o.CachePolicy.from_cache_key_fn(lambda c, p: "k").compute_key(None, {}, {}) == "k"
+
+    def test_cache_policy_configuration(self):
+        configured = o.Inputs().configure(key_storage="/s", lock_manager="/l", isolation_level="SERIALIZABLE")
+        assert (configured.key_storage, configured.lock_manager, configured.isolation_level) == \
+            ("/s", "/l", "SERIALIZABLE")
+        plain = o.Inputs()
+        assert plain.configure(key_storage=None, lock_manager=None, isolation_level=None) == plain
+        assert plain.configure(key_storage="x") is not plain and plain.key_storage is None
+        combined = o.Inputs() + o.TaskSource().configure(lock_manager="locks", key_storage="store",
+                                                         isolation_level="SERIALIZABLE")
+        assert (combined.lock_manager, combined.key_storage, combined.isolation_level) == \
+            ("locks", "store", "SERIALIZABLE")
+        for change, words in (({"lock_manager": "other"}, "different lock implementations"),
+                              ({"key_storage": "other"}, "different storage locations"),
+                              ({"isolation_level": "READ_COMMITTED"}, "different isolation levels")):
+            with pytest.raises(ValueError, match=words):
+                combined + o.TaskSource().configure(**change)
+
+
 # == 8. Time ===============================================================================================
 
 
