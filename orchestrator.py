@@ -5989,6 +5989,124 @@ async def _drive_async(steps: Any, call: Callable[[], Any]) -> Any:
         return stop.value
 
 
+# -- generator tasks and flows: the run lasts while its caller iterates --------------------------------
+#
+# As in Prefect, calling a generator task or flow returns a generator; each value is handed to the caller as
+# the body yields it, with the run's context active (the caller's code between values runs inside the run).
+# A retry starts the body again, so its values come again; ``timeout_seconds`` bounds the whole attempt; a
+# caller that stops early ends the run Completed; the body's ``return`` value is the run's result.
+
+
+def _generator_attempt(make: Callable[[], Any], timeout: Optional[float]):
+    """One attempt of a generator body: yields its values, returns the ``_Attempt``."""
+    started = time.monotonic()
+    try:
+        inner = make()
+    except BaseException as exc:
+        return _Attempt(None, exc, False)
+    while True:
+        left = None if not timeout else timeout - (time.monotonic() - started)
+        if left is not None and left <= 0:
+            inner.close()
+            return _Attempt(None, None, True)
+        deadline = _Deadline(left)
+        try:
+            with deadline:
+                value = next(inner)
+        except StopIteration as stop:
+            return _Attempt(stop.value, None, False)
+        except _TimeoutSignal:
+            return _Attempt(None, None, True)
+        except BaseException as exc:
+            return _Attempt(None, exc, deadline.fired)
+        if deadline.fired:
+            return _Attempt(None, None, True)
+        try:
+            yield value
+        except GeneratorExit:
+            inner.close()
+            raise
+
+
+def _drive_generator(steps: Any, make: Callable[[], Any], timeout: Optional[float]):
+    """:func:`_drive_sync` for a generator body: yields the body's values; returns the final state."""
+    try:
+        command = next(steps)
+        while True:
+            if command[0] == "call":
+                try:
+                    attempt = yield from _generator_attempt(make, timeout)
+                except GeneratorExit:  # the caller stopped iterating: the run ends as it is, Completed
+                    with contextlib.suppress(StopIteration):
+                        steps.send(_Attempt(None, None, False))
+                    raise
+                command = steps.send(attempt)
+            else:
+                time.sleep(command[1])
+                command = next(steps)
+    except StopIteration as stop:
+        return stop.value
+
+
+async def _drive_async_generator(steps: Any, make: Callable[[], Any], timeout: Optional[float], box: list):
+    """:func:`_drive_generator` for an async generator body; the final state is appended to ``box``."""
+    import asyncio
+
+    try:
+        command = next(steps)
+        while True:
+            if command[0] == "sleep":
+                await asyncio.sleep(command[1])
+                command = next(steps)
+                continue
+            started, attempt = time.monotonic(), None
+            try:
+                inner = make()
+            except BaseException as exc:
+                attempt = _Attempt(None, exc, False)
+            while attempt is None:
+                left = None if not timeout else timeout - (time.monotonic() - started)
+                try:
+                    if left is not None and left <= 0:
+                        raise asyncio.TimeoutError()
+                    step = inner.__anext__()
+                    value = await (asyncio.wait_for(step, left) if left is not None else step)
+                except StopAsyncIteration:
+                    attempt = _Attempt(None, None, False)
+                    break
+                except asyncio.TimeoutError:
+                    attempt = _Attempt(None, None, True)
+                    break
+                except BaseException as exc:
+                    attempt = _Attempt(None, exc, False)
+                    break
+                try:
+                    yield value
+                except GeneratorExit:
+                    with contextlib.suppress(StopIteration):
+                        steps.send(_Attempt(None, None, False))
+                    raise
+            command = steps.send(attempt)
+    except StopIteration as stop:
+        box.append(stop.value)
+
+
+def _generator_outcome(state: State) -> Any:
+    """What a generator run gives its caller at the end: its return value, or its exception raised."""
+    _raise_crash(state)
+    return state._result()
+
+
+def _generator_kind(fn: Callable) -> Optional[str]:
+    """"sync" for a generator function, "async" for an async one, else None."""
+    return "sync" if inspect.isgeneratorfunction(fn) else "async" if inspect.isasyncgenfunction(fn) else None
+
+
+def _no_state_for_generators(kind: str, return_state: bool) -> None:
+    if return_state:
+        raise ValueError(f"The return_type for a generator {kind} must be 'result'")
+
+
 def _call_sync(fn: Callable, args: tuple, kwargs: dict, timeout: Optional[float]) -> _Attempt:
     deadline = _Deadline(timeout)
     try:
@@ -6138,6 +6256,8 @@ class _TaskEngine:
         value = attempt.value
         if isinstance(value, (State, PrefectFuture)):
             return _return_value_to_state(_collect_states(value))
+        if inspect.isgenerator(value):  # a returned generator is run now: it could not be kept otherwise
+            value = list(value)
         return Completed(data=value)
 
     def _should_retry(self, state: State, retries: int) -> bool:
@@ -6376,6 +6496,50 @@ def _raise_crash(state: State) -> None:
     """Re-raise KeyboardInterrupt and SystemExit that crashed a run, as Prefect does."""
     if state.type is _CRASHED and isinstance(state.data, (KeyboardInterrupt, SystemExit)):
         raise state.data
+
+
+def _run_task_generator(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool):
+    """A direct call of a generator task: a generator over its body's values (see above)."""
+    _no_state_for_generators("task", return_state)
+    _setup_logging()
+    engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
+    engine.create()
+    tokens: list = []
+
+    def make() -> Any:
+        if not tokens:
+            tokens.append(_TASK_CTX.set(engine._context()))
+        return task.fn(**engine.resolved)
+
+    try:
+        state = yield from _drive_generator(engine.steps(), make, task.timeout_seconds)
+    finally:
+        if tokens:
+            _TASK_CTX.reset(tokens[0])
+    return _generator_outcome(state)
+
+
+async def _arun_task_generator(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool):
+    """:func:`_run_task_generator` for an async generator task."""
+    _no_state_for_generators("task", return_state)
+    _setup_logging()
+    engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
+    engine.create()
+    tokens: list = []
+    box: list = []
+
+    def make() -> Any:
+        if not tokens:
+            tokens.append(_TASK_CTX.set(engine._context()))
+        return task.fn(**engine.resolved)
+
+    try:
+        async for value in _drive_async_generator(engine.steps(), make, task.timeout_seconds, box):
+            yield value
+    finally:
+        if tokens:
+            _TASK_CTX.reset(tokens[0])
+    _generator_outcome(box[0])
 
 
 def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
@@ -6803,6 +6967,38 @@ class _FlowEngine:
         except BaseException as exc:
             self._abandoned(exc)
             raise
+
+    def run_generator(self, return_state: bool):
+        """A call of a generator flow: a generator over its body's values (see the task engine)."""
+        _no_state_for_generators("flow", return_state)
+        try:
+            done = self._prepare()
+            if done is not None:
+                return _generator_outcome(done)
+            args, kwargs = self.flow._call_args(self.parameters)
+            with self._running() as ctx:
+                state = yield from _drive_generator(self.steps(ctx), lambda: self.flow.fn(*args, **kwargs),
+                                                    self.flow.timeout_seconds)
+        except BaseException as exc:
+            if not isinstance(exc, GeneratorExit):
+                self._abandoned(exc)
+            raise
+        return _generator_outcome(state)
+
+    async def run_async_generator(self, return_state: bool):
+        """:meth:`run_generator` for an async generator flow."""
+        _no_state_for_generators("flow", return_state)
+        done = self._prepare()
+        if done is not None:
+            _generator_outcome(done)
+            return
+        args, kwargs = self.flow._call_args(self.parameters)
+        box: list = []
+        with self._running() as ctx:
+            async for value in _drive_async_generator(self.steps(ctx), lambda: self.flow.fn(*args, **kwargs),
+                                                      self.flow.timeout_seconds, box):
+                yield value
+        _generator_outcome(box[0])
 
     def _abandoned(self, exc: BaseException) -> None:
         """The engine itself raised before the run's final state was recorded (a RecursionError in its own
@@ -7455,6 +7651,7 @@ class Task(_Decorated[_P, _R]):
         self._delays = _retry_delays(self.retries, retry_delay_seconds)
         self._signature = inspect.signature(fn)
         self._is_async = inspect.iscoroutinefunction(fn)
+        self._generator = _generator_kind(fn)
         self._resolve_result_options()
         self._cache_policy = self._resolve_cache_policy()
         self._persist = self._cache_policy is not None or bool(persist_result) or (
@@ -7537,6 +7734,9 @@ class Task(_Decorated[_P, _R]):
                  **kwargs: Any) -> Any:
         params = self._parameters(args, kwargs)
         wait_for = list(wait_for) if wait_for is not None else None
+        if self._generator is not None:
+            run = _run_task_generator if self._generator == "sync" else _arun_task_generator
+            return run(self._engine_view(), params, wait_for, return_state)
         if self._is_async:
             coro = _arun_task_now(self._engine_view(), params, wait_for, return_state)
             return coro if _in_event_loop() else _run_coro_sync(coro)
@@ -7659,6 +7859,7 @@ class Flow(_Decorated[_P, _R]):
         self._keep_options(locals())
         self._signature = inspect.signature(fn)
         self._is_async = inspect.iscoroutinefunction(fn)
+        self._generator = _generator_kind(fn)
 
     @functools.cached_property
     def version(self) -> Optional[str]:
@@ -7729,6 +7930,10 @@ class Flow(_Decorated[_P, _R]):
                  **kwargs: Any) -> Any:
         params = self._parameters(args, kwargs)
         wait_for = list(wait_for) if wait_for is not None else None
+        if self._generator == "sync":
+            return _FlowEngine(self, params, wait_for).run_generator(return_state)
+        if self._generator == "async":
+            return _FlowEngine(self, params, wait_for).run_async_generator(return_state)
         if self._is_async:
             return self._acall(params, wait_for, return_state)
         engine = _FlowEngine(self, params, wait_for)

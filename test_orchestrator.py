@@ -3434,6 +3434,120 @@ class TestTaskEngine:
                 flow(timeout_seconds=bad)(lambda: 1)
 
 
+    def test_generator_task_hands_values_over_as_they_come(self, db):
+        @task
+        def g():
+            yield o.TaskRunContext.get().task_run.id
+            yield 2
+            return "done"
+
+        gen = g()
+        run_id = next(gen)
+        state_of = lambda: [r["state_type"] for r in rows(db, "SELECT state_type FROM task_runs WHERE id=?",
+                                                          (run_id,))]
+        assert wait_until(lambda: state_of() == ["RUNNING"], timeout=5)  # running while the caller iterates
+        assert next(gen) == 2
+        with pytest.raises(StopIteration) as stop:
+            next(gen)
+        assert stop.value.value == "done" and state_of() == ["COMPLETED"]
+        with pytest.raises(ValueError, match="The return_type for a generator task must be 'result'"):
+            next(g(return_state=True))
+
+    def test_generator_task_retries_times_out_and_fails(self, db):
+        @task(retries=2)
+        def flaky():
+            yield 1
+            yield 2
+            raise ValueError("xyz")
+
+        @task(retries=2)
+        def fine():
+            yield 1
+            yield 2
+
+        @task(timeout_seconds=0.3)
+        def slow():
+            yield 1
+            time.sleep(3)
+            yield 2
+
+        values = []
+        with pytest.raises(ValueError, match="xyz"):
+            for v in flaky():
+                values.append(v)
+        assert values == [1, 2, 1, 2, 1, 2]  # a retry starts the body again
+        assert list(fine()) == [1, 2]  # the end of the values is no failure
+        values, started = [], time.monotonic()
+        with pytest.raises(TimeoutError):
+            for v in slow():
+                values.append(v)
+        assert values == [1] and time.monotonic() - started < 2.5
+        states = {r["name"]: r["state_name"] for r in rows(db, "SELECT name, state_name FROM task_runs")}
+        assert states == {"flaky": "Failed", "fine": "Completed", "slow": "TimedOut"}
+
+    def test_a_caller_that_stops_early_ends_the_run_completed(self, db):
+        @task
+        def endless():
+            n = 0
+            while True:
+                yield n
+                n += 1
+
+        gen = endless()
+        assert [next(gen) for _ in range(3)] == [0, 1, 2]
+        gen.close()
+        assert [r["state_type"] for r in rows(db, "SELECT state_type FROM task_runs")] == ["COMPLETED"]
+
+    def test_generators_returned_are_run_yielded_ones_wait(self, db):
+        ran = []
+
+        @task
+        def g():
+            ran.append("g")
+            yield 1
+            yield 2
+
+        @task
+        def returns():
+            return g()
+
+        @task
+        def yields():
+            yield g()
+
+        assert returns() == [1, 2] and ran == ["g"]  # a returned generator cannot be kept: it is run
+        ran.clear()
+        inner = next(yields())
+        assert ran == []
+        assert list(inner) == [1, 2] and ran == ["g"]
+
+    def test_async_generator_tasks(self, db):
+        @task(retries=1)
+        async def ag():
+            yield 1
+            await asyncio.sleep(0)
+            yield 2
+
+        @task(timeout_seconds=0.2)
+        async def slow():
+            yield 1
+            await asyncio.sleep(3)
+            yield 2
+
+        async def main():
+            got = [v async for v in ag()]
+            seen = []
+            with pytest.raises(TimeoutError):
+                async for v in slow():
+                    seen.append(v)
+            with pytest.raises(ValueError, match="must be 'result'"):
+                async for _ in ag(return_state=True):
+                    pass
+            return got, seen
+
+        assert asyncio.run(main()) == ([1, 2], [1])
+
+
 # == 13. Flow engine =======================================================================================
 
 
@@ -4223,6 +4337,63 @@ class TestFlowEngine:
         import pickle
 
         assert pickle.loads(flow_row(db, run_id)["result"]) == 11
+
+
+    def test_generator_flows(self, db):
+        @flow(retries=2)
+        def flaky():
+            yield 1
+            yield 2
+            raise ValueError()
+
+        @flow(timeout_seconds=0.2)
+        def slow():
+            yield 1
+            time.sleep(3)
+            yield 2
+
+        @flow
+        def ids():
+            yield o.FlowRunContext.get().flow_run.id
+            yield 2
+            return 3
+
+        values = []
+        with pytest.raises(ValueError):
+            for v in flaky():
+                values.append(v)
+        assert values == [1, 2, 1, 2, 1, 2]
+        values = []
+        with pytest.raises(TimeoutError):
+            for v in slow():
+                values.append(v)
+        assert values == [1]
+        gen = ids()
+        run_id = next(gen)
+        assert flow_row(db, run_id)["state_type"] == "RUNNING"
+        assert next(gen) == 2
+        with pytest.raises(StopIteration) as stop:
+            next(gen)
+        assert stop.value.value == 3 and flow_row(db, run_id)["state_type"] == "COMPLETED"
+        with pytest.raises(ValueError, match="The return_type for a generator flow must be 'result'"):
+            next(ids(return_state=True))
+
+    def test_async_generator_flow_over_an_async_generator_task(self, db):
+        @task
+        async def numbers():
+            yield 1
+            yield 2
+
+        @flow
+        async def tens():
+            async for n in numbers():
+                yield n * 10
+
+        async def main():
+            return [v async for v in tens()]
+
+        assert asyncio.run(main()) == [10, 20]
+        assert [r["state_type"] for r in rows(db, "SELECT state_type FROM flow_runs")] == ["COMPLETED"]
 
 
 # == 14. Public decorators =================================================================================
