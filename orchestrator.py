@@ -68,15 +68,16 @@ Contents (numbered banners below; a test holds this list to them):
     9. Context & logging
     10. Futures & the thread pool
     11. Process and Dask task runners
-    12. Task engine
-    13. Flow engine
-    14. Public decorators
-    15. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
-    16. Deployments & serving
-    17. Web view: the JSON both views show, and the server
-    18. Web view: the page (HTML, CSS and JavaScript)
-    19. CLI: the group, runs and their history
-    20. CLI: the database, variables, artifacts, limits and the entry point
+    12. Task engine: arguments, timeouts and retries
+    13. Task engine: attempts, generators and the run
+    14. Flow engine
+    15. Public decorators
+    16. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
+    17. Deployments & serving
+    18. Web view: the JSON both views show, and the server
+    19. Web view: the page (HTML, CSS and JavaScript)
+    20. CLI: the group, runs and their history
+    21. CLI: the database, variables, artifacts, limits and the entry point
 """
 
 from __future__ import annotations
@@ -5500,7 +5501,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self.client = self._cluster = None
 
 
-# == 12. Task engine ======================================================================================
+# == 12. Task engine: arguments, timeouts and retries =====================================================
 
 _RESERVED = ("return_state", "wait_for")
 _BANNED_NAME_CHARS = ("/", "%", "&", ">", "<")
@@ -5952,6 +5953,9 @@ def _jittered(delay: float, factor: Optional[float]) -> float:
     if not factor or delay <= 0:
         return delay
     return random.uniform(delay, delay * (1 + factor))
+
+
+# == 13. Task engine: attempts, generators and the run ====================================================
 
 
 class _Attempt(NamedTuple):
@@ -6634,7 +6638,7 @@ def _map_task(task: "Task", parameters: dict, wait_for: Optional[list],
     return futures
 
 
-# == 13. Flow engine ======================================================================================
+# == 14. Flow engine ======================================================================================
 #
 # A flow run: parameters, the run record, subflows, cancellation, timeouts, retries of the whole flow,
 # parameter validation, and the durable retry and cancellation that the CLI drives.
@@ -7349,7 +7353,7 @@ def cancel_flow_run(flow_run_id: str) -> str:
     return store.request_cancel(row["id"])
 
 
-# == 14. Public decorators ================================================================================
+# == 15. Public decorators ================================================================================
 
 _UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "NotSet", "__bool__": lambda self: False})()
 NotSet = _UNSET
@@ -8014,7 +8018,7 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     return lambda fn: Flow(fn, **options)
 
 
-# == 15. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
+# == 16. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
 #
 # What flows share through the database: variables, artifacts, global concurrency and rate limits (held
 # across processes, released when their holder dies), and pausing a run until someone resumes it.
@@ -8279,7 +8283,7 @@ def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
     store.resume_run(row["id"], text)
 
 
-# == 16. Deployments & serving ============================================================================
+# == 17. Deployments & serving ============================================================================
 #
 # A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
 # slot as a Scheduled flow run (unique per deployment, schedule and slot, so any number of serve processes
@@ -8867,11 +8871,11 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 17. Web view: the JSON both views show, and the server ===============================================
+# == 18. Web view: the JSON both views show, and the server ===============================================
 #
 # One function per resource builds the JSON that the CLI's --json prints and the web view's /api/ serves,
 # with the same (Prefect's) field names. The server is the standard library's ThreadingHTTPServer; the page
-# it sends (section 17) renders that JSON. Reads use a read-only store; actions call the library functions
+# it sends (section 19) renders that JSON. Reads use a read-only store; actions call the library functions
 # the CLI calls, as POSTs carrying the process's CSRF token. Nothing read from the database is unpickled.
 
 
@@ -9526,7 +9530,7 @@ def _serve_web_view(host: Optional[str] = None, port: Optional[int] = None, open
         view.server.server_close()
 
 
-# == 18. Web view: the page (HTML, CSS and JavaScript) ====================================================
+# == 19. Web view: the page (HTML, CSS and JavaScript) ====================================================
 #
 # One HTML shell for every page (the script draws the page its URL names), one stylesheet and one script,
 # served from these constants: no build step, nothing fetched from another host.
@@ -10069,7 +10073,7 @@ route();
 """
 
 
-# == 19. CLI: the group, runs and their history ===========================================================
+# == 20. CLI: the group, runs and their history ===========================================================
 
 
 def _complete_runs(ctx: Any, param: Any, incomplete: str) -> list:
@@ -10887,7 +10891,7 @@ def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: 
         return
 
 
-# == 20. CLI: the database, variables, artifacts, limits and the entry point ==============================
+# == 21. CLI: the database, variables, artifacts, limits and the entry point ==============================
 
 
 def _db_commands(cli: Any, click: Any) -> None:

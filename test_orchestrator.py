@@ -3074,7 +3074,94 @@ class TestRemoteRunners:
         assert run["state_type"] == "FAILED" and "task runner could not start" in run["state_message"]
 
 
-# == 12. Task engine =======================================================================================
+# == 12. Task engine: arguments, timeouts and retries ======================================================
+
+
+class TestTaskArguments:
+    def test_futures_resolved_in_nested_structures(self, db):
+        @dataclasses.dataclass
+        class Box:
+            item: object
+            n: int = 0
+
+        Pair = namedtuple("Pair", "a b")
+
+        @flow
+        def f():
+            a = one.submit()
+            return show({"k": [a, (a, {a})], "box": Box(a), "pair": Pair(a, 2)})
+
+        out = f()
+        assert out["k"] == [1, (1, {1})]
+        assert out["box"] == Box(1) and out["pair"] == Pair(1, 2)
+
+    def test_mapped_futures_passed_whole_are_resolved(self, db):
+        @flow
+        def f():
+            got = show(show.map([1, 2, 3]))
+            return type(got).__name__, got
+
+        assert f() == ("list", [1, 2, 3])  # a plain list of values, as in Prefect
+
+    def test_quote_passes_untouched(self, db):
+        @flow
+        def f():
+            fut = one.submit()
+            got = show(o.quote([fut]))
+            return isinstance(got[0], o.PrefectFuture)
+
+        assert f() is True
+
+    def test_failed_upstream_gives_not_ready(self, db):
+        ran = []
+
+        @task
+        def down(x):
+            ran.append(x)
+
+        @flow
+        def f():
+            b = bad.submit()
+            d = down.submit(b)
+            w = down.submit(1, wait_for=[b])
+            d.wait()
+            w.wait()
+            return {"d": d.state, "w": w.state}
+
+        states = f()
+        assert ran == []
+        for s in states.values():
+            assert s.name == "NotReady" and s.type is o.StateType.PENDING
+            assert s.message.startswith("Upstream task run '") and "did not reach a 'COMPLETED' state" in s.message
+        trs = rows(db, "SELECT state_name FROM task_runs ORDER BY created")
+        assert [r["state_name"] for r in trs] == ["Failed", "NotReady", "NotReady"]
+
+    def test_allow_failure_passes_exception(self, db):
+        @task
+        def down(x):
+            return type(x).__name__
+
+        @flow
+        def f():
+            b = bad.submit()
+            return down(o.allow_failure(b)), down(1, wait_for=[o.allow_failure(b)])
+
+        assert f() == ("ValueError", "int")
+
+    def test_direct_call_with_failed_upstream_raises(self, db):
+        @task
+        def down(x):
+            return x
+
+        @flow
+        def f():
+            down(bad.submit())
+
+        with pytest.raises(o.UpstreamTaskError, match="did not reach a 'COMPLETED' state"):
+            f()
+
+
+# == 13. Task engine: attempts, generators and the run =====================================================
 
 
 class TestTaskEngine:
@@ -3179,88 +3266,6 @@ class TestTaskEngine:
         assert state.is_completed()
         r = rows(db, "SELECT name, flow_run_id FROM task_runs")
         assert r[0] == {"name": "slow", "flow_run_id": None}
-
-    def test_futures_resolved_in_nested_structures(self, db):
-        @dataclasses.dataclass
-        class Box:
-            item: object
-            n: int = 0
-
-        Pair = namedtuple("Pair", "a b")
-
-        @flow
-        def f():
-            a = one.submit()
-            return show({"k": [a, (a, {a})], "box": Box(a), "pair": Pair(a, 2)})
-
-        out = f()
-        assert out["k"] == [1, (1, {1})]
-        assert out["box"] == Box(1) and out["pair"] == Pair(1, 2)
-
-    def test_mapped_futures_passed_whole_are_resolved(self, db):
-        @flow
-        def f():
-            got = show(show.map([1, 2, 3]))
-            return type(got).__name__, got
-
-        assert f() == ("list", [1, 2, 3])  # a plain list of values, as in Prefect
-
-    def test_quote_passes_untouched(self, db):
-        @flow
-        def f():
-            fut = one.submit()
-            got = show(o.quote([fut]))
-            return isinstance(got[0], o.PrefectFuture)
-
-        assert f() is True
-
-    def test_failed_upstream_gives_not_ready(self, db):
-        ran = []
-
-        @task
-        def down(x):
-            ran.append(x)
-
-        @flow
-        def f():
-            b = bad.submit()
-            d = down.submit(b)
-            w = down.submit(1, wait_for=[b])
-            d.wait()
-            w.wait()
-            return {"d": d.state, "w": w.state}
-
-        states = f()
-        assert ran == []
-        for s in states.values():
-            assert s.name == "NotReady" and s.type is o.StateType.PENDING
-            assert s.message.startswith("Upstream task run '") and "did not reach a 'COMPLETED' state" in s.message
-        trs = rows(db, "SELECT state_name FROM task_runs ORDER BY created")
-        assert [r["state_name"] for r in trs] == ["Failed", "NotReady", "NotReady"]
-
-    def test_allow_failure_passes_exception(self, db):
-        @task
-        def down(x):
-            return type(x).__name__
-
-        @flow
-        def f():
-            b = bad.submit()
-            return down(o.allow_failure(b)), down(1, wait_for=[o.allow_failure(b)])
-
-        assert f() == ("ValueError", "int")
-
-    def test_direct_call_with_failed_upstream_raises(self, db):
-        @task
-        def down(x):
-            return x
-
-        @flow
-        def f():
-            down(bad.submit())
-
-        with pytest.raises(o.UpstreamTaskError, match="did not reach a 'COMPLETED' state"):
-            f()
 
     def test_task_calling_task(self, db):
         @task
@@ -3548,7 +3553,7 @@ class TestTaskEngine:
         assert asyncio.run(main()) == ([1, 2], [1])
 
 
-# == 13. Flow engine =======================================================================================
+# == 14. Flow engine =======================================================================================
 
 
 class TestFlowEngine:
@@ -4396,7 +4401,7 @@ class TestFlowEngine:
         assert [r["state_type"] for r in rows(db, "SELECT state_type FROM flow_runs")] == ["COMPLETED"]
 
 
-# == 14. Public decorators =================================================================================
+# == 15. Public decorators =================================================================================
 
 
 class TestDecorators:
@@ -4608,7 +4613,7 @@ class TestDecorators:
         assert out.stdout == "" and "Flow run" in out.stderr and "printed" in out.stderr
 
 
-# == 15. Coordination: variables, artifacts, concurrency and rate limits, pause and resume =================
+# == 16. Coordination: variables, artifacts, concurrency and rate limits, pause and resume =================
 
 
 class TestCoordination:
@@ -4848,7 +4853,7 @@ class TestCoordination:
             o.pause_flow_run()
 
 
-# == 16. Deployments & serving =============================================================================
+# == 17. Deployments & serving =============================================================================
 
 
 class TestServing:
@@ -5255,7 +5260,7 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 17. Web view: the JSON both views show, and the server ================================================
+# == 18. Web view: the JSON both views show, and the server ================================================
 
 
 WEB_FLOWS = """
@@ -5650,7 +5655,7 @@ def sqlite3_connect(path):
     return sqlite3.connect(path, isolation_level=None)
 
 
-# == 18. Web view: the page (HTML, CSS and JavaScript) =====================================================
+# == 19. Web view: the page (HTML, CSS and JavaScript) =====================================================
 
 
 @pytest.fixture(scope="class")
@@ -5876,7 +5881,7 @@ def flow_row_by_flow(db_path, name):
     return rows(db_path, "SELECT * FROM flow_runs WHERE flow_name=? ORDER BY id DESC", (name,))[0]
 
 
-# == 19. CLI: the group, runs and their history ============================================================
+# == 20. CLI: the group, runs and their history ============================================================
 
 
 class TestCLI:
@@ -6256,7 +6261,7 @@ class TestCLI:
         assert "\033[" not in cli(db, "status").stdout
 
 
-# == 20. CLI: the database, variables, artifacts, limits and the entry point ===============================
+# == 21. CLI: the database, variables, artifacts, limits and the entry point ===============================
 
 
 class TestCLIData:
