@@ -4044,9 +4044,11 @@ def _tr(attr: str, default: Any = None) -> Callable[[], Any]:
     return get
 
 
-def _flow_run_scheduled() -> Optional[_dt.datetime]:
+def _flow_run_scheduled() -> _dt.datetime:
+    """When the flow run was due; outside a flow run (or for a run never scheduled), now, as in Prefect."""
     ctx = _FLOW_CTX.get()
-    return None if ctx is None else _utc(ctx.flow_run.expected_start_time)
+    when = ctx.flow_run.expected_start_time if ctx is not None else None
+    return _utc(when if when is not None else time.time())
 
 
 class _Runtime:
@@ -4218,8 +4220,28 @@ class _StoreHandler(logging.Handler):
                          record.levelno, record.name, message, record.created)
 
 
+class _ToRootHandlers(logging.Handler):
+    """Hands each record on to the handlers of Python's root logger (a log file, a log shipper, pytest's
+    caplog), as propagation would, but leaves out root handlers that print to the terminal: this module
+    prints every line there once already (``logging.basicConfig()`` does not double the lines)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for handler in logging.root.handlers:
+            if getattr(handler, "stream", None) in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__):
+                continue
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+    def handle(self, record: logging.LogRecord) -> bool:  # no lock: each root handler takes its own
+        if logging.root.handlers:
+            self.emit(record)
+        return True
+
+
 def _setup_logging() -> None:
-    """Install the console and database handlers on the ``orchestrator`` logger, once."""
+    """Install the console and database handlers on the ``orchestrator`` logger, once, and the handler
+    that passes records on to the root logger's handlers. Handlers users add to ``orchestrator`` (or to
+    the root logger) later receive every record, the engine's own lines too."""
     global _LOGGING_READY
     with _LOGGING_LOCK:
         if _LOGGING_READY:
@@ -4229,6 +4251,7 @@ def _setup_logging() -> None:
         root.propagate = False
         root.addHandler(_ConsoleHandler())
         root.addHandler(_StoreHandler())
+        root.addHandler(_ToRootHandlers())
         _ROOT_HANDLERS[:] = root.handlers
         _LOGGING_READY = True
 
@@ -4247,7 +4270,8 @@ class _RunLogger(logging.LoggerAdapter):
         logger = self.logger
         if not logger.isEnabledFor(level):
             return
-        if exc is None and _ROOT.handlers == _ROOT_HANDLERS and not logger.handlers and not logger.filters:
+        if exc is None and _ROOT.handlers == _ROOT_HANDLERS and not logger.handlers and not logger.filters \
+                and not logging.root.handlers:
             now = time.time()
             extra = self.extra
             if level >= _ROOT_HANDLERS[0].level:
@@ -4255,10 +4279,10 @@ class _RunLogger(logging.LoggerAdapter):
             extra["store"].stage_log(extra["flow_run_id"], extra["task_run_id"], level, logger.name, msg, now)
             return
         record = _engine_record(logger.name, level, msg, exc, self.extra)
-        for handler in _ROOT_HANDLERS:  # our own handlers need neither filters nor the handler lock
+        for handler in (*logger.handlers, *_ROOT.handlers):  # as they are now: handlers added later count
             if level >= handler.level:
                 if handler.__class__ in (_ConsoleHandler, _StoreHandler):
-                    handler.emit(record)
+                    handler.emit(record)  # our own handlers need neither filters nor the handler lock
                 else:
                     handler.handle(record)
 
@@ -4329,7 +4353,7 @@ def _print_as_log(*args: Any, sep: Optional[str] = " ", end: Optional[str] = "\n
                   flush: bool = False) -> None:
     ctx = _TASK_CTX.get() or _FLOW_CTX.get()
     if ctx is not None and ctx.log_prints and (file is None or file is sys.stdout):
-        ctx.logger.info((" " if sep is None else sep).join(map(str, args)))
+        ctx.logger.info((" " if sep is None else sep).join(map(str, args)), stacklevel=2)  # the caller's line
     else:
         _ORIGINAL_PRINT(*args, sep=sep, end=end, file=file, flush=flush)
 
@@ -6190,7 +6214,14 @@ class _TaskEngine:
         template = self.task.task_run_name
         if template is None:
             return f"{self.task.name}-{os.urandom(2).hex()[:3]}" if self.flow_ctx else self.task.name
-        return _render_run_name(template, parameters)
+        if not callable(template):
+            return _render_run_name(template, parameters)
+        token = _TASK_CTX.set(TaskRunContext(task=self.task, task_run=self.run, parameters=parameters,
+                                             log_prints=self.log_prints, store=self.store, flow_ctx=self.flow_ctx))
+        try:  # a callable may read runtime.task_run (its task_name, parameters), as in Prefect
+            return _render_run_name(template, parameters)
+        finally:
+            _TASK_CTX.reset(token)
 
     def steps(self):
         """The run as a generator of commands for a sync or async driver; returns the final state."""

@@ -8,6 +8,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -2311,6 +2312,62 @@ class TestContextAndLogging:
         assert o.FlowRunContext.get() is None
         with pytest.raises(o.MissingContextError):
             o.get_run_context()
+
+
+    def test_runtime_outside_a_run_and_mocked_by_environment(self, db, monkeypatch):
+        before = dt.datetime.now(dt.timezone.utc)
+        when = o.runtime.flow_run.scheduled_start_time
+        assert before <= when <= dt.datetime.now(dt.timezone.utc)  # outside a run: now
+        assert o.runtime.flow_run.job_variables is None and o.runtime.flow_run.id is None
+        monkeypatch.setenv("PREFECT__RUNTIME__FLOW_RUN__ID", "abc")
+        monkeypatch.setenv("ORCHESTRATOR__RUNTIME__TASK_RUN__RUN_COUNT", "7")
+        assert o.runtime.flow_run.id == "abc" and o.runtime.task_run.run_count == 7
+
+        @flow
+        def f():
+            return o.runtime.flow_run.id
+
+        assert f() == "abc"  # the environment wins inside a run too
+
+    def test_a_task_run_name_callable_sees_the_task_run(self, db):
+        @task(task_run_name=lambda: f"{o.runtime.task_run.task_name}-{o.runtime.task_run.parameters['x']}")
+        def double(x):
+            return o.runtime.task_run.name
+
+        @flow
+        def f():
+            return double(4)
+
+        assert f() == "double-4"
+
+    def test_handlers_added_later_and_root_handlers_receive_every_record(self, db, caplog, capsys):
+        @flow(log_prints=True)
+        def chatty():
+            print("hello from the body")
+
+        chatty()
+        seen = []
+
+        class Keep(logging.Handler):
+            def emit(self, record):
+                seen.append((record.name, record.getMessage(), record.funcName))
+
+        keep = Keep()
+        logging.getLogger("orchestrator").addHandler(keep)
+        terminal = logging.StreamHandler(sys.stderr)  # as logging.basicConfig() adds
+        logging.getLogger().addHandler(terminal)
+        try:
+            caplog.clear()
+            capsys.readouterr()
+            chatty()
+        finally:
+            logging.getLogger("orchestrator").removeHandler(keep)
+            logging.getLogger().removeHandler(terminal)
+        messages = [m for _, m, _ in seen]
+        assert any(m.startswith("Beginning flow run") for m in messages) and "Finished in state Completed()" in messages
+        assert ("orchestrator.flow_runs", "hello from the body", "chatty") in seen  # print's caller, not ours
+        assert "Finished in state Completed()" in caplog.text and "hello from the body" in caplog.text
+        assert capsys.readouterr().err.count("hello from the body") == 1  # printed once, not twice
 
 
 # == 10. Futures & the thread pool =========================================================================
