@@ -86,6 +86,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AcquireConcurrencySlotTimeoutError",
+    "Artifact",
+    "ArtifactResponse",
     "AsyncTransaction",
     "AwaitingConcurrencySlot",
     "AwaitingRetry",
@@ -119,14 +121,17 @@ __all__ = [
     "FlowRunContext",
     "FlowRunTimeoutError",
     "INPUTS",
+    "ImageArtifact",
     "InfrastructurePending",
     "Inputs",
     "Interval",
     "InvalidNameError",
     "IsolationLevel",
     "Late",
+    "LinkArtifact",
     "MappingLengthMismatch",
     "MappingMissingIterable",
+    "MarkdownArtifact",
     "MissingContextError",
     "MissingResult",
     "NONE",
@@ -148,6 +153,7 @@ __all__ = [
     "PrefectTaskRunFuture",
     "PrefectWrappedFuture",
     "ProcessPoolTaskRunner",
+    "ProgressArtifact",
     "RRule",
     "RUN_ID",
     "ReservedArgumentError",
@@ -166,6 +172,7 @@ __all__ = [
     "Submitting",
     "Suspended",
     "TASK_SOURCE",
+    "TableArtifact",
     "TagsContext",
     "Task",
     "TaskRun",
@@ -181,6 +188,7 @@ __all__ = [
     "UpstreamTaskError",
     "Variable",
     "__version__",
+    "acreate_image_artifact",
     "acreate_link_artifact",
     "acreate_markdown_artifact",
     "acreate_progress_artifact",
@@ -195,6 +203,7 @@ __all__ = [
     "cancel_flow_run",
     "concurrency",
     "create_concurrency_limit",
+    "create_image_artifact",
     "create_link_artifact",
     "create_markdown_artifact",
     "create_progress_artifact",
@@ -8112,15 +8121,16 @@ def _artifact_key(key: Optional[str]) -> Optional[str]:
     return key
 
 
-def _create_artifact(type_: str, data: Any, key: Optional[str], description: Optional[str]) -> str:
+def _create_artifact(type_: str, data: Any, key: Optional[str], description: Optional[str],
+                     flow_run_id: Optional[str] = None, task_run_id: Optional[str] = None) -> str:
     task_ctx, flow_ctx = _TASK_CTX.get(), _FLOW_CTX.get()
     artifact_id = _uuid7()
     now = time.time()
     text = data if isinstance(data, str) else json.dumps(data, default=_json_fallback, allow_nan=True)
     text = text.replace("NaN", "null") if not isinstance(data, str) else text
     _get_store().add_artifact((artifact_id, _artifact_key(key), type_, text, description,
-                               flow_ctx.flow_run.id if flow_ctx else None,
-                               task_ctx.task_run.id if task_ctx else None, now, now))
+                               flow_run_id or (flow_ctx.flow_run.id if flow_ctx else None),
+                               task_run_id or (task_ctx.task_run.id if task_ctx else None), now, now))
     return artifact_id
 
 
@@ -8165,6 +8175,125 @@ acreate_table_artifact = _async_form(create_table_artifact.__wrapped__)
 acreate_link_artifact = _async_form(create_link_artifact.__wrapped__)
 acreate_progress_artifact = _async_form(create_progress_artifact.__wrapped__)
 aupdate_progress_artifact = _async_form(update_progress_artifact.__wrapped__)
+
+
+class ArtifactResponse:
+    """An artifact as recorded: ``id``, ``key``, ``type``, ``data`` (the stored text), ``description``,
+    ``flow_run_id``, ``task_run_id``, ``created`` and ``updated`` (aware datetimes)."""
+
+    __slots__ = ("id", "key", "type", "data", "description", "flow_run_id", "task_run_id", "created", "updated")
+
+    def __init__(self, row: dict) -> None:
+        for name in self.__slots__:
+            value = row.get(name)
+            setattr(self, name, _utc(value) if name in ("created", "updated") and value is not None else value)
+
+    def __repr__(self) -> str:
+        return f"ArtifactResponse(id={self.id!r}, key={self.key!r}, type={self.type!r})"
+
+
+class Artifact:
+    """An artifact to create: ``Artifact(type="markdown", key="report", data="# Done").create()``, as
+    Prefect's ``prefect.artifacts.Artifact``; ``Artifact.get(key)`` reads the newest with that key and
+    ``Artifact.get_or_create(key, ...)`` reads or creates one. The subclasses (``MarkdownArtifact``,
+    ``TableArtifact``, ``LinkArtifact``, ``ProgressArtifact``, ``ImageArtifact``) format their data as the
+    ``create_*_artifact`` functions do. In async code ``create``, ``get`` and ``get_or_create`` are
+    awaitable; ``acreate``, ``aget`` and ``aget_or_create`` always are."""
+
+    type: Optional[str] = None
+
+    def __init__(self, type: Optional[str] = None, key: Optional[str] = None, description: Optional[str] = None,
+                 data: Any = None, flow_run_id: Optional[str] = None, task_run_id: Optional[str] = None,
+                 **fields: Any) -> None:
+        self.type = type or self.type
+        self.key, self.description, self.data = _artifact_key(key), description, data
+        self.flow_run_id, self.task_run_id = flow_run_id, task_run_id
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def format(self) -> Any:
+        """The text stored for this artifact (for a plain Artifact: its data as JSON)."""
+        return json.dumps(self.data, default=_json_fallback)
+
+    def _create(self) -> ArtifactResponse:
+        artifact_id = _create_artifact(self.type or "", self.format(), self.key, self.description,
+                                       self.flow_run_id, self.task_run_id)
+        return ArtifactResponse(_get_store().artifact(artifact_id))
+
+    @classmethod
+    def _get(cls, key: Optional[str] = None) -> Optional[ArtifactResponse]:
+        rows = _get_store().artifacts(key=key, limit=1, latest_only=False)
+        return ArtifactResponse(rows[0]) if rows else None
+
+    @classmethod
+    def _get_or_create(cls, key: Optional[str] = None, description: Optional[str] = None, data: Any = None,
+                       **fields: Any) -> tuple:
+        found = cls._get(key)
+        if found is not None:
+            return found, False
+        return cls(key=key, description=description, data=data, **fields)._create(), True
+
+    create = _async_dispatch(_create)
+    acreate = _async_form(_create)
+    get, aget = classmethod(_async_dispatch(_get.__func__)), classmethod(_async_form(_get.__func__))
+    get_or_create = classmethod(_async_dispatch(_get_or_create.__func__))
+    aget_or_create = classmethod(_async_form(_get_or_create.__func__))
+
+
+class MarkdownArtifact(Artifact):
+    """``MarkdownArtifact(markdown="# Done")``."""
+
+    type = "markdown"
+
+    def format(self) -> Any:
+        return getattr(self, "markdown", None) if getattr(self, "markdown", None) is not None else self.data
+
+
+class TableArtifact(Artifact):
+    """``TableArtifact(table=[{"a": 1}])``: a list of dicts, a list of lists, or a dict of columns."""
+
+    type = "table"
+
+    def format(self) -> Any:
+        table = getattr(self, "table", None)
+        return json.dumps(self.data if table is None else table, default=_json_fallback).replace("NaN", "null")
+
+
+class LinkArtifact(Artifact):
+    """``LinkArtifact(link="https://...", link_text="report")``, stored as markdown."""
+
+    type = "markdown"
+
+    def format(self) -> Any:
+        link = getattr(self, "link", "")
+        return f"[{getattr(self, 'link_text', None) or link}]({link})"
+
+
+class ProgressArtifact(Artifact):
+    """``ProgressArtifact(progress=42.0)``: a figure from 0 to 100."""
+
+    type = "progress"
+
+    def format(self) -> Any:
+        return json.dumps(_clamp_progress(getattr(self, "progress", self.data or 0)))
+
+
+class ImageArtifact(Artifact):
+    """``ImageArtifact(image_url="https://...")``: the image's address."""
+
+    type = "image"
+
+    def format(self) -> Any:
+        return getattr(self, "image_url", None) or self.data
+
+
+@_async_dispatch
+def create_image_artifact(image_url: str, key: Optional[str] = None, description: Optional[str] = None) -> str:
+    """Attach an image by its URL (the web view shows the address). Returns its id."""
+    return _create_artifact("image", image_url, key, description)
+
+
+acreate_image_artifact = _async_form(create_image_artifact.__wrapped__)
 
 
 def _clamp_progress(progress: float) -> float:
@@ -8370,14 +8499,32 @@ def Schedule(interval: Any = None, cron: Optional[str] = None, rrule: Optional[s
     Cron('0 0 * * *', timezone=None)
     """
     kinds = [k for k, v in (("interval", interval), ("cron", cron), ("rrule", rrule)) if v is not None]
-    if len(kinds) != 1:
-        raise ScheduleError(f"Only one schedule type can be defined at a time. Found: {', '.join(kinds) or 'none'}")
+    if len(kinds) > 1:
+        raise ScheduleError(f"Only one schedule type can be defined at a time. Found: {', '.join(kinds)}")
     common = dict(timezone=timezone, active=active, parameters=parameters, slug=slug)
+    if not kinds:
+        return _NoSchedule(**common)
     if cron is not None:
         return Cron(cron, day_or=day_or, **common)
     if rrule is not None:
         return RRule(rrule, **common)
     return Interval(interval, anchor_date=anchor_date, **common)
+
+
+class _NoSchedule(_Schedule):
+    """``Schedule()`` with no interval, cron or rrule, as Prefect allows: it never fires."""
+
+    interval = cron = rrule = None
+
+    def __init__(self, timezone: Optional[str] = None, active: bool = True, parameters: Optional[dict] = None,
+                 slug: Optional[str] = None) -> None:
+        self.timezone, self.active, self.parameters, self.slug = timezone, active, dict(parameters or {}), slug
+
+    def _next_after(self, after: _dt.datetime) -> Optional[_dt.datetime]:
+        return None
+
+    def __repr__(self) -> str:
+        return "Schedule()"
 
 
 def _schedule_spec(s: _Schedule) -> dict:
@@ -8386,7 +8533,9 @@ def _schedule_spec(s: _Schedule) -> dict:
         return {"cron": s.cron, "day_or": s.day_or, **base}
     if isinstance(s, Interval):
         return {"interval": s.interval.total_seconds(), "anchor_date": s.anchor_date.isoformat(), **base}
-    return {"rrule": s.rrule, **base}
+    if isinstance(s, RRule):
+        return {"rrule": s.rrule, **base}
+    return base
 
 
 def _schedule_from_spec(spec: dict) -> _Schedule:
@@ -8403,7 +8552,9 @@ def _describe_schedule(spec: dict) -> str:
         return f"cron: {spec['cron']}{tz}" + (f", {words}" if words else "")
     if "interval" in spec:
         return f"interval: {_dt.timedelta(seconds=spec['interval'])}{tz}"
-    return f"rrule: {spec['rrule']}{tz}"
+    if "rrule" in spec:
+        return f"rrule: {spec['rrule']}{tz}"
+    return "none (no interval, cron or rrule: never fires)"
 
 
 def _cron_words(expr: str) -> Optional[str]:

@@ -4674,6 +4674,37 @@ class TestDecorators:
 
 
 class TestCoordination:
+    def test_artifact_objects_create_get_and_get_or_create(self, db):
+        @flow
+        def report():
+            made = o.Artifact(type="markdown", key="rep", data={"x": 1}, description="d").create()
+            assert o.Artifact.get("rep").id == made.id and made.data == '{"x": 1}' and made.flow_run_id
+            again, created = o.Artifact.get_or_create("rep")
+            fresh, made_now = o.Artifact.get_or_create("fresh", data=[1])
+            texts = [o.MarkdownArtifact(key="md", markdown="# hi").create().data,
+                     o.LinkArtifact(link="http://x", link_text="x").create().data,
+                     o.TableArtifact(table=[{"a": 1}]).create().data,
+                     o.ProgressArtifact(progress=40).create().data,
+                     o.ImageArtifact(image_url="http://i/x.png").create().data,
+                     rows_of(o.create_image_artifact("http://i/y.png", key="img"))]
+            return again.id == made.id, created, made_now, fresh.data, texts
+
+        def rows_of(artifact_id):
+            return rows(db, "SELECT type, data FROM artifacts WHERE id=?", (artifact_id,))[0]["type"]
+
+        same, created, made_now, fresh, texts = report()
+        assert same and created is False and made_now is True and fresh == "[1]"
+        assert texts == ["# hi", "[x](http://x)", '[{"a": 1}]', "40.0", "http://i/x.png", "image"]
+        assert o.Artifact.get("missing") is None
+        with pytest.raises(ValueError, match="Invalid artifact key"):
+            o.Artifact(key="Bad Key")
+
+        async def in_async():
+            made = await o.Artifact(type="table", key="tab", data=[[1]]).create()
+            return (await o.Artifact.get("tab")).id == made.id and (await o.Artifact.aget("tab")).id == made.id
+
+        assert asyncio.run(in_async())
+
     def test_four_processes_share_a_limit(self, db):
         o.create_concurrency_limit("tag:shared", 2)
         code = """
@@ -4994,6 +5025,14 @@ class TestServing:
         fall = [dt.datetime.fromtimestamp(at, UTC) for at, _, _ in slot_runs(db, "repeated")
                 if at > dt.datetime(2031, 11, 1, tzinfo=UTC).timestamp()]
         assert fall == [dt.datetime(2031, 11, 2, 5, 30, tzinfo=UTC)]  # once, at the first 01:30
+
+    def test_a_schedule_of_no_kind_never_fires(self, db):
+        none = o.Schedule(parameters={"x": 1}, slug="later")
+        assert repr(none) == "Schedule()" and none.get_dates(3) == [] and none.cron is none.interval is None
+        spec = o._schedule_spec(none)
+        assert o._schedule_from_spec(spec).get_dates(1) == [] and "never fires" in o._describe_schedule(spec)
+        dep = web_report.to_deployment("idle", schedule=none, parameters={"day": "monday"})
+        assert [repr(s) for s in dep.schedules] == ["Schedule()"]
 
     def test_definition_errors(self, db):
         with pytest.raises(o.ScheduleError, match="Only one schedule type"):
