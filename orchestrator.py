@@ -133,6 +133,7 @@ __all__ = [
     "MappingMissingIterable",
     "MarkdownArtifact",
     "MissingContextError",
+    "MissingFlowError",
     "MissingResult",
     "NONE",
     "NO_CACHE",
@@ -164,6 +165,7 @@ __all__ = [
     "Schedule",
     "ScheduleError",
     "Scheduled",
+    "ScriptError",
     "State",
     "StateDetails",
     "StateGroup",
@@ -219,6 +221,9 @@ __all__ = [
     "get_state_exception",
     "get_transaction",
     "is_state_iterable",
+    "load_flow_arguments_from_entrypoint",
+    "load_flow_from_entrypoint",
+    "load_function_and_convert_to_flow",
     "main",
     "opaque",
     "pause_flow_run",
@@ -232,6 +237,7 @@ __all__ = [
     "return_value_to_state",
     "run_deployment",
     "runtime",
+    "safe_load_flow_from_entrypoint",
     "serve",
     "tags",
     "task",
@@ -473,6 +479,18 @@ class MappingLengthMismatch(OrchestratorError):
 
 class MappingMissingIterable(OrchestratorError):
     """``.map()`` got no iterable argument."""
+
+
+class ScriptError(OrchestratorError):
+    """A script raised while it was loaded for its flow (``user_exc`` is what it raised, ``path`` the file)."""
+
+    def __init__(self, user_exc: BaseException, path: str) -> None:
+        super().__init__(f"Script at {path!r} encountered an exception: {user_exc!r}")
+        self.user_exc, self.path = user_exc, path
+
+
+class MissingFlowError(OrchestratorError):
+    """An entrypoint names no flow (nothing by that name, or something that is not a flow)."""
 
 
 class MissingContextError(OrchestratorError, RuntimeError):
@@ -7311,8 +7329,6 @@ def _pydantic_validate(model: type, value: Any) -> Any:
 
 def _load_entrypoint(entrypoint: Optional[str]) -> "Flow":
     """The Flow object an entrypoint (``/path/file.py:qualname``) names, importing the file if needed."""
-    import importlib.util
-
     if not entrypoint or ":" not in entrypoint:
         raise OrchestratorError("This flow run has no recorded entrypoint, so it cannot be run again.")
     path, _, qualname = entrypoint.rpartition(":")
@@ -7321,20 +7337,11 @@ def _load_entrypoint(entrypoint: Optional[str]) -> "Flow":
                                 f"again; define it at the top level of {os.path.basename(path)} to retry its runs.")
     if not os.path.exists(path):
         raise OrchestratorError(f"The flow's source file {path} does not exist.")
-    module = next((m for m in list(sys.modules.values())
-                   if os.path.abspath(getattr(m, "__file__", None) or "") == path), None)
-    if module is None:
-        name = "_orchestrator_entry_" + hashlib.md5(path.encode()).hexdigest()[:12]
-        try:
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            sys.path.insert(0, os.path.dirname(path))
-            spec.loader.exec_module(module)
-        except Exception as exc:
-            sys.modules.pop(name, None)
-            raise OrchestratorError(f"The entrypoint {entrypoint} does not import: "
-                                    f"{type(exc).__name__}: {exc}") from exc
+    try:
+        module = _import_file(path)
+    except ScriptError as exc:
+        raise OrchestratorError(f"The entrypoint {entrypoint} does not import: "
+                                f"{type(exc.user_exc).__name__}: {exc.user_exc}") from exc.user_exc
     obj: Any = module
     for part in qualname.split("."):
         obj = getattr(obj, part, None)
@@ -7990,6 +7997,27 @@ class Flow(_Decorated[_P, _R]):
     on_cancellation = _hook_registrar("on_cancellation", "when a run is cancelled")
     on_crashed = _hook_registrar("on_crashed", "when a run crashes")
 
+    @classmethod
+    def from_source(cls, source: Any, entrypoint: str, _sync: Optional[bool] = None) -> Any:
+        """The flow at ``entrypoint`` (``"flows.py:my_flow"``, relative to ``source``; or a module path)
+        in ``source``: a local folder or file, or a storage object (``pull_code()``/``destination``,
+        ``get_directory()``). Awaitable in async code, as in Prefect; ``afrom_source`` always is.
+
+        Example: ``Flow.from_source("/srv/jobs", "etl.py:nightly")()``.
+        """
+        if _wants_await(_sync):
+            return _awaitable(_flow_from_source, source, entrypoint)
+        return _flow_from_source(source, entrypoint)
+
+    @classmethod
+    async def afrom_source(cls, source: Any, entrypoint: str) -> "Flow":
+        """:meth:`from_source` for async code."""
+        return _flow_from_source(source, entrypoint)
+
+    async def ato_deployment(self, *args: Any, **kwargs: Any) -> "Deployment":
+        """:meth:`to_deployment` for async code."""
+        return self.to_deployment(*args, **kwargs)
+
     def to_deployment(self, name: str, interval: Any = None, cron: Any = None, rrule: Any = None,
                       paused: Optional[bool] = None, schedule: Any = None, schedules: Optional[list] = None,
                       concurrency_limit: Any = None, parameters: Optional[dict] = None,
@@ -8044,6 +8072,272 @@ def _deliver(state: State, return_state: bool, returned: Any = _NO_DATA) -> Any:
     return state._result()
 
 
+# -- loading flows from files and modules ---------------------------------------------------------
+#
+# An entrypoint is ``path/to/file.py:name`` (``name`` may be ``Class.method``) or ``package.module.name``.
+
+
+def _import_file(path: str) -> Any:
+    """The module of a Python file, executed once per process (a module already loaded from that file is
+    reused); ScriptError when the file raises."""
+    import importlib.util
+
+    path = os.path.abspath(path)
+    module = next((m for m in list(sys.modules.values())
+                   if os.path.abspath(getattr(m, "__file__", None) or "") == path), None)
+    if module is not None:
+        return module
+    if not os.path.exists(path):
+        raise ScriptError(FileNotFoundError(f"No such file: {path}"), path)
+    name = "_orchestrator_entry_" + hashlib.md5(path.encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    sys.path.insert(0, os.path.dirname(path))
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise ScriptError(exc, path) from exc
+    return module
+
+
+def _split_entrypoint(entrypoint: str) -> tuple:
+    """(file path or module name, object path, True for a file)."""
+    if ":" in entrypoint:
+        path, _, qualname = entrypoint.rpartition(":")
+        return path, qualname, True
+    module, _, name = entrypoint.rpartition(".")
+    if not module:
+        raise ValueError(f"An entrypoint is 'path/to/file.py:name' or 'module.name', not {entrypoint!r}")
+    return module, name, False
+
+
+def _import_object(entrypoint: str) -> Any:
+    """What an entrypoint names, importing its file or module; AttributeError when it names nothing."""
+    import importlib
+
+    where, qualname, is_file = _split_entrypoint(entrypoint)
+    obj: Any = _import_file(where) if is_file else importlib.import_module(where)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def load_flow_from_entrypoint(entrypoint: str, use_placeholder_flow: bool = True) -> "Flow":
+    """The flow an entrypoint names, running its file. When the file cannot run (a dependency is
+    missing), the flow's own definition is loaded alone instead (``use_placeholder_flow=False``:
+    ScriptError). MissingFlowError when there is no flow by that name.
+
+    Example: ``load_flow_from_entrypoint("flows/etl.py:nightly")()``.
+    """
+    where, qualname, _ = _split_entrypoint(entrypoint)
+    try:
+        found = _import_object(entrypoint)
+    except AttributeError as exc:
+        raise MissingFlowError(f"Flow function with name {qualname!r} not found in {where!r}. ") from exc
+    except ScriptError:
+        if not use_placeholder_flow:
+            raise
+        found = safe_load_flow_from_entrypoint(entrypoint)
+        if found is None:
+            raise
+    if not isinstance(found, Flow):
+        raise MissingFlowError(f"Function with name {qualname!r} is not a flow. Make sure that it is decorated "
+                               f"with '@flow'.")
+    return found
+
+
+def load_function_and_convert_to_flow(entrypoint: str) -> "Flow":
+    """The flow an entrypoint names; a plain function there becomes a flow (with ``log_prints=True``)."""
+    where, qualname, _ = _split_entrypoint(entrypoint)
+    try:
+        found = _import_object(entrypoint)
+    except AttributeError as exc:
+        raise RuntimeError(f"Function with name {qualname!r} not found in {where!r}.") from exc
+    return found if isinstance(found, Flow) else Flow(found, log_prints=True)
+
+
+def _entrypoint_definition(entrypoint: str) -> tuple:
+    """(the ``def`` or ``class`` node the entrypoint starts with, the file's source, its path or None,
+    the object path's parts); ValueError when the source has no such definition."""
+    import ast
+    import importlib.util
+
+    where, qualname, is_file = _split_entrypoint(entrypoint)
+    if is_file:
+        path = where
+    else:
+        spec = importlib.util.find_spec(where)
+        if spec is None or not spec.origin:
+            raise ValueError(f"Could not find module {where!r}")
+        path = spec.origin
+    with open(path, encoding="utf-8") as fh:
+        source = fh.read()
+    parts = qualname.split(".")
+    node = next((n for n in ast.walk(ast.parse(source))
+                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == parts[0]),
+                None)
+    if node is None:
+        raise ValueError(f"Could not find object {parts[0]!r} in {where!r}")
+    return node, source, path if is_file else None, parts
+
+
+def _safe_namespace(source: str, path: Optional[str]) -> dict:
+    """The names a file defines, each import, class, function and assignment run on its own so that one
+    that fails (a missing dependency) leaves the rest; the ``__main__`` block is left out."""
+    import ast
+
+    namespace: dict = {"__name__": "orchestrator_safe_namespace", "__file__": path}
+    tree = ast.parse(source)
+    if path:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        for kinds in ((ast.Import, ast.ImportFrom), (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)):
+            for node in tree.body:
+                if isinstance(node, kinds):
+                    try:
+                        exec(compile(ast.Module(body=[node], type_ignores=[]), path or "<entrypoint>", "exec"),
+                             namespace)
+                    except Exception:  # noqa: BLE001 - that name stays undefined, as in Prefect
+                        pass
+    finally:
+        if path:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(os.path.dirname(os.path.abspath(path)))
+    return namespace
+
+
+def _flow_definition(node: Any, parts: list) -> Any:
+    """The function node of the flow: the entrypoint's function, or the named method of its class."""
+    import ast
+
+    if isinstance(node, ast.ClassDef) and len(parts) > 1:
+        return next((n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and n.name == parts[1]), None)
+    return node
+
+
+def safe_load_flow_from_entrypoint(entrypoint: str) -> Optional["Flow"]:
+    """The flow an entrypoint names, loaded without running the whole file: imports that fail are left
+    out and, if need be, the flow's own definition is compiled alone (annotations and defaults that
+    cannot be evaluated dropped). None when it cannot be loaded; ValueError when the file defines no such
+    name."""
+    import ast
+
+    node, source, path, parts = _entrypoint_definition(entrypoint)
+    namespace = _safe_namespace(source, path)
+    if parts[0] in namespace:
+        obj: Any = namespace[parts[0]]
+        for part in parts[1:]:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj
+    func = _flow_definition(node, parts)
+    if func is None:
+        return None
+
+    def evaluates(expr: Any) -> bool:
+        try:
+            eval(compile(ast.Expression(expr), "<entrypoint>", "eval"), namespace)
+            return True
+        except Exception:  # noqa: BLE001
+            return False
+
+    args = func.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+        if arg is not None and arg.annotation is not None and not evaluates(arg.annotation):
+            arg.annotation = None
+    args.defaults = [d if evaluates(d) else ast.Constant(value=None) for d in args.defaults]
+    args.kw_defaults = [d if d is None or evaluates(d) else ast.Constant(value=None) for d in args.kw_defaults]
+    if func.returns is not None and not evaluates(func.returns):
+        func.returns = None
+    func.decorator_list = [d for d in func.decorator_list if not (isinstance(d, ast.Name)
+                                                                 and d.id in ("staticmethod", "classmethod"))]
+    try:
+        module = ast.fix_missing_locations(ast.Module(body=[func], type_ignores=[]))
+        exec(compile(module, path or "<entrypoint>", "exec"), namespace)
+    except Exception:  # noqa: BLE001
+        return None
+    found = namespace.get(func.name)
+    return found if isinstance(found, Flow) else None
+
+
+_FLOW_ARGUMENTS = ("name", "version", "retries", "retry_delay_seconds", "description", "timeout_seconds",
+                   "validate_parameters", "persist_result", "cache_result_in_memory", "log_prints")
+
+
+def load_flow_arguments_from_entrypoint(entrypoint: str, arguments: Optional[Iterable[str]] = None) -> dict:
+    """The arguments given to the ``@flow(...)`` decorator at an entrypoint, read from its source without
+    running the flow (each as text, as Prefect gives them); ``name`` defaults to the function's name
+    with dashes. Example: ``load_flow_arguments_from_entrypoint("etl.py:nightly")["name"]``."""
+    import ast
+
+    node, source, path, parts = _entrypoint_definition(entrypoint)
+    func = _flow_definition(node, parts) or node
+    wanted = set(arguments) if arguments is not None else set(_FLOW_ARGUMENTS)
+    result: dict = {}
+    namespace: Optional[dict] = None
+    for decorator in func.decorator_list:
+        if not (isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "flow"):
+            continue
+        for keyword in decorator.keywords:
+            if keyword.arg not in wanted:
+                continue
+            if isinstance(keyword.value, ast.Constant):
+                result[keyword.arg] = str(keyword.value.value)
+                continue
+            namespace = namespace if namespace is not None else _safe_namespace(source, path)
+            text = (ast.get_source_segment(source, keyword.value) or "").replace("\n", "")
+            try:
+                result[keyword.arg] = str(eval(text, namespace))
+            except Exception:  # noqa: BLE001 - left out: the flow's default applies, as in Prefect
+                logging.getLogger("orchestrator").info(f"Failed to parse @flow argument: `{keyword.arg}={text}`; "
+                                                       f"ignoring it")
+    if "name" in wanted and "name" not in result:
+        result["name"] = func.name.replace("_", "-")
+    return result
+
+
+def _flow_from_source(source: Any, entrypoint: str) -> "Flow":
+    """:meth:`Flow.from_source`: ``source`` is a local folder or file (a str or Path), or a storage object
+    with ``pull_code()`` and ``destination`` or with ``get_directory(local_path=...)``."""
+    import tempfile
+
+    if hasattr(source, "pull_code"):
+        _settle(source.pull_code())
+        base = str(getattr(source, "destination"))
+    elif hasattr(source, "get_directory"):
+        base = tempfile.mkdtemp(prefix="orchestrator-source-")
+        _settle(source.get_directory(local_path=base))
+    elif isinstance(source, (str, os.PathLike)):
+        base = os.fspath(source)
+        if "://" in base or base.startswith("git@"):
+            raise ValueError(f"Flow.from_source takes a local folder or file here, not {base!r}: clone the "
+                             f"repository first and give its folder")
+    else:
+        raise TypeError(f"Unsupported source type {type(source).__name__!r}. Please provide a URL to remote "
+                        f"storage or a storage object.")
+    base = os.path.abspath(base)
+    if os.path.isfile(base):  # the entrypoint is "name" or "file.py:name" for that very file
+        where, _, qualname = entrypoint.rpartition(":")
+        if where and os.path.basename(where) != os.path.basename(base):
+            raise ValueError(f"The entrypoint {entrypoint!r} names another file than {base}")
+        found = load_flow_from_entrypoint(f"{base}:{qualname}")
+        found._storage = source
+        return found
+    where, qualname, is_file = _split_entrypoint(entrypoint)
+    if is_file:
+        entrypoint = f"{os.path.join(base, where)}:{qualname}"
+    else:
+        if base not in sys.path:
+            sys.path.insert(0, base)
+    found = load_flow_from_entrypoint(entrypoint)
+    found._storage = source
+    return found
+
+
 def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     """Make a function a flow, bare (``@flow``) or with options (``@flow(log_prints=True)``).
 
@@ -8056,6 +8350,10 @@ def flow(__fn: Optional[Callable] = None, **options: Any) -> Any:
     if __fn is not None:
         return Flow(__fn, **options)
     return lambda fn: Flow(fn, **options)
+
+
+flow.from_source = Flow.from_source  # as Prefect's ``flow.from_source(...)``
+flow.afrom_source = Flow.afrom_source
 
 
 # == 16. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================

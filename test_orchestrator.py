@@ -4462,6 +4462,103 @@ class TestFlowEngine:
 
 
 class TestDecorators:
+    BROKEN = textwrap.dedent('''
+        from not_a_module import not_a_function
+        from orchestrator import flow
+
+        version = "1.0"
+
+        @flow(description="Says woof!", name=f"dog-{version}", retries=2)
+        def dog(x: not_a_function = not_a_function, y: int = 1):
+            """Barks."""
+            return "woof!"
+
+        class Dog:
+            @flow(description="Says woof!")
+            @classmethod
+            def dog(cls):
+                return "woof!"
+        ''')
+    FINE = textwrap.dedent("""
+        from orchestrator import flow
+
+        @flow
+        def good(n: int = 2):
+            return n * 2
+
+        class Jobs:
+            @flow
+            @staticmethod
+            def double(n):
+                return n * 2
+
+        def plain():
+            return "plain"
+        """)
+
+    def test_load_flow_from_entrypoint(self, db, tmp_path, monkeypatch):
+        (tmp_path / "fine.py").write_text(self.FINE)
+        (tmp_path / "broken.py").write_text(self.BROKEN)
+        monkeypatch.chdir(tmp_path)
+        assert o.load_flow_from_entrypoint("fine.py:good")(3) == 6  # relative to the working folder
+        assert o.load_flow_from_entrypoint(f"{tmp_path / 'fine.py'}:Jobs.double")(4) == 8
+        with pytest.raises(o.MissingFlowError, match="'nope' not found"):
+            o.load_flow_from_entrypoint("fine.py:nope")
+        with pytest.raises(o.MissingFlowError, match="is not a flow"):
+            o.load_flow_from_entrypoint("fine.py:plain")
+        dog = o.load_flow_from_entrypoint("broken.py:dog")  # its import fails: its definition alone
+        assert (dog.name, dog.description, dog(), dog.__doc__.strip()) == ("dog-1.0", "Says woof!", "woof!", "Barks.")
+        assert o.load_flow_from_entrypoint("broken.py:Dog.dog")() == "woof!"
+        with pytest.raises(o.ScriptError, match="not_a_module") as caught:
+            o.load_flow_from_entrypoint("broken.py:dog", use_placeholder_flow=False)
+        assert isinstance(caught.value.user_exc, ModuleNotFoundError)
+        monkeypatch.syspath_prepend(str(tmp_path))
+        assert o.load_flow_from_entrypoint("fine.good")(1) == 2  # a module path
+
+    def test_safe_loading_arguments_and_plain_functions(self, db, tmp_path):
+        (tmp_path / "fine.py").write_text(self.FINE)
+        (tmp_path / "broken.py").write_text(self.BROKEN)
+        broken, fine = tmp_path / "broken.py", tmp_path / "fine.py"
+        assert o.safe_load_flow_from_entrypoint(f"{broken}:dog")() == "woof!"
+        with pytest.raises(ValueError, match="Could not find object 'zzz'"):
+            o.safe_load_flow_from_entrypoint(f"{fine}:zzz")
+        assert o.load_flow_arguments_from_entrypoint(f"{broken}:dog") == {
+            "description": "Says woof!", "name": "dog-1.0", "retries": "2"}  # as text, as Prefect gives them
+        assert o.load_flow_arguments_from_entrypoint(f"{fine}:good") == {"name": "good"}
+        assert o.load_flow_arguments_from_entrypoint(f"{broken}:dog", arguments=["retries"]) == {"retries": "2"}
+        plain = o.load_function_and_convert_to_flow(f"{fine}:plain")
+        assert isinstance(plain, o.Flow) and plain.log_prints is True and plain.fn() == "plain"
+        assert o.load_function_and_convert_to_flow(f"{fine}:good").name == "good"
+        with pytest.raises(RuntimeError, match="Function with name 'dog' not found"):
+            o.load_function_and_convert_to_flow(f"{fine}:dog")
+
+    def test_flow_from_source_and_async_twins(self, db, tmp_path):
+        (tmp_path / "fine.py").write_text(self.FINE)
+        assert o.Flow.from_source(str(tmp_path), "fine.py:good")(5) == 10
+        assert o.Flow.from_source(tmp_path / "fine.py", "good")(1) == 2
+        assert o.flow.from_source(tmp_path, "fine.good")(7) == 14  # as Prefect's flow.from_source
+
+        class Storage:  # a storage object, as Prefect's RunnerStorage
+            destination = tmp_path
+
+            def pull_code(self):
+                self.pulled = True
+
+        storage = Storage()
+        assert o.Flow.from_source(storage, "fine.py:good")(2) == 4 and storage.pulled
+        with pytest.raises(ValueError, match="local folder or file"):
+            o.Flow.from_source("https://github.com/org/repo.git", "flows.py:f")
+        with pytest.raises(TypeError, match="Unsupported source type"):
+            o.Flow.from_source(42, "flows.py:f")
+
+        async def main():
+            loaded = await o.Flow.from_source(str(tmp_path), "fine.py:good")
+            again = await o.Flow.afrom_source(str(tmp_path), "fine.py:good")
+            deployment = await web_report.ato_deployment("from-async", parameters={"day": "monday"})
+            return loaded.name, again.name, deployment.name
+
+        assert asyncio.run(main()) == ("good", "good", "from-async")
+
     @pytest.mark.parametrize("cls, table", [(o.Task, o._TASK_OPTIONS), (o.Flow, o._FLOW_OPTIONS)])
     def test_option_table_signature_and_with_options_agree(self, cls, table):
         import inspect
