@@ -5817,16 +5817,25 @@ class _Inputs_:
                 self.allowed = previous
         if cls is unmapped:
             return self.resolve(value.value)
-        if cls is list or cls is PrefectFutureList:  # what .map() returns is resolved to a plain list
-            return [self.resolve(v) for v in value]
+        # A container is rebuilt only when something in it was resolved: otherwise the task gets the very
+        # object it was given, as in Prefect (what .map() returns always becomes a plain list).
+        if cls is list or cls is PrefectFutureList:
+            items = [self.resolve(v) for v in value]
+            return items if cls is PrefectFutureList or _changed(items, value) else value
         if cls is tuple:
-            return tuple(self.resolve(v) for v in value)
+            items = tuple(self.resolve(v) for v in value)
+            return items if _changed(items, value) else value
         if cls is dict:
-            return {self.resolve(k): self.resolve(v) for k, v in value.items()}
+            pairs = [(self.resolve(k), self.resolve(v)) for k, v in value.items()]
+            if any(k2 is not k or v2 is not v for (k2, v2), (k, v) in zip(pairs, value.items())):
+                return dict(pairs)
+            return value
         if cls in (set, frozenset):
-            return cls(self.resolve(v) for v in value)
+            items = [self.resolve(v) for v in value]
+            return cls(items) if _changed(items, value) else value
         if isinstance(value, tuple) and hasattr(value, "_fields"):
-            return cls(*(self.resolve(v) for v in value))
+            items = [self.resolve(v) for v in value]
+            return cls(*items) if _changed(items, value) else value
         if isinstance(value, PrefectFuture):  # a future of the user's own making
             return self._upstream(str(value.task_run_id), _future_state(value))
         if _is_dataclass_instance(value):
@@ -5849,6 +5858,10 @@ class _Inputs_:
         if self.failed is None:
             self.failed = run_id or "?"
         return None
+
+
+def _changed(items: Any, originals: Any) -> bool:
+    return any(a is not b for a, b in zip(items, originals))
 
 
 class _CycleSafeInputs(_Inputs_):

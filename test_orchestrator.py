@@ -3135,6 +3135,39 @@ class TestRemoteRunners:
 
 
 class TestTaskArguments:
+    def test_a_task_gets_and_returns_the_very_objects_it_was_given(self, db):
+        Pair = namedtuple("Pair", "a b")
+
+        @task
+        def identity(x):
+            return x
+
+        class Holder:
+            def __init__(self):
+                self.data = {"a": 1}
+
+            @task
+            def me(self):
+                return self
+
+            @task
+            def data_of(self):
+                return self.data
+
+        holder = Holder()
+        values = [[1, 2], {"k": [1]}, (1, [2]), {3, 4}, Pair(1, [2]), frozenset({5})]
+
+        @flow
+        def f():
+            same = [identity(v) is v for v in values]
+            fut = identity.submit(7)
+            rebuilt = identity([fut, 1])  # holds a future: rebuilt with its value
+            return same, rebuilt, holder.me() is holder, holder.data_of() is holder.data
+
+        same, rebuilt, self_same, data_same = f()
+        assert same == [True] * len(values) and rebuilt == [7, 1] and self_same and data_same
+        assert identity(values[0]) is values[0]  # outside a flow too
+
     def test_futures_resolved_in_nested_structures(self, db):
         @dataclasses.dataclass
         class Box:
