@@ -61,23 +61,24 @@ Contents (numbered banners below; a test holds this list to them):
     2. Settings
     3. Errors
     4. States
-    5. Store: schema, encoding, runs and coordination
-    6. Store: schedules, processes and the connection
-    7. Results & caching
-    8. Time
-    9. Context & logging
-    10. Futures & the thread pool
-    11. Process and Dask task runners
-    12. Task engine: arguments, timeouts and retries
-    13. Task engine: attempts, generators and the run
-    14. Flow engine
-    15. Public decorators
-    16. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
-    17. Deployments & serving
-    18. Web view: the JSON both views show, and the server
-    19. Web view: the page (HTML, CSS and JavaScript)
-    20. CLI: the group, runs and their history
-    21. CLI: the database, variables, artifacts, limits and the entry point
+    5. Store: the schema and its encoding
+    6. Store: runs, their records and coordination
+    7. Store: schedules, processes and the connection
+    8. Results & caching
+    9. Time
+    10. Context & logging
+    11. Futures & the thread pool
+    12. Process and Dask task runners
+    13. Task engine: arguments, timeouts and retries
+    14. Task engine: attempts, generators and the run
+    15. Flow engine
+    16. Public decorators
+    17. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
+    18. Deployments & serving
+    19. Web view: the JSON both views show, and the server
+    20. Web view: the page (HTML, CSS and JavaScript)
+    21. CLI: the group, runs and their history
+    22. CLI: the database, variables, artifacts, limits and the entry point
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ __all__ = [
     "DaskTaskRunner",
     "Deployment",
     "DoneAndNotDoneFutures",
+    "Event",
     "ExternalSignal",
     "FLOW_PARAMETERS",
     "Failed",
@@ -158,6 +160,7 @@ __all__ = [
     "RRule",
     "RUN_ID",
     "ReservedArgumentError",
+    "Resource",
     "Retrying",
     "RunId",
     "RunNameError",
@@ -211,6 +214,7 @@ __all__ = [
     "create_progress_artifact",
     "create_table_artifact",
     "delete_concurrency_limit",
+    "emit_event",
     "exception_to_crashed_state",
     "exception_to_failed_state",
     "exponential_backoff",
@@ -1012,13 +1016,49 @@ aget_state_exception = get_state_exception.aio
 araise_state_exception = raise_state_exception.aio
 
 
-# == 5. Store: schema, encoding, runs and coordination ====================================================
+# == 5. Store: the schema and its encoding ================================================================
 #
-# Sections 5 and 6 are the only place with SQL. Readers use one connection per thread; writes go through one connection per
+# Sections 5, 6 and 7 are the only place with SQL. Readers use one connection per thread; writes go through one connection per
 # process under a lock, so threads of one process queue on a Python lock and never meet SQLite's busy
 # handler (processes still do, with a long timeout). Every write is one BEGIN IMMEDIATE transaction.
 # Writes that may be late (a task's start record, log lines) wait in a buffer that the next committed
 # write, or a flusher thread within _FLUSH_SECONDS, takes along.
+
+# Pieces of the event triggers (migration 9): an event's id, and a run's resource and related resources
+# with Prefect's labels. ``h`` is the history entry [type, name, message, timestamp] the event is for.
+_EVENT_ID_SQL = ("lower(printf('%s-%s-4%s-%s-%s', hex(randomblob(4)), hex(randomblob(2)), "
+                 "substr(hex(randomblob(2)), 2), hex(randomblob(2)), hex(randomblob(6))))")
+_FLOW_RUN_RESOURCE_SQL = """json_object('prefect.resource.id', 'prefect.flow-run.' || NEW.id,
+    'prefect.resource.name', NEW.name, 'prefect.run-count', CAST(NEW.run_count AS TEXT),
+    'prefect.state-message', coalesce(h.value->>2, ''), 'prefect.state-name', h.value->>1,
+    'prefect.state-timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', h.value->>3, 'unixepoch'),
+    'prefect.state-type', h.value->>0)"""
+_FLOW_RUN_RELATED_SQL = """(SELECT json_group_array(json(r)) FROM (
+    SELECT json_object('prefect.resource.id', 'prefect.flow.' || NEW.flow_name, 'prefect.resource.role', 'flow',
+                       'prefect.resource.name', NEW.flow_name) AS r
+    UNION ALL SELECT json_object('prefect.resource.id', 'prefect.deployment.' || NEW.deployment_id,
+                                 'prefect.resource.role', 'deployment', 'prefect.resource.name',
+                                 coalesce((SELECT d.name FROM deployments d WHERE d.id = NEW.deployment_id), ''))
+              WHERE NEW.deployment_id IS NOT NULL
+    UNION ALL SELECT json_object('prefect.resource.id', 'prefect.tag.' || t.value, 'prefect.resource.role', 'tag')
+              FROM json_each(NEW.tags) t))"""
+_STATE_PAYLOAD_SQL = """json_object('intended', json_object('from', CASE WHEN h.key > 0 THEN
+    json_extract(NEW.history, '$[' || (h.key - 1) || '][0]') END,
+    'to', h.value->>0), 'validated_state', json_object('type', h.value->>0, 'name', h.value->>1,
+    'message', coalesce(h.value->>2, '')))"""
+_TASK_RUN_RESOURCE_SQL = """json_object('prefect.resource.id', 'prefect.task-run.' || NEW.id,
+    'prefect.resource.name', NEW.name, 'prefect.run-count', CAST(NEW.run_count AS TEXT),
+    'prefect.state-message', coalesce(NEW.state_message, ''), 'prefect.state-name', NEW.state_name,
+    'prefect.state-type', NEW.state_type)"""
+_TASK_RUN_RELATED_SQL = """(SELECT json_group_array(json(r)) FROM (
+    SELECT json_object('prefect.resource.id', 'prefect.flow-run.' || NEW.flow_run_id, 'prefect.resource.role',
+                       'flow-run', 'prefect.resource.name', coalesce((SELECT f.name FROM flow_runs f
+                                                                      WHERE f.id = NEW.flow_run_id), '')) AS r
+              WHERE NEW.flow_run_id IS NOT NULL
+    UNION ALL SELECT json_object('prefect.resource.id', 'prefect.task.' || NEW.task_key, 'prefect.resource.role',
+                                 'task', 'prefect.resource.name', NEW.name)
+    UNION ALL SELECT json_object('prefect.resource.id', 'prefect.tag.' || t.value, 'prefect.resource.role', 'tag')
+              FROM json_each(NEW.tags) t))"""
 
 _MIGRATIONS = [
     # 1: runs, their state history (JSON list of [type, name, message, timestamp]), logs, cache records
@@ -1149,6 +1189,44 @@ _MIGRATIONS = [
     """
     ALTER TABLE deployments ADD COLUMN parameter_schema TEXT;
     CREATE INDEX flow_runs_waiting ON flow_runs(expected_start_time) WHERE state_type='SCHEDULED';
+    """,
+    # 9: events, in Prefect's shape. Every state a flow run enters (each entry added to its history, by any
+    #    process and any path: the engine, serve, crash detection, cancel) becomes an event in the same
+    #    transaction, written by these triggers; a task run's Failed and Crashed states too (the common,
+    #    Completed, task states write none: a large map pays nothing). Custom events come from emit_event.
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, occurred REAL NOT NULL, event TEXT NOT NULL,
+        resource_id TEXT NOT NULL, resource TEXT NOT NULL, related TEXT NOT NULL DEFAULT '[]',
+        payload TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_occurred ON events(occurred);
+    CREATE INDEX events_resource ON events(resource_id, id);
+    CREATE TRIGGER flow_run_events_insert AFTER INSERT ON flow_runs BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
+               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
+        FROM json_each(NEW.history) h;
+    END;
+    CREATE TRIGGER flow_run_events_update AFTER UPDATE OF history ON flow_runs
+    WHEN json_array_length(NEW.history) > json_array_length(OLD.history) BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
+               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
+        FROM json_each(NEW.history) h WHERE h.key >= json_array_length(OLD.history);
+    END;
+    CREATE TRIGGER task_run_failure_events_insert AFTER INSERT ON task_runs
+    WHEN NEW.state_type IN ('FAILED', 'CRASHED') BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        VALUES (""" + _EVENT_ID_SQL + """, coalesce(NEW.state_timestamp, NEW.created), 'prefect.task-run.' || NEW.state_name,
+                'prefect.task-run.' || NEW.id, """ + _TASK_RUN_RESOURCE_SQL + """, """ + _TASK_RUN_RELATED_SQL + """, '{}');
+    END;
+    CREATE TRIGGER task_run_failure_events_update AFTER UPDATE OF state_type ON task_runs
+    WHEN NEW.state_type IN ('FAILED', 'CRASHED') AND OLD.state_type IS NOT NEW.state_type BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        VALUES (""" + _EVENT_ID_SQL + """, coalesce(NEW.state_timestamp, NEW.created), 'prefect.task-run.' || NEW.state_name,
+                'prefect.task-run.' || NEW.id, """ + _TASK_RUN_RESOURCE_SQL + """, """ + _TASK_RUN_RELATED_SQL + """, '{}');
+    END;
     """,
 ]
 
@@ -1398,6 +1476,9 @@ def _running_seconds(history: list, now: float) -> float:
     return max(0.0, total)
 
 
+# == 6. Store: runs, their records and coordination =======================================================
+
+
 class _RunRecords:
     """Part of :class:`_Store` (its SQL lives here): Flow runs, task runs, logs, cache records, and the reads and clean-up behind the CLI."""
 
@@ -1623,7 +1704,7 @@ class _RunRecords:
 
     def delete_flow_runs(self, ids: list) -> dict:
         """Delete flow runs with their task runs, logs, artifacts and result files; returns what went."""
-        out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "result_files": 0, "bytes": 0}
+        out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "events": 0, "result_files": 0, "bytes": 0}
         paths: list = []
 
         def delete(conn: apsw.Connection) -> None:
@@ -1637,6 +1718,11 @@ class _RunRecords:
                 for table, column, size in _ROW_BYTES:
                     out["bytes"] += conn.execute(f"SELECT coalesce(sum({size}), 0) FROM {table} WHERE {column} IN"
                                                  f" ({marks})", chunk).fetchall()[0][0]
+                conn.execute(f"DELETE FROM events WHERE resource_id IN (SELECT 'prefect.task-run.' || id FROM "
+                             f"task_runs WHERE flow_run_id IN ({marks}))", chunk)
+                conn.execute(f"DELETE FROM events WHERE resource_id IN ({','.join(['?'] * len(chunk))})",
+                             ["prefect.flow-run." + i for i in chunk])
+                out["events"] += conn.changes()
                 for key, table, column in (("task_runs", "task_runs", "flow_run_id"), ("logs", "logs", "flow_run_id"),
                                            ("artifacts", "artifacts", "flow_run_id"), ("flow_runs", "flow_runs", "id")):
                     conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
@@ -1663,6 +1749,17 @@ class _RunRecords:
                 kept.update(_result_file(self.results_dir, r["result_path"]) for r in self._query(
                     f"SELECT result_path FROM {table} WHERE result_path IN ({marks})", tuple(chunk)))
         return [path for path in files if path not in kept and os.path.isfile(path)]
+
+    def prune_events(self, before: float) -> int:
+        """Delete events that occurred before ``before``; returns how many."""
+        gone = [0]
+
+        def delete(conn: apsw.Connection) -> None:
+            conn.execute("DELETE FROM events WHERE occurred < ?", (before,))
+            gone[0] = conn.changes()
+
+        self._write_fn(delete)
+        return gone[0]
 
     def prunable(self, before: float, states: tuple = ()) -> list:
         where = "id < ? AND state_type IN ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
@@ -1758,6 +1855,28 @@ class _Coordination:
 
     def artifact(self, ref: str) -> Optional[dict]:
         return self._query_one("SELECT * FROM artifacts WHERE id=? OR key=? ORDER BY created DESC LIMIT 1", (ref, ref))
+
+    def add_event(self, row: tuple) -> None:
+        self._write([("INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)"
+                      " VALUES (?,?,?,?,?,?,?)", row)])
+
+    def events(self, after: int = 0, limit: int = 100, event: Optional[str] = None,
+               resource_id: Optional[str] = None, since: Optional[float] = None, oldest_first: bool = False) -> list:
+        """Events after row ``after``, newest first (``oldest_first``: in order, for following);
+        ``event`` matches a name or a prefix ending in ``*`` (``prefect.flow-run.*``)."""
+        where, params = ["id > ?"], [after]
+        if event:
+            where.append("event GLOB ?" if event.endswith("*") else "event = ?")
+            params.append(event)
+        if resource_id:
+            where.append("resource_id = ?")
+            params.append(resource_id)
+        if since is not None:
+            where.append("occurred >= ?")
+            params.append(since)
+        order = "id" if oldest_first else "id DESC"
+        return self._query(f"SELECT * FROM events WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+                           (*params, limit))
 
     def limits(self) -> list:
         return self._query('SELECT l.*, (SELECT coalesce(sum(occupy), 0) FROM concurrency_slots s WHERE'
@@ -1903,7 +2022,7 @@ class _Coordination:
         self._write_fn(resume)
 
 
-# == 6. Store: schedules, processes and the connection ====================================================
+# == 7. Store: schedules, processes and the connection ====================================================
 
 class _Scheduling:
     """Part of :class:`_Store` (its SQL lives here): Deployments, the scheduled runs of their slots, claims, and runs that serve finishes."""
@@ -2646,7 +2765,7 @@ def _process_dead(process: dict, stale_before: float) -> bool:
     return process["heartbeat"] < stale_before
 
 
-# == 7. Results & caching =================================================================================
+# == 8. Results & caching =================================================================================
 
 
 _INLINE_LIMIT = 64 * 1024  # results up to this size live in the database row; larger ones in files
@@ -3391,7 +3510,7 @@ def _fallback_logger() -> logging.LoggerAdapter:
     return ctx.logger if ctx is not None else logging.LoggerAdapter(logging.getLogger("orchestrator"), {})
 
 
-# == 8. Time ==============================================================================================
+# == 9. Time ==============================================================================================
 #
 # Pure functions of time: the cron parser, the schedule kinds, durations. Nothing here reads the clock
 # except through a ``start``/``now`` argument's default, and the clock object the rest of the module reads.
@@ -3867,7 +3986,7 @@ def _utc(ts: Optional[float]) -> Optional[_dt.datetime]:
     return None if ts is None else _dt.datetime.fromtimestamp(ts, _dt.timezone.utc)
 
 
-# == 9. Context & logging =================================================================================
+# == 10. Context & logging ================================================================================
 
 
 class _RunRecord:
@@ -4393,7 +4512,7 @@ def _patch_print() -> None:
         _PRINT_PATCHED = True
 
 
-# == 10. Futures & the thread pool ========================================================================
+# == 11. Futures & the thread pool ========================================================================
 
 
 def _acquire_interruptibly(lock: threading.Lock) -> None:
@@ -4890,7 +5009,7 @@ class ThreadPoolTaskRunner(TaskRunner):
 ConcurrentTaskRunner = ThreadPoolTaskRunner
 
 
-# == 11. Process and Dask task runners ====================================================================
+# == 12. Process and Dask task runners ====================================================================
 
 
 class _WorkerLost(Exception):
@@ -5552,7 +5671,7 @@ class DaskTaskRunner(ThreadPoolTaskRunner):
         self.client = self._cluster = None
 
 
-# == 12. Task engine: arguments, timeouts and retries =====================================================
+# == 13. Task engine: arguments, timeouts and retries =====================================================
 
 _RESERVED = ("return_state", "wait_for")
 _BANNED_NAME_CHARS = ("/", "%", "&", ">", "<")
@@ -6019,7 +6138,7 @@ def _jittered(delay: float, factor: Optional[float]) -> float:
     return random.uniform(delay, delay * (1 + factor))
 
 
-# == 13. Task engine: attempts, generators and the run ====================================================
+# == 14. Task engine: attempts, generators and the run ====================================================
 
 
 class _Attempt(NamedTuple):
@@ -6709,7 +6828,7 @@ def _map_task(task: "Task", parameters: dict, wait_for: Optional[list],
     return futures
 
 
-# == 14. Flow engine ======================================================================================
+# == 15. Flow engine ======================================================================================
 #
 # A flow run: parameters, the run record, subflows, cancellation, timeouts, retries of the whole flow,
 # parameter validation, and the durable retry and cancellation that the CLI drives.
@@ -7413,7 +7532,7 @@ def cancel_flow_run(flow_run_id: str) -> str:
     return store.request_cancel(row["id"])
 
 
-# == 15. Public decorators ================================================================================
+# == 16. Public decorators ================================================================================
 
 _UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "NotSet", "__bool__": lambda self: False})()
 NotSet = _UNSET
@@ -8369,7 +8488,7 @@ flow.from_source = Flow.from_source  # as Prefect's ``flow.from_source(...)``
 flow.afrom_source = Flow.afrom_source
 
 
-# == 16. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
+# == 17. Coordination: variables, artifacts, concurrency and rate limits, pause and resume ================
 #
 # What flows share through the database: variables, artifacts, global concurrency and rate limits (held
 # across processes, released when their holder dies), and pausing a run until someone resumes it.
@@ -8614,6 +8733,79 @@ def _clamp_progress(progress: float) -> float:
     return min(100.0, max(0.0, value))
 
 
+# -- events ---------------------------------------------------------------------------------------
+
+
+class Resource(dict):
+    """An event's resource: a dict of labels (``prefect.resource.id`` and others), with ``.id`` and
+    ``.name`` for the two usual ones."""
+
+    @property
+    def id(self) -> str:
+        return self["prefect.resource.id"]
+
+    @property
+    def name(self) -> Optional[str]:
+        return self.get("prefect.resource.name")
+
+
+class Event:
+    """Something that happened, in Prefect's shape: ``event`` (its name, such as
+    ``prefect.flow-run.Failed``), ``resource``, ``related`` resources, ``payload``, ``occurred`` and
+    ``id``. Every state a flow run enters is one, written with the state change; a task run's Failed and
+    Crashed states too; :func:`emit_event` adds your own."""
+
+    __slots__ = ("id", "occurred", "event", "resource", "related", "payload", "row")
+
+    def __init__(self, event: str, resource: dict, occurred: Optional[_dt.datetime] = None,
+                 related: Optional[list] = None, payload: Optional[dict] = None, id: Optional[str] = None,
+                 row: Optional[int] = None) -> None:
+        self.event, self.resource = event, Resource(resource)
+        self.related = [Resource(r) for r in related or ()]
+        self.payload = dict(payload or {})
+        self.occurred = occurred or _utc_now()
+        self.id = id or str(uuid.uuid4())
+        self.row = row  # its place in the database's order of events
+
+    @classmethod
+    def _from_row(cls, row: dict) -> "Event":
+        return cls(row["event"], json.loads(row["resource"]), _utc(row["occurred"]), json.loads(row["related"]),
+                   json.loads(row["payload"]), row["event_id"], row["id"])
+
+    def _json(self) -> dict:
+        return {"id": self.id, "occurred": self.occurred.isoformat(), "event": self.event,
+                "resource": dict(self.resource), "related": [dict(r) for r in self.related],
+                "payload": self.payload}
+
+    def __repr__(self) -> str:
+        return f"Event(event={self.event!r}, resource={self.resource.id!r})"
+
+
+def emit_event(event: str, resource: dict, occurred: Optional[_dt.datetime] = None, related: Optional[list] = None,
+               payload: Optional[dict] = None, id: Optional[str] = None, follows: Any = None) -> Event:
+    """Record an event of your own, from any process (as Prefect's ``prefect.events.emit_event``). Inside a
+    flow or task run, the run is added to its related resources.
+
+    Example: ``emit_event("file.arrived", {"prefect.resource.id": "file.sales.csv"}, payload={"rows": 3})``.
+    """
+    if not isinstance(event, str) or not event:
+        raise ValueError("An event needs a name, such as 'backup.finished'")
+    if not isinstance(resource, dict) or not resource.get("prefect.resource.id"):
+        raise ValueError("An event's resource needs a 'prefect.resource.id' label, such as "
+                         "{'prefect.resource.id': 'backup.nightly'}")
+    related = [dict(r) for r in related or ()]
+    for ctx, kind in ((_FLOW_CTX.get(), "flow-run"), (_TASK_CTX.get(), "task-run")):
+        run = ctx.flow_run if kind == "flow-run" and ctx is not None else getattr(ctx, "task_run", None)
+        if run is not None and not any(r.get("prefect.resource.id") == f"prefect.{kind}.{run.id}" for r in related):
+            related.append({"prefect.resource.id": f"prefect.{kind}.{run.id}", "prefect.resource.role": kind,
+                            "prefect.resource.name": run.name})
+    made = Event(event, {k: str(v) for k, v in resource.items()}, occurred, related, payload, id)
+    _get_store().add_event((made.id, made.occurred.timestamp(), made.event, made.resource.id,
+                            json.dumps(dict(made.resource)), json.dumps(made.related),
+                            json.dumps(made.payload, default=_json_fallback)))
+    return made
+
+
 def create_concurrency_limit(name: str, limit: int, slot_decay_per_second: float = 0.0) -> str:
     """Create a global concurrency limit (with ``slot_decay_per_second`` > 0, a rate limit) shared by every
     process on the database, or update the one by that name, as Prefect's
@@ -8754,7 +8946,7 @@ def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
     store.resume_run(row["id"], text)
 
 
-# == 17. Deployments & serving ============================================================================
+# == 18. Deployments & serving ============================================================================
 #
 # A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
 # slot as a Scheduled flow run (unique per deployment, schedule and slot, so any number of serve processes
@@ -9364,11 +9556,11 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 18. Web view: the JSON both views show, and the server ===============================================
+# == 19. Web view: the JSON both views show, and the server ===============================================
 #
 # One function per resource builds the JSON that the CLI's --json prints and the web view's /api/ serves,
 # with the same (Prefect's) field names. The server is the standard library's ThreadingHTTPServer; the page
-# it sends (section 19) renders that JSON. Reads use a read-only store; actions call the library functions
+# it sends (section 20) renders that JSON. Reads use a read-only store; actions call the library functions
 # the CLI calls, as POSTs carrying the process's CSRF token. Nothing read from the database is unpickled.
 
 
@@ -9525,6 +9717,33 @@ def _status_report(store: _Store, limit: int) -> dict:
         "deployments": _deployment_rows(store),
         "recent_runs": [_run_json(r, deployments) for r in store.recent_flow_runs(limit)],
     }
+
+
+def _health_report(store: _Store) -> dict:
+    """What ``health`` says: healthy unless runs are Late or deployments that are not paused have no live
+    serve process; ``reasons`` says what was found either way."""
+    with contextlib.suppress(StoreError):  # a read-only file: judged as it is
+        store.mark_late()
+    alive = store.serve_processes(alive=True)
+    active = [d for d in _deployment_rows(store) if not d["paused"]]
+    late = store.late_runs(limit=1000)
+    names = store.deployment_names()
+    reasons, healthy = [], True
+    if active and not alive:
+        healthy = False
+        reasons.append(f"no serve process is running for {len(active)} deployment(s)")
+    else:
+        reasons.append(f"{len(alive)} serve process(es) alive" + (
+            " (pid " + ", ".join(str(p["pid"]) for p in alive) + ")" if alive else ""))
+    if late:
+        healthy = False
+        shown = ", ".join(f"{names.get(r['deployment_id'], r['flow_name'])} due {_fmt_local(r['expected_start_time'])}"
+                          for r in late[:3])
+        reasons.append(f"{len(late)} run(s) are late: {shown}" + (", ..." if len(late) > 3 else ""))
+    else:
+        reasons.append("no late runs")
+    return {"healthy": healthy, "reasons": reasons, "serve_processes": len(alive), "deployments": len(active),
+            "late_runs": [_run_json(r, names) for r in late]}
 
 
 def _progress_text(progress: dict, start: Optional[float], now: float) -> str:
@@ -10023,7 +10242,7 @@ def _serve_web_view(host: Optional[str] = None, port: Optional[int] = None, open
         view.server.server_close()
 
 
-# == 19. Web view: the page (HTML, CSS and JavaScript) ====================================================
+# == 20. Web view: the page (HTML, CSS and JavaScript) ====================================================
 #
 # One HTML shell for every page (the script draws the page its URL names), one stylesheet and one script,
 # served from these constants: no build step, nothing fetched from another host.
@@ -10566,7 +10785,7 @@ route();
 """
 
 
-# == 20. CLI: the group, runs and their history ===========================================================
+# == 21. CLI: the group, runs and their history ===========================================================
 
 
 def _complete_runs(ctx: Any, param: Any, incomplete: str) -> list:
@@ -11116,6 +11335,22 @@ def _run_commands(cli: Any, click: Any) -> None:
         _print_status(click, report)
 
     @cli.command()
+    @as_json_option
+    @click.pass_context
+    def health(ctx: Any, as_json: bool) -> None:
+        """Exit 0 when all is well; exit 1, saying why, when scheduled runs are late or no serve process is
+        alive to start the deployments' runs. For external monitors (cron, systemd, a healthcheck).
+
+        Example: python orchestrator.py health || notify-send "orchestrator needs a look"
+        """
+        report = _health_report(_cli_store(ctx))
+        if as_json:
+            click.echo(json.dumps(report, indent=2))
+        else:
+            click.echo(("healthy: " if report["healthy"] else "unhealthy: ") + "; ".join(report["reasons"]))
+        ctx.exit(0 if report["healthy"] else 1)
+
+    @cli.command()
     @click.option("--flow", help="Only runs of this flow.")
     @click.option("--state", "states", multiple=True, help="Only runs in this state (name or type; repeatable).")
     @click.option("--deployment", help="Only runs of this deployment (flow/deployment).")
@@ -11279,9 +11514,10 @@ def _action_commands(cli: Any, click: Any) -> None:
             click.echo(f"Would delete {len(ids)} flow run(s) created before {_fmt_local(before)}.")
             return
         gone = store.delete_flow_runs(ids)
+        events = gone["events"] + (_cli_call(ctx, lambda: store.prune_events(before)) if not states else 0)
         click.echo(f"Deleted {gone['flow_runs']} flow run(s), {gone['task_runs']} task run(s), {gone['logs']} log "
-                   f"line(s), {gone['artifacts']} artifact(s) and {gone['result_files']} result file(s), freeing "
-                   f"about {_fmt_bytes(gone['bytes'])} in the file (run `db vacuum` to give it back).")
+                   f"line(s), {gone['artifacts']} artifact(s), {events} event(s) and {gone['result_files']} result "
+                   f"file(s), freeing about {_fmt_bytes(gone['bytes'])} in the file (run `db vacuum` to give it back).")
 
 
 def _print_status(click: Any, report: dict) -> None:
@@ -11384,7 +11620,7 @@ def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: 
         return
 
 
-# == 21. CLI: the database, variables, artifacts, limits and the entry point ==============================
+# == 22. CLI: the database, variables, artifacts, limits and the entry point ==============================
 
 
 def _db_commands(cli: Any, click: Any) -> None:
@@ -11447,6 +11683,7 @@ def _data_commands(cli: Any, click: Any) -> None:
     _variable_commands(cli, click, as_json_option)
     _artifact_commands(cli, click, as_json_option)
     _limit_commands(cli, click, as_json_option)
+    _event_commands(cli, click, as_json_option)
 
 
 def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
@@ -11549,6 +11786,78 @@ def _artifact_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
             return
         click.echo(f"{art['key'] or art['id']} ({art['type']}){': ' + art['description'] if art['description'] else ''}")
         click.echo(_artifact_text(art))
+
+
+def _event_line(ev: Event) -> str:
+    name = ev.resource.name
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ev.occurred.timestamp()))
+    return f"{when}  {ev.event:<32} {ev.resource.id}" + (f" ({name})" if name else "")
+
+
+def _event_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
+    @cli.group()
+    def events() -> None:
+        """What happened: every state a flow run entered, failed task runs, and events you emit.
+
+        Example: python orchestrator.py events ls --event 'prefect.flow-run.*' --since 1d
+        """
+
+    @events.command("ls")
+    @click.option("--limit", "-n", default=50, show_default=True, help="How many (the newest).")
+    @click.option("--event", "name", help="An event name, or a prefix ending in * (prefect.flow-run.*).")
+    @click.option("--resource", help="Only events of this resource id (prefect.flow-run.<id>).")
+    @click.option("--since", help="Only events since: 2h, 7d, or an ISO time.")
+    @click.option("--follow", "-f", is_flag=True, help="Then keep printing new events (Ctrl-C stops).")
+    @as_json_option
+    @click.pass_context
+    def events_ls(ctx: Any, limit: int, name: Optional[str], resource: Optional[str], since: Optional[str],
+                  follow: bool, as_json: bool) -> None:
+        """List events, oldest first (the newest --limit of them). With --json, one JSON object per line.
+
+        Example: python orchestrator.py events ls --follow
+        """
+        store = _cli_store(ctx)
+        found = [Event._from_row(r) for r in reversed(store.events(0, limit, name, resource, _since(since)))]
+        show = (lambda ev: click.echo(json.dumps(ev._json()))) if as_json else (lambda ev: click.echo(_event_line(ev)))
+        if not found and not follow and not as_json:
+            click.echo("No events.")
+        for ev in found:
+            show(ev)
+        last = found[-1].row if found else (store.events(0, 1)[0]["id"] if store.events(0, 1) else 0)
+        try:
+            while follow:
+                time.sleep(0.2)
+                for row in store.events(last, 500, name, resource, None, oldest_first=True):
+                    show(Event._from_row(row))
+                    last = row["id"]
+        except KeyboardInterrupt:
+            pass
+
+    @events.command("emit")
+    @click.argument("event")
+    @click.option("--resource-id", required=True, help="The resource's id, such as backup.nightly.")
+    @click.option("--label", "labels", multiple=True, help="A resource label, KEY=VALUE (repeat for more).")
+    @click.option("--payload", help="A JSON object carried with the event.")
+    @click.pass_context
+    def events_emit(ctx: Any, event: str, resource_id: str, labels: tuple, payload: Optional[str]) -> None:
+        """Record an event, as emit_event does (for scripts and other programs).
+
+        Example: python orchestrator.py events emit backup.finished --resource-id backup.nightly
+        """
+        resource = {"prefect.resource.id": resource_id}
+        for label in labels:
+            key, sep, value = label.partition("=")
+            if not sep or not key:
+                raise click.BadParameter(f"--label {label!r}: use KEY=VALUE")
+            resource[key] = value
+        try:
+            data = json.loads(payload) if payload else {}
+        except ValueError as exc:
+            raise click.BadParameter(f"--payload is not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise click.BadParameter("--payload must be a JSON object")
+        made = _cli_call(ctx, lambda: emit_event(event, resource, payload=data))
+        click.echo(f"Emitted {made.event} for {made.resource.id} ({made.id}).")
 
 
 def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:

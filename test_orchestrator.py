@@ -838,10 +838,10 @@ class TestStates:
         assert inner.is_crashed() and inner.message == "Execution was aborted by a termination signal."
 
 
-# == 5. Store: schema, encoding, runs and coordination =====================================================
+# == 5. Store: the schema and its encoding =================================================================
 
 
-class TestStoreRecords:
+class TestStoreSchema:
     def test_a_value_json_cannot_hold_is_a_placeholder_and_nothing_else_is_lost(self, db):
         out = run_py("""
             from orchestrator import flow, task
@@ -877,6 +877,11 @@ class TestStoreRecords:
         tasks = rows(db, "SELECT parameters FROM task_runs ORDER BY created")
         assert len(tasks) == 5 and json.loads(tasks[2]["parameters"]) == {"__unrecorded__": "RuntimeError: no repr"}
 
+
+# == 6. Store: runs, their records and coordination ========================================================
+
+
+class TestStoreRecords:
     def test_flow_and_task_history_recorded(self, db):
         @task
         def add(x, y):
@@ -962,7 +967,7 @@ class TestStoreRecords:
         assert warn["task_run_id"] == task_rows(db, run_id)[0]["id"]
 
 
-# == 6. Store: schedules, processes and the connection =====================================================
+# == 7. Store: schedules, processes and the connection =====================================================
 
 
 class TestStoreConnection:
@@ -1132,7 +1137,7 @@ class TestStoreConnection:
         assert len(done) == 3  # steps 0, 1, 2 were committed before the kill
 
 
-# == 7. Results & caching ==================================================================================
+# == 8. Results & caching ==================================================================================
 
 
 class TestResultsAndCaching:
@@ -1906,7 +1911,7 @@ class TestResultsAndCaching:
                 combined + o.TaskSource().configure(**change)
 
 
-# == 8. Time ===============================================================================================
+# == 9. Time ===============================================================================================
 
 
 class TestTime:
@@ -2098,7 +2103,7 @@ class TestTime:
             o.RRule("FREQ=SOMETIMES")
 
 
-# == 9. Context & logging ==================================================================================
+# == 10. Context & logging =================================================================================
 
 
 class TestContextAndLogging:
@@ -2370,7 +2375,7 @@ class TestContextAndLogging:
         assert capsys.readouterr().err.count("hello from the body") == 1  # printed once, not twice
 
 
-# == 10. Futures & the thread pool =========================================================================
+# == 11. Futures & the thread pool =========================================================================
 
 
 class TestFuturesAndRunners:
@@ -2720,7 +2725,7 @@ class TestFuturesAndRunners:
         assert type(result) is list and [s.result() for s in result] == [2, 3, 4]
 
 
-# == 11. Process and Dask task runners =====================================================================
+# == 12. Process and Dask task runners =====================================================================
 
 
 class TestRemoteRunners:
@@ -3131,7 +3136,7 @@ class TestRemoteRunners:
         assert run["state_type"] == "FAILED" and "task runner could not start" in run["state_message"]
 
 
-# == 12. Task engine: arguments, timeouts and retries ======================================================
+# == 13. Task engine: arguments, timeouts and retries ======================================================
 
 
 class TestTaskArguments:
@@ -3251,7 +3256,7 @@ class TestTaskArguments:
             f()
 
 
-# == 13. Task engine: attempts, generators and the run =====================================================
+# == 14. Task engine: attempts, generators and the run =====================================================
 
 
 class TestTaskEngine:
@@ -3643,7 +3648,7 @@ class TestTaskEngine:
         assert asyncio.run(main()) == ([1, 2], [1])
 
 
-# == 14. Flow engine =======================================================================================
+# == 15. Flow engine =======================================================================================
 
 
 class TestFlowEngine:
@@ -4491,7 +4496,7 @@ class TestFlowEngine:
         assert [r["state_type"] for r in rows(db, "SELECT state_type FROM flow_runs")] == ["COMPLETED"]
 
 
-# == 15. Public decorators =================================================================================
+# == 16. Public decorators =================================================================================
 
 
 class TestDecorators:
@@ -4800,10 +4805,76 @@ class TestDecorators:
         assert out.stdout == "" and "Flow run" in out.stderr and "printed" in out.stderr
 
 
-# == 16. Coordination: variables, artifacts, concurrency and rate limits, pause and resume =================
+# == 17. Coordination: variables, artifacts, concurrency and rate limits, pause and resume =================
 
 
 class TestCoordination:
+    def test_every_flow_run_state_is_an_event_with_prefects_labels(self, db):
+        @task
+        def ok():
+            return 1
+
+        @task
+        def boom():
+            raise ValueError("no")
+
+        @flow
+        def nightly():
+            ok()
+            boom(return_state=True)
+            raise RuntimeError("bad night")
+
+        with o.tags("prod"):
+            state = nightly(return_state=True)
+        run_id = state.state_details.flow_run_id
+        found = rows(db, "SELECT event, resource_id, resource, related, payload FROM events ORDER BY id")
+        assert [r["event"] for r in found] == ["prefect.flow-run.Pending", "prefect.flow-run.Running",
+                                               "prefect.task-run.Failed", "prefect.flow-run.Failed"]
+        last = found[-1]
+        resource = json.loads(last["resource"])
+        assert last["resource_id"] == f"prefect.flow-run.{run_id}" == resource["prefect.resource.id"]
+        assert resource["prefect.state-type"] == "FAILED" and "bad night" in resource["prefect.state-message"]
+        assert resource["prefect.resource.name"] == flow_row(db, run_id)["name"]
+        related = {r["prefect.resource.id"]: r.get("prefect.resource.role") for r in json.loads(last["related"])}
+        assert related == {"prefect.flow.nightly": "flow", "prefect.tag.prod": "tag"}
+        assert json.loads(last["payload"])["intended"] == {"from": "RUNNING", "to": "FAILED"}
+        task_related = json.loads(found[2]["related"])
+        assert task_related[0] == {"prefect.resource.id": f"prefect.flow-run.{run_id}", "prefect.resource.role":
+                                   "flow-run", "prefect.resource.name": flow_row(db, run_id)["name"]}
+
+    def test_states_set_by_other_paths_are_events_too(self, db, clock):
+        runner = o._Runner([ticking.to_deployment("every", interval=60)], limit=0, clock=clock)
+        runner.ids = [d.apply() for d in runner.deployments]
+        tick_for(runner, clock, 65, step=5)
+        store = o._get_store()
+        (first, *_) = rows(db, "SELECT id FROM flow_runs ORDER BY expected_start_time")
+        clock.advance(3600)
+        store.mark_late()
+        store.request_cancel(first["id"])
+        events = [r["event"] for r in rows(db, "SELECT event FROM events WHERE resource_id=? ORDER BY id",
+                                           (f"prefect.flow-run.{first['id']}",))]
+        assert events == ["prefect.flow-run.Scheduled", "prefect.flow-run.Late", "prefect.flow-run.Cancelled"]
+        related = json.loads(rows(db, "SELECT related FROM events ORDER BY id DESC LIMIT 1")[0]["related"])
+        assert {"prefect.resource.id": f"prefect.deployment.{runner.ids[0]}", "prefect.resource.role": "deployment",
+                "prefect.resource.name": "every"} in related
+
+    def test_emit_event_from_any_code(self, db):
+        made = o.emit_event("backup.finished", {"prefect.resource.id": "backup.nightly", "size": 3},
+                            payload={"files": 2})
+        assert isinstance(made, o.Event) and made.resource.id == "backup.nightly" and made.resource["size"] == "3"
+
+        @flow
+        def inside():
+            return o.emit_event("step.done", {"prefect.resource.id": "step.1"})
+
+        ev = inside()
+        assert ev.related[0]["prefect.resource.role"] == "flow-run" and ev.related[0].id.startswith("prefect.flow-run.")
+        stored = [o.Event._from_row(r) for r in o._get_store().events(0, 10, "backup.*")]
+        assert [(e.event, e.id, e.payload) for e in stored] == [("backup.finished", made.id, {"files": 2})]
+        for bad in (("", {"prefect.resource.id": "x"}), ("x", {}), ("x", {"name": "no id"})):
+            with pytest.raises(ValueError):
+                o.emit_event(*bad)
+
     def test_artifact_objects_create_get_and_get_or_create(self, db):
         @flow
         def report():
@@ -5071,7 +5142,7 @@ class TestCoordination:
             o.pause_flow_run()
 
 
-# == 17. Deployments & serving =============================================================================
+# == 18. Deployments & serving =============================================================================
 
 
 class TestServing:
@@ -5486,7 +5557,7 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 18. Web view: the JSON both views show, and the server ================================================
+# == 19. Web view: the JSON both views show, and the server ================================================
 
 
 WEB_FLOWS = """
@@ -5881,7 +5952,7 @@ def sqlite3_connect(path):
     return sqlite3.connect(path, isolation_level=None)
 
 
-# == 19. Web view: the page (HTML, CSS and JavaScript) =====================================================
+# == 20. Web view: the page (HTML, CSS and JavaScript) =====================================================
 
 
 @pytest.fixture(scope="class")
@@ -6107,10 +6178,29 @@ def flow_row_by_flow(db_path, name):
     return rows(db_path, "SELECT * FROM flow_runs WHERE flow_name=? ORDER BY id DESC", (name,))[0]
 
 
-# == 20. CLI: the group, runs and their history ============================================================
+# == 21. CLI: the group, runs and their history ============================================================
 
 
 class TestCLI:
+    def test_health_exits_1_and_says_why(self, db, clock):
+        assert cli(db, "db", "migrate").returncode == 0
+        well = cli(db, "health")
+        assert well.returncode == 0 and well.stdout.startswith("healthy: 0 serve process(es) alive; no late runs")
+        deployment = ticking.to_deployment("every", interval=60)
+        deployment.apply()
+        unserved = cli(db, "health")
+        assert unserved.returncode == 1
+        assert unserved.stdout.startswith("unhealthy: no serve process is running for 1 deployment(s)")
+        runner = o._Runner([deployment], limit=0, clock=clock)
+        runner.ids = [deployment.apply()]
+        tick_for(runner, clock, 65, step=5)
+        clock.advance(60 * 5)
+        report = o._health_report(o._get_store())  # the store on the test's clock: the slots are overdue
+        assert not report["healthy"] and "run(s) are late" in report["reasons"][-1]
+        assert report["late_runs"] and report["late_runs"][0]["state_name"] == "Late"
+        as_json = json.loads(cli(db, "health", "--json").stdout)
+        assert as_json["healthy"] is False and as_json["deployments"] == 1
+
     def test_reads_never_create_a_database(self, tmp_path):
         missing = tmp_path / "nothing.db"
         for args in (["status"], ["runs", "--json"], ["show", "x"], ["deployments", "pause", "x/y"],
@@ -6385,16 +6475,19 @@ class TestCLI:
             assert wait_until(lambda: os.path.exists(db) and rows(db, "SELECT 1 FROM flow_runs"), 20)
             follower = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "logs", "chatty", "--follow"],
                                         env=env, stdout=subprocess.PIPE, text=True)
-            delays = []
+            delays, seen_at = [], []
             for line in follower.stdout:
                 if " - line " in line:
                     delays.append(time.time() - float(line.rsplit(" at ", 1)[1]))
+                    seen_at.append(time.time())
             follower.wait(timeout=20)
         finally:
             writer.kill()
             writer.wait()
         assert len(delays) == 6 and follower.returncode == 0
-        assert max(delays[1:]) < 0.8, delays  # each new line within half a second (with slack for a loaded machine)
+        # streamed, not printed at the end: lines arrive spread over the run (0.2 s apart when written), each
+        # soon after it was written (the bound has slack for a loaded 2-core machine; bench.py measures it)
+        assert seen_at[-1] - seen_at[1] > 0.4 and max(delays[1:]) < 1.5, delays
 
     def test_delete_and_prune(self, db, history):
         out = cli(db, "delete", "bad-run")
@@ -6487,10 +6580,53 @@ class TestCLI:
         assert "\033[" not in cli(db, "status").stdout
 
 
-# == 21. CLI: the database, variables, artifacts, limits and the entry point ===============================
+# == 22. CLI: the database, variables, artifacts, limits and the entry point ===============================
 
 
 class TestCLIData:
+    def test_events_ls_emit_and_prune(self, db):
+        @flow
+        def small():
+            return 1
+
+        run_id = small(return_state=True).state_details.flow_run_id
+        out = cli(db, "events", "emit", "backup.finished", "--resource-id", "backup.nightly", "--label",
+                  "prefect.resource.name=nightly", "--payload", '{"rows": 3}')
+        assert out.returncode == 0 and out.stdout.startswith("Emitted backup.finished for backup.nightly")
+        table = cli(db, "events", "ls")
+        lines = table.stdout.strip().splitlines()
+        assert [line.split()[2] for line in lines] == ["prefect.flow-run.Pending", "prefect.flow-run.Running",
+                                                     "prefect.flow-run.Completed", "backup.finished"]
+        assert lines[-1].endswith("backup.nightly (nightly)")
+        as_json = [json.loads(line) for line in cli(db, "events", "ls", "--event", "prefect.flow-run.*",
+                                                    "--json").stdout.splitlines()]
+        assert [e["event"] for e in as_json] == ["prefect.flow-run.Pending", "prefect.flow-run.Running",
+                                                 "prefect.flow-run.Completed"]
+        assert len(cli(db, "events", "ls", "--resource", "backup.nightly", "-n", "5").stdout.splitlines()) == 1
+        bad = cli(db, "events", "emit", "x", "--resource-id", "y", "--payload", "[1]")
+        assert bad.returncode == 2 and "JSON object" in bad.stderr
+        assert cli(db, "delete", run_id).returncode == 0
+        assert [e["event"] for e in map(json.loads, cli(db, "events", "ls", "--json").stdout.splitlines())] == [
+            "backup.finished"]  # a deleted run's events go with it
+        store(db)._write([("UPDATE events SET occurred = occurred - 40 * 86400", ())])
+        pruned = cli(db, "prune", "--older-than", "30d")
+        assert pruned.returncode == 0 and "1 event(s)" in pruned.stdout
+        assert cli(db, "events", "ls").stdout.strip() == "No events."
+
+    def test_events_follow_prints_new_events_as_they_come(self, db, tmp_path):
+        o.emit_event("first", {"prefect.resource.id": "r"})
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        proc = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "events", "ls", "--follow"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout.readline().split()[2] == "first"
+            sent = time.monotonic()
+            o.emit_event("second", {"prefect.resource.id": "r"})
+            assert proc.stdout.readline().split()[2] == "second" and time.monotonic() - sent < 5
+        finally:
+            proc.kill()
+            proc.wait(10)
+
     def test_main_function(self, db, capsys):
         assert o.main(["status", "--json"]) == 1  # no database yet
         assert "There is no database" in capsys.readouterr().err
