@@ -40,7 +40,7 @@ ORCHESTRATOR_LOGGING_LEVEL, ORCHESTRATOR_LOGGING_LOG_PRINTS, ORCHESTRATOR_RESULT
 ORCHESTRATOR_TASKS_REFRESH_CACHE, ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS, ORCHESTRATOR_DASK_ORCHESTRATION_THREADS,
 ORCHESTRATOR_HEARTBEAT_SECONDS, ORCHESTRATOR_CANCEL_GRACE_SECONDS, ORCHESTRATOR_SERVE_GRACE_SECONDS,
 ORCHESTRATOR_RUNNER_PROCESS_LIMIT, ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS, ORCHESTRATOR_UI_HOST,
-ORCHESTRATOR_UI_PORT, ORCHESTRATOR_UI_TOKEN, and the ORCHESTRATOR__RUNTIME__ prefix.
+ORCHESTRATOR_UI_PORT, ORCHESTRATOR_UI_TOKEN, ORCHESTRATOR_UI_URL, and the ORCHESTRATOR__RUNTIME__ prefix.
 
 Decisions where Prefect is silent or surprising (the README's migration table says the same):
 - Tasks still queued or running when a flow returns are waited for; Prefect drops the queued ones.
@@ -74,11 +74,12 @@ Contents (numbered banners below; a test holds this list to them):
     15. Flow engine
     16. Public decorators
     17. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
-    18. Deployments & serving
-    19. Web view: the JSON both views show, and the server
-    20. Web view: the page (HTML, CSS and JavaScript)
-    21. CLI: the group, runs and their history
-    22. CLI: the database, variables, artifacts, limits and the entry point
+    18. Events and automations
+    19. Deployments & serving
+    20. Web view: the JSON both views show, and the server
+    21. Web view: the page (HTML, CSS and JavaScript)
+    22. CLI: the group, runs and their history
+    23. CLI: the database, variables, artifacts, limits and the entry point
 """
 
 from __future__ import annotations
@@ -90,10 +91,12 @@ __all__ = [
     "Artifact",
     "ArtifactResponse",
     "AsyncTransaction",
+    "Automation",
     "AwaitingConcurrencySlot",
     "AwaitingRetry",
     "CacheKeyFnPolicy",
     "CachePolicy",
+    "CancelFlowRun",
     "Cancelled",
     "CancelledRun",
     "Cancelling",
@@ -112,6 +115,7 @@ __all__ = [
     "Deployment",
     "DoneAndNotDoneFutures",
     "Event",
+    "EventTrigger",
     "ExternalSignal",
     "FLOW_PARAMETERS",
     "Failed",
@@ -146,6 +150,7 @@ __all__ = [
     "OrchestratorError",
     "ParameterBindError",
     "ParameterTypeError",
+    "PauseDeployment",
     "Paused",
     "PausedRun",
     "Pending",
@@ -161,7 +166,9 @@ __all__ = [
     "RUN_ID",
     "ReservedArgumentError",
     "Resource",
+    "ResumeDeployment",
     "Retrying",
+    "RunDeployment",
     "RunId",
     "RunNameError",
     "Running",
@@ -169,6 +176,7 @@ __all__ = [
     "ScheduleError",
     "Scheduled",
     "ScriptError",
+    "SendNotification",
     "State",
     "StateDetails",
     "StateGroup",
@@ -321,6 +329,8 @@ _SETTINGS = {s.name: s for s in (
              "slot before it is Late (Prefect's default)"),
     _Setting("ORCHESTRATOR_UI_HOST", "127.0.0.1", str, "the address `ui` and serve(webserver=True) listen on"),
     _Setting("ORCHESTRATOR_UI_PORT", 4200, int, "the port `ui` and serve(webserver=True) listen on"),
+    _Setting("ORCHESTRATOR_UI_URL", None, str, "the web view's address as people reach it (http://host:4200), "
+             "for links in notifications"),
     _Setting("ORCHESTRATOR_UI_TOKEN", None, str, "a token the web view asks every request for (once as "
              "?token=..., then in a cookie); unset, the view needs none"),
     _Setting("ORCHESTRATOR__RUNTIME__", None, str, "a prefix: ORCHESTRATOR__RUNTIME__FLOW_RUN__ID (and "
@@ -1228,6 +1238,24 @@ _MIGRATIONS = [
                 'prefect.task-run.' || NEW.id, """ + _TASK_RUN_RESOURCE_SQL + """, """ + _TASK_RUN_RELATED_SQL + """, '{}');
     END;
     """,
+    # 10: automations (a trigger and actions, and how far into the events each has looked) and their
+    #     deliveries: one row per (automation, event, action), so each action happens once across processes,
+    #     with its attempts, when to try again and the last error
+    """
+    CREATE TABLE automations (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL DEFAULT '',
+        enabled INTEGER NOT NULL DEFAULT 1, trigger TEXT NOT NULL, actions TEXT NOT NULL,
+        cursor INTEGER NOT NULL DEFAULT 0, last_fired INTEGER NOT NULL DEFAULT 0,
+        created REAL NOT NULL, updated REAL NOT NULL
+    );
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY, automation_id TEXT NOT NULL, event_row INTEGER NOT NULL, action INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL,
+        claimed_by TEXT, claimed_until REAL, last_error TEXT, created REAL NOT NULL, updated REAL NOT NULL,
+        UNIQUE (automation_id, event_row, action)
+    );
+    CREATE INDEX deliveries_pending ON deliveries(next_attempt) WHERE state = 'pending';
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -1877,6 +1905,102 @@ class _Coordination:
         order = "id" if oldest_first else "id DESC"
         return self._query(f"SELECT * FROM events WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
                            (*params, limit))
+
+    def automations(self) -> list:
+        return self._query("SELECT * FROM automations ORDER BY name")
+
+    def automation(self, ref: str) -> Optional[dict]:
+        return self._query_one("SELECT * FROM automations WHERE id=? OR name=?", (ref, ref))
+
+    def add_automation(self, row: tuple) -> None:
+        """Insert an automation; it looks only at events from now on. ObjectAlreadyExists on its name."""
+        def add(conn: apsw.Connection) -> None:
+            if conn.execute("SELECT 1 FROM automations WHERE name=?", (row[1],)).fetchall():
+                raise ObjectAlreadyExists(f"An automation named {row[1]!r} already exists.")
+            last = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchall()[0][0]
+            conn.execute("INSERT INTO automations (id, name, description, enabled, trigger, actions, cursor,"
+                         " last_fired, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)", (*row[:6], last, last, *row[6:]))
+
+        self._write_fn(add)
+
+    def set_automation_enabled(self, automation_id: str, enabled: bool) -> None:
+        """Pause or resume an automation; resumed, it looks only at events from now on (those while it
+        was paused are not acted on)."""
+        self._write([("UPDATE automations SET enabled=?, updated=?, cursor=CASE WHEN ? THEN (SELECT coalesce(max(id),"
+                      " 0) FROM events) ELSE cursor END WHERE id=?",
+                      (int(enabled), self.clock.time(), int(enabled), automation_id))])
+
+    def delete_automation(self, automation_id: str) -> None:
+        self._write([("DELETE FROM deliveries WHERE automation_id=?", (automation_id,)),
+                     ("DELETE FROM automations WHERE id=?", (automation_id,))])
+
+    def any_enabled_automation(self) -> bool:
+        return bool(self._query("SELECT 1 FROM automations WHERE enabled=1 LIMIT 1"))
+
+    def fire_automations(self, decide: Callable[[dict, list], tuple], batch: int = 500) -> int:
+        """One transaction: each enabled automation looks at the events after its cursor; ``decide``
+        gives the event rows that fire it and its new last_fired row; a delivery is written per action
+        (once: the pair is unique) and the cursor moves on. Returns how many deliveries were made."""
+        made = [0]
+
+        def fire(conn: apsw.Connection) -> None:
+            now = self.clock.time()
+            cols = ("id", "trigger", "actions", "cursor", "last_fired")
+            for auto in [dict(zip(cols, r)) for r in conn.execute(
+                    "SELECT id, trigger, actions, cursor, last_fired FROM automations WHERE enabled=1").fetchall()]:
+                names = ("id", "event_id", "occurred", "event", "resource_id", "resource", "related", "payload")
+                events = [dict(zip(names, r)) for r in conn.execute(
+                    f"SELECT {', '.join(names)} FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                    (auto["cursor"], batch)).fetchall()]
+                if not events:
+                    continue
+                fired, last_fired = decide(auto, events)
+                for row in fired:
+                    for index in range(len(json.loads(auto["actions"]))):
+                        conn.execute("INSERT OR IGNORE INTO deliveries (automation_id, event_row, action, next_attempt,"
+                                     " created, updated) VALUES (?,?,?,?,?,?)", (auto["id"], row, index, now, now, now))
+                        made[0] += conn.changes()
+                conn.execute("UPDATE automations SET cursor=?, last_fired=? WHERE id=?",
+                             (events[-1]["id"], last_fired, auto["id"]))
+
+        self._write_fn(fire)
+        return made[0]
+
+    def claim_deliveries(self, owner: str, lease: float, limit: int = 20) -> list:
+        """Claim due deliveries (pending, not held by a live claim) for ``lease`` seconds; returns them with
+        their automation's actions and their event."""
+        claimed: list = []
+
+        def claim(conn: apsw.Connection) -> None:
+            now = self.clock.time()
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM deliveries WHERE state='pending' AND next_attempt <= ? AND (claimed_until IS NULL"
+                " OR claimed_until < ?) ORDER BY next_attempt LIMIT ?", (now, now, limit)).fetchall()]
+            for delivery_id in ids:
+                conn.execute("UPDATE deliveries SET claimed_by=?, claimed_until=? WHERE id=?",
+                             (owner, now + lease, delivery_id))
+            if ids:
+                names = ("id", "automation_id", "event_row", "action", "attempts", "name", "actions", "event_id",
+                         "occurred", "event", "resource_id", "resource", "related", "payload")
+                claimed.extend(dict(zip(names, r)) for r in conn.execute(
+                    f"SELECT d.id, d.automation_id, d.event_row, d.action, d.attempts, a.name, a.actions, e.event_id,"
+                    f" e.occurred, e.event, e.resource_id, e.resource, e.related, e.payload FROM deliveries d"
+                    f" JOIN automations a ON a.id = d.automation_id JOIN events e ON e.id = d.event_row"
+                    f" WHERE d.id IN ({','.join('?' * len(ids))})", ids).fetchall())
+
+        self._write_fn(claim)
+        return claimed
+
+    def finish_delivery(self, delivery_id: int, error: Optional[str], retry_at: Optional[float]) -> None:
+        """Record an attempt: done (no error), to try again at ``retry_at``, or given up (no retry_at)."""
+        state = "done" if error is None else ("pending" if retry_at is not None else "failed")
+        self._write([("UPDATE deliveries SET state=?, attempts=attempts+1, next_attempt=coalesce(?, next_attempt),"
+                      " last_error=?, claimed_by=NULL, claimed_until=NULL, updated=? WHERE id=?",
+                      (state, retry_at, error, self.clock.time(), delivery_id))])
+
+    def deliveries(self, automation_id: Optional[str] = None, limit: int = 50) -> list:
+        where, params = ("WHERE automation_id=?", (automation_id,)) if automation_id else ("", ())
+        return self._query(f"SELECT * FROM deliveries {where} ORDER BY id DESC LIMIT ?", (*params, limit))
 
     def limits(self) -> list:
         return self._query('SELECT l.*, (SELECT coalesce(sum(occupy), 0) FROM concurrency_slots s WHERE'
@@ -7106,6 +7230,7 @@ class _FlowEngine:
         _run_hooks(hooks, self.logger, (flow, run, state), state)
         if self.placeholder is None:
             self.store.flush()  # a top-level run ends with its log lines written
+            _run_automations(self.store, f"flow-run:{run.id}")  # e.g. "tell me when it fails", before exiting
         return state
 
     def _prepare(self) -> Optional[State]:
@@ -8733,79 +8858,6 @@ def _clamp_progress(progress: float) -> float:
     return min(100.0, max(0.0, value))
 
 
-# -- events ---------------------------------------------------------------------------------------
-
-
-class Resource(dict):
-    """An event's resource: a dict of labels (``prefect.resource.id`` and others), with ``.id`` and
-    ``.name`` for the two usual ones."""
-
-    @property
-    def id(self) -> str:
-        return self["prefect.resource.id"]
-
-    @property
-    def name(self) -> Optional[str]:
-        return self.get("prefect.resource.name")
-
-
-class Event:
-    """Something that happened, in Prefect's shape: ``event`` (its name, such as
-    ``prefect.flow-run.Failed``), ``resource``, ``related`` resources, ``payload``, ``occurred`` and
-    ``id``. Every state a flow run enters is one, written with the state change; a task run's Failed and
-    Crashed states too; :func:`emit_event` adds your own."""
-
-    __slots__ = ("id", "occurred", "event", "resource", "related", "payload", "row")
-
-    def __init__(self, event: str, resource: dict, occurred: Optional[_dt.datetime] = None,
-                 related: Optional[list] = None, payload: Optional[dict] = None, id: Optional[str] = None,
-                 row: Optional[int] = None) -> None:
-        self.event, self.resource = event, Resource(resource)
-        self.related = [Resource(r) for r in related or ()]
-        self.payload = dict(payload or {})
-        self.occurred = occurred or _utc_now()
-        self.id = id or str(uuid.uuid4())
-        self.row = row  # its place in the database's order of events
-
-    @classmethod
-    def _from_row(cls, row: dict) -> "Event":
-        return cls(row["event"], json.loads(row["resource"]), _utc(row["occurred"]), json.loads(row["related"]),
-                   json.loads(row["payload"]), row["event_id"], row["id"])
-
-    def _json(self) -> dict:
-        return {"id": self.id, "occurred": self.occurred.isoformat(), "event": self.event,
-                "resource": dict(self.resource), "related": [dict(r) for r in self.related],
-                "payload": self.payload}
-
-    def __repr__(self) -> str:
-        return f"Event(event={self.event!r}, resource={self.resource.id!r})"
-
-
-def emit_event(event: str, resource: dict, occurred: Optional[_dt.datetime] = None, related: Optional[list] = None,
-               payload: Optional[dict] = None, id: Optional[str] = None, follows: Any = None) -> Event:
-    """Record an event of your own, from any process (as Prefect's ``prefect.events.emit_event``). Inside a
-    flow or task run, the run is added to its related resources.
-
-    Example: ``emit_event("file.arrived", {"prefect.resource.id": "file.sales.csv"}, payload={"rows": 3})``.
-    """
-    if not isinstance(event, str) or not event:
-        raise ValueError("An event needs a name, such as 'backup.finished'")
-    if not isinstance(resource, dict) or not resource.get("prefect.resource.id"):
-        raise ValueError("An event's resource needs a 'prefect.resource.id' label, such as "
-                         "{'prefect.resource.id': 'backup.nightly'}")
-    related = [dict(r) for r in related or ()]
-    for ctx, kind in ((_FLOW_CTX.get(), "flow-run"), (_TASK_CTX.get(), "task-run")):
-        run = ctx.flow_run if kind == "flow-run" and ctx is not None else getattr(ctx, "task_run", None)
-        if run is not None and not any(r.get("prefect.resource.id") == f"prefect.{kind}.{run.id}" for r in related):
-            related.append({"prefect.resource.id": f"prefect.{kind}.{run.id}", "prefect.resource.role": kind,
-                            "prefect.resource.name": run.name})
-    made = Event(event, {k: str(v) for k, v in resource.items()}, occurred, related, payload, id)
-    _get_store().add_event((made.id, made.occurred.timestamp(), made.event, made.resource.id,
-                            json.dumps(dict(made.resource)), json.dumps(made.related),
-                            json.dumps(made.payload, default=_json_fallback)))
-    return made
-
-
 def create_concurrency_limit(name: str, limit: int, slot_decay_per_second: float = 0.0) -> str:
     """Create a global concurrency limit (with ``slot_decay_per_second`` > 0, a rate limit) shared by every
     process on the database, or update the one by that name, as Prefect's
@@ -8946,7 +8998,518 @@ def resume_flow_run(flow_run_id: str, run_input: Any = None) -> None:
     store.resume_run(row["id"], text)
 
 
-# == 18. Deployments & serving ============================================================================
+# == 18. Events and automations ===========================================================================
+#
+# Events are rows (see migration 9: flow-run states are written by triggers). Automations look at the events
+# after their cursor, in a transaction that writes one delivery row per (automation, event, action); any
+# process then claims due deliveries with a lease, acts, and records the outcome (retrying with backoff).
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+class Resource(dict):
+    """An event's resource: a dict of labels (``prefect.resource.id`` and others), with ``.id`` and
+    ``.name`` for the two usual ones."""
+
+    @property
+    def id(self) -> str:
+        return self["prefect.resource.id"]
+
+    @property
+    def name(self) -> Optional[str]:
+        return self.get("prefect.resource.name")
+
+
+class Event:
+    """Something that happened, in Prefect's shape: ``event`` (its name, such as
+    ``prefect.flow-run.Failed``), ``resource``, ``related`` resources, ``payload``, ``occurred`` and
+    ``id``. Every state a flow run enters is one, written with the state change; a task run's Failed and
+    Crashed states too; :func:`emit_event` adds your own."""
+
+    __slots__ = ("id", "occurred", "event", "resource", "related", "payload", "row")
+
+    def __init__(self, event: str, resource: dict, occurred: Optional[_dt.datetime] = None,
+                 related: Optional[list] = None, payload: Optional[dict] = None, id: Optional[str] = None,
+                 row: Optional[int] = None) -> None:
+        self.event, self.resource = event, Resource(resource)
+        self.related = [Resource(r) for r in related or ()]
+        self.payload = dict(payload or {})
+        self.occurred = occurred or _utc_now()
+        self.id = id or str(uuid.uuid4())
+        self.row = row  # its place in the database's order of events
+
+    @classmethod
+    def _from_row(cls, row: dict) -> "Event":
+        return cls(row["event"], json.loads(row["resource"]), _utc(row["occurred"]), json.loads(row["related"]),
+                   json.loads(row["payload"]), row["event_id"], row["id"])
+
+    def _json(self) -> dict:
+        return {"id": self.id, "occurred": self.occurred.isoformat(), "event": self.event,
+                "resource": dict(self.resource), "related": [dict(r) for r in self.related],
+                "payload": self.payload}
+
+    def __repr__(self) -> str:
+        return f"Event(event={self.event!r}, resource={self.resource.id!r})"
+
+
+def emit_event(event: str, resource: dict, occurred: Optional[_dt.datetime] = None, related: Optional[list] = None,
+               payload: Optional[dict] = None, id: Optional[str] = None, follows: Any = None) -> Event:
+    """Record an event of your own, from any process (as Prefect's ``prefect.events.emit_event``). Inside a
+    flow or task run, the run is added to its related resources.
+
+    Example: ``emit_event("file.arrived", {"prefect.resource.id": "file.sales.csv"}, payload={"rows": 3})``.
+    """
+    if not isinstance(event, str) or not event:
+        raise ValueError("An event needs a name, such as 'backup.finished'")
+    if not isinstance(resource, dict) or not resource.get("prefect.resource.id"):
+        raise ValueError("An event's resource needs a 'prefect.resource.id' label, such as "
+                         "{'prefect.resource.id': 'backup.nightly'}")
+    related = [dict(r) for r in related or ()]
+    for ctx, kind in ((_FLOW_CTX.get(), "flow-run"), (_TASK_CTX.get(), "task-run")):
+        run = ctx.flow_run if kind == "flow-run" and ctx is not None else getattr(ctx, "task_run", None)
+        if run is not None and not any(r.get("prefect.resource.id") == f"prefect.{kind}.{run.id}" for r in related):
+            related.append({"prefect.resource.id": f"prefect.{kind}.{run.id}", "prefect.resource.role": kind,
+                            "prefect.resource.name": run.name})
+    made = Event(event, {k: str(v) for k, v in resource.items()}, occurred, related, payload, id)
+    _get_store().add_event((made.id, made.occurred.timestamp(), made.event, made.resource.id,
+                            json.dumps(dict(made.resource)), json.dumps(made.related),
+                            json.dumps(made.payload, default=_json_fallback)))
+    return made
+
+
+# -- triggers ---------------------------------------------------------------------------------------
+
+
+def _label_matches(value: Any, wanted: Any) -> bool:
+    """A label's value against a wanted value or list of them (``*`` and ``?`` are wildcards)."""
+    import fnmatch
+
+    wanted = wanted if isinstance(wanted, (list, tuple, set)) else [wanted]
+    return value is not None and any(fnmatch.fnmatchcase(str(value), str(w)) for w in wanted)
+
+
+def _resource_matches(resource: dict, spec: dict) -> bool:
+    return all(_label_matches(resource.get(key), wanted) for key, wanted in spec.items())
+
+
+class EventTrigger:
+    """When an automation (or a deployment's trigger) fires: on events named in ``expect`` (wildcards
+    allowed: ``prefect.flow-run.*``) whose resource matches ``match`` and, when given, one of whose
+    related resources matches ``match_related`` (a dict, or a list of dicts any of which may match);
+    ``threshold`` such events within ``within`` seconds fire it once (then it counts again).
+
+    Example: ``EventTrigger(expect={"prefect.flow-run.Failed"}, match_related={"prefect.resource.id":
+    "prefect.flow.nightly"})``. Proactive triggers (firing when events do not come) are not built yet:
+    asking for one is an error.
+    """
+
+    def __init__(self, expect: Iterable[str] = (), match: Optional[dict] = None, match_related: Any = None,
+                 after: Iterable[str] = (), for_each: Iterable[str] = (), posture: str = "Reactive",
+                 threshold: int = 1, within: Any = 0, parameters: Optional[dict] = None,
+                 enabled: bool = True, name: Optional[str] = None) -> None:
+        posture = getattr(posture, "value", posture)
+        if posture != "Reactive":
+            raise ValueError(f"Only Reactive triggers are supported here, not {posture!r} (Proactive ones, which "
+                             f"fire when events do not come, are not built yet)")
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+            raise ValueError(f"threshold must be a whole number of at least 1, not {threshold!r}")
+        self.expect = sorted({expect} if isinstance(expect, str) else set(expect))
+        self.match = dict(match or {})
+        related = match_related or []
+        self.match_related = [dict(related)] if isinstance(related, dict) else [dict(r) for r in related]
+        self.after, self.for_each = sorted(after), sorted(for_each)
+        self.posture, self.threshold = posture, threshold
+        self.within = within.total_seconds() if isinstance(within, _dt.timedelta) else float(within or 0)
+        self.parameters, self.enabled, self.name = dict(parameters or {}), enabled, name
+
+    def _spec(self) -> dict:
+        return {"type": "event", "expect": self.expect, "match": self.match, "match_related": self.match_related,
+                "posture": self.posture, "threshold": self.threshold, "within": self.within}
+
+    @classmethod
+    def _from_spec(cls, spec: dict) -> "EventTrigger":
+        return cls(spec.get("expect", ()), spec.get("match"), spec.get("match_related"),
+                   posture=spec.get("posture", "Reactive"), threshold=spec.get("threshold", 1),
+                   within=spec.get("within", 0))
+
+    def _matches(self, event: str, resource: dict, related: list) -> bool:
+        if self.expect and not any(_label_matches(event, e) for e in self.expect):
+            return False
+        if self.match and not _resource_matches(resource, self.match):
+            return False
+        return not self.match_related or any(_resource_matches(r, spec) for spec in self.match_related
+                                             for r in related)
+
+    def __repr__(self) -> str:
+        return f"EventTrigger(expect={self.expect!r}, match={self.match!r}, threshold={self.threshold})"
+
+
+def _decide(trigger: "EventTrigger", events: list, last_fired: int) -> tuple:
+    """Which of ``events`` (rows, in order) fire the trigger, and the last row that fired: each matching
+    event counts; ``threshold`` of them within ``within`` seconds since the last firing fire it."""
+    fired, window = [], []
+    for ev in events:
+        if not trigger._matches(ev["event"], json.loads(ev["resource"]), json.loads(ev["related"])):
+            continue
+        if trigger.threshold == 1:
+            fired.append(ev["id"])
+            last_fired = ev["id"]
+            continue
+        window = [w for w in window if not trigger.within or ev["occurred"] - w <= trigger.within] + [ev["occurred"]]
+        if len(window) >= trigger.threshold:
+            fired.append(ev["id"])
+            last_fired, window = ev["id"], []
+    return fired, last_fired
+
+
+# -- actions ----------------------------------------------------------------------------------------
+
+
+def _template_value(context: dict, path: str) -> Any:
+    value: Any = context
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        else:
+            value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _render(text: Any, context: dict) -> Any:
+    """``{{ event.resource.id }}``-style fields filled from the event's context (Prefect's templates
+    without Jinja: dotted names only; an unknown one is left empty). A value that is exactly one field
+    keeps its type.
+
+    >>> _render("run {{ flow_run.name }} is {{ flow_run.state.name }}", {"flow_run": {"name": "x", "state": {"name": "Failed"}}})
+    'run x is Failed'
+    """
+    if not isinstance(text, str) or "{{" not in text:
+        return text
+    whole = re.fullmatch(r"\{\{\s*([\w.\-]+)\s*\}\}", text.strip())
+    if whole:
+        return _template_value(context, whole.group(1))
+    return re.sub(r"\{\{\s*([\w.\-]+)\s*\}\}",
+                  lambda m: "" if _template_value(context, m.group(1)) is None else str(_template_value(context, m.group(1))),
+                  text)
+
+
+class _Action:
+    """What an automation does when it fires; each kind has ``type`` and ``_act(context, store)``."""
+
+    type = ""
+
+    def _spec(self) -> dict:
+        return {"type": self.type, **{k: v for k, v in vars(self).items() if not k.startswith("_")}}
+
+    def _act(self, context: dict, store: "_Store") -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._spec().items() if k != 'type')})"
+
+
+class SendNotification(_Action):
+    """Send a message to an Apprise-style URL (instead of Prefect's notification block): ``json://`` and
+    ``jsons://`` (an HTTP(S) POST of JSON), ``mailto://`` and ``mailtos://`` (SMTP) with the standard
+    library; any other Apprise URL when ``apprise`` is installed. ``subject`` and ``body`` are templates.
+
+    Example: ``SendNotification("mailto://me:pw@smtp.example.com?to=ops@example.com")``.
+    """
+
+    type = "send-notification"
+
+    def __init__(self, url: str, subject: str = "Prefect automated notification",
+                 body: str = "Flow run {{ flow_run.name }} entered state {{ flow_run.state.name }}: "
+                             "{{ flow_run.state.message }}") -> None:
+        _check_notification_url(url)
+        self.url, self.subject, self.body = url, subject, body
+
+    def _act(self, context: dict, store: "_Store") -> None:
+        _notify(self.url, str(_render(self.subject, context)), str(_render(self.body, context)), context)
+
+
+class CancelFlowRun(_Action):
+    """Cancel the flow run the event is about."""
+
+    type = "cancel-flow-run"
+
+    def _act(self, context: dict, store: "_Store") -> None:
+        run_id = (context.get("flow_run") or {}).get("id")
+        if run_id is None:
+            raise OrchestratorError("CancelFlowRun: the event is not about a flow run")
+        cancel_flow_run(run_id)
+
+
+class _DeploymentAction(_Action):
+    def __init__(self, deployment_id: Optional[str] = None, source: str = "selected") -> None:
+        self.deployment_id = deployment_id
+
+    def _deployment(self, context: dict, store: "_Store") -> dict:
+        ref = self.deployment_id or (context.get("deployment") or {}).get("id")
+        if ref is None:
+            raise OrchestratorError(f"{type(self).__name__}: no deployment given and none is related to the event")
+        return store.deployment(ref)
+
+
+class PauseDeployment(_DeploymentAction):
+    """Pause a deployment (``deployment_id`` an id or ``flow/name``; default: the event's)."""
+
+    type = "pause-deployment"
+
+    def _act(self, context: dict, store: "_Store") -> None:
+        store.set_paused(self._deployment(context, store)["id"], True)
+
+
+class ResumeDeployment(_DeploymentAction):
+    """Resume a deployment (``deployment_id`` an id or ``flow/name``; default: the event's)."""
+
+    type = "resume-deployment"
+
+    def _act(self, context: dict, store: "_Store") -> None:
+        store.set_paused(self._deployment(context, store)["id"], False)
+
+
+class RunDeployment(_DeploymentAction):
+    """Start a run of a deployment, its ``parameters`` templated from the event
+    (``{"path": "{{ event.payload.path }}"}``)."""
+
+    type = "run-deployment"
+
+    def __init__(self, deployment_id: Optional[str] = None, parameters: Optional[dict] = None,
+                 source: str = "selected", job_variables: Any = None) -> None:
+        super().__init__(deployment_id, source)
+        self.parameters = dict(parameters or {})
+
+    def _act(self, context: dict, store: "_Store") -> None:
+        dep = self._deployment(context, store)
+        params = {k: _render(v, context) for k, v in self.parameters.items()}
+        run_deployment(f"{dep['flow_name']}/{dep['name']}", parameters=params, timeout=0,
+                       idempotency_key=f"automation-{context['automation']['id']}-{context['event'].id}")
+
+
+_ACTIONS = {cls.type: cls for cls in (SendNotification, CancelFlowRun, PauseDeployment, ResumeDeployment,
+                                      RunDeployment)}
+
+
+def _action_from_spec(spec: dict) -> _Action:
+    spec = dict(spec)
+    cls = _ACTIONS.get(spec.pop("type", None))
+    if cls is None:
+        raise OrchestratorError(f"Unknown automation action in the database: {spec!r}")
+    action = cls.__new__(cls)
+    action.__dict__.update(spec)
+    return action
+
+
+def _check_notification_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit(url).scheme if isinstance(url, str) else ""
+    if not scheme:
+        raise ValueError(f"A notification URL looks like json://host/path or mailto://user:pass@host, not {url!r}")
+    if scheme in ("json", "jsons", "mailto", "mailtos"):
+        return
+    try:
+        import apprise  # noqa: F401
+    except ImportError:
+        raise OrchestratorError(f"{scheme}:// notifications need apprise: pip install 'orchestrator[notify]' "
+                                f"(json://, jsons://, mailto:// and mailtos:// work without it)") from None
+
+
+def _notify(url: str, subject: str, body: str, context: Optional[dict] = None) -> None:
+    """Send one message; raises on failure (the delivery is then retried)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    context = context or {}
+    if parts.scheme in ("json", "jsons"):
+        import urllib.request
+
+        target = f"{'https' if parts.scheme == 'jsons' else 'http'}://{parts.netloc}{parts.path or '/'}"
+        target += f"?{parts.query}" if parts.query else ""
+        event = context.get("event")
+        run = context.get("flow_run") or {}
+        failed = (run.get("state") or {}).get("type") in ("FAILED", "CRASHED")
+        doc = {"version": "1.0", "title": subject, "message": body, "type": "failure" if failed else "info",
+               "event": event._json() if isinstance(event, Event) else event, "flow_run": run or None,
+               "url": context.get("url")}
+        request = urllib.request.Request(target, data=json.dumps(doc, default=_json_fallback).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            if answer.status >= 300:
+                raise OrchestratorError(f"{target} answered {answer.status}")
+        return
+    if parts.scheme in ("mailto", "mailtos"):
+        import smtplib
+        from email.message import EmailMessage
+
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        user, password = unquote(parts.username or ""), unquote(parts.password or "")
+        host = query.get("smtp") or parts.hostname or ""
+        to = [a for a in (query.get("to") or unquote(parts.path.lstrip("/"))
+                          or (f"{user}@{parts.hostname}" if user else "")).split(",") if a]
+        if not host or not to:
+            raise OrchestratorError(f"{url}: a mailto URL needs a host and an address (?to=...)")
+        message = EmailMessage()
+        message["Subject"], message["To"] = subject, ", ".join(to)
+        message["From"] = query.get("from") or (f"{user}@{parts.hostname}" if user else f"orchestrator@{host}")
+        message.set_content(body)
+        secure = parts.scheme == "mailtos"
+        port = parts.port or (465 if secure else 25)
+        smtp_class = smtplib.SMTP_SSL if secure and port == 465 else smtplib.SMTP
+        with smtp_class(host, port, timeout=10) as smtp:
+            if secure and smtp_class is smtplib.SMTP:
+                smtp.starttls()
+            if user and password:
+                smtp.login(user, password)
+            smtp.send_message(message)
+        return
+    import apprise
+
+    sender = apprise.Apprise()
+    if not sender.add(url):
+        raise OrchestratorError(f"apprise does not understand the URL {url!r}")
+    if not sender.notify(body=body, title=subject):
+        raise OrchestratorError(f"apprise could not deliver to {parts.scheme}://")
+
+
+# -- automations ------------------------------------------------------------------------------------
+
+
+class Automation:
+    """A trigger and the actions it starts, kept in the database so that every process acts on it:
+    the process that ran a flow (before it exits) and serve processes look at new events, and each
+    action happens once per firing whichever process notices first. Deliveries are retried with backoff
+    while a receiver is down; each attempt and error is recorded (``automations ls``).
+
+    Example::
+
+        Automation(name="nightly-failed", trigger=EventTrigger(expect={"prefect.flow-run.Failed"}),
+                   actions=[SendNotification("json://127.0.0.1:8080/hook")]).create()
+    """
+
+    def __init__(self, name: str, trigger: EventTrigger, actions: Iterable[_Action], description: str = "",
+                 enabled: bool = True, id: Optional[str] = None, **ignored: Any) -> None:
+        if not isinstance(trigger, EventTrigger):
+            raise TypeError(f"An automation's trigger is an EventTrigger, not {type(trigger).__name__}")
+        self.name, self.trigger, self.actions = name, trigger, list(actions)
+        if not self.actions or not all(isinstance(a, _Action) for a in self.actions):
+            raise ValueError("An automation needs at least one action (SendNotification, RunDeployment, ...)")
+        self.description, self.enabled, self.id = description, enabled, id
+
+    def _create(self) -> "Automation":
+        _check_name(self.name)
+        now = time.time()
+        self.id = self.id or _uuid7()
+        _get_store().add_automation((self.id, self.name, self.description, int(self.enabled),
+                                     json.dumps(self.trigger._spec()),
+                                     json.dumps([a._spec() for a in self.actions]), now, now))
+        return self
+
+    @classmethod
+    def _read(cls, id: Optional[str] = None, name: Optional[str] = None) -> "Automation":
+        row = _get_store().automation(id or name or "")
+        if row is None:
+            raise ValueError(f"Automation {id or name!r} not found")
+        return cls(row["name"], EventTrigger._from_spec(json.loads(row["trigger"])),
+                   [_action_from_spec(a) for a in json.loads(row["actions"])], row["description"],
+                   bool(row["enabled"]), row["id"])
+
+    def _found(self) -> dict:
+        row = _get_store().automation(self.id or self.name)
+        if row is None:
+            raise ValueError(f"Automation {self.name!r} not found")
+        return row
+
+    def _delete(self) -> bool:
+        _get_store().delete_automation(self._found()["id"])
+        return True
+
+    def _set_enabled(self, enabled: bool) -> bool:
+        _get_store().set_automation_enabled(self._found()["id"], enabled)
+        self.enabled = enabled
+        return True
+
+    def _disable(self) -> bool:
+        return self._set_enabled(False)
+
+    def _enable(self) -> bool:
+        return self._set_enabled(True)
+
+    create, delete, disable, enable = map(_async_dispatch, (_create, _delete, _disable, _enable))
+    acreate, adelete, adisable, aenable = map(_async_form, (_create, _delete, _disable, _enable))
+    read = classmethod(_async_dispatch(_read.__func__))
+    aread = classmethod(_async_form(_read.__func__))
+
+    def __repr__(self) -> str:
+        return f"Automation(name={self.name!r}, trigger={self.trigger!r}, actions={self.actions!r})"
+
+
+def _event_context(store: "_Store", row: dict, automation: dict) -> dict:
+    """What templates and actions see for a delivery: the event, its flow run (when it is about one, or
+    related to one), the flow, the deployment, the automation, and the web view's link."""
+    event = Event._from_row({**row, "id": row.get("event_row", row.get("id"))})
+    context: dict = {"event": event, "automation": {"id": automation["automation_id"], "name": automation["name"]}}
+    run_ids = [r.id[len("prefect.flow-run."):] for r in [event.resource, *event.related]
+               if r.get("prefect.resource.id", "").startswith("prefect.flow-run.")]
+    run = store.flow_run(run_ids[0]) if run_ids else None
+    if run is not None:
+        context["flow_run"] = {"id": run["id"], "name": run["name"], "parameters": run["parameters"],
+                               "tags": run["tags"], "state": {"type": run["state_type"], "name": run["state_name"],
+                                                               "message": run["state_message"] or ""}}
+        context["flow"] = {"name": run["flow_name"]}
+        base = _setting("ORCHESTRATOR_UI_URL")
+        if base:
+            context["url"] = f"{base.rstrip('/')}/runs/{run['id']}"
+    for r in event.related:
+        if r.get("prefect.resource.role") == "deployment":
+            context["deployment"] = {"id": r.id[len("prefect.deployment."):], "name": r.name}
+    return context
+
+
+def _retry_at(attempts: int, now: float) -> Optional[float]:
+    """When to try a failed delivery again: 5 s, 10 s, 20 s ... up to 10 minutes; after 10 attempts,
+    never (it is recorded failed)."""
+    return None if attempts >= 10 else now + min(600.0, 5.0 * 2 ** (attempts - 1))
+
+
+def _run_automations(store: "_Store", owner: str, deadline: float = 10.0) -> int:
+    """Fire the automations that new events match, then make the due deliveries (for at most about
+    ``deadline`` seconds); returns how many deliveries were attempted. Never raises: a failure is
+    recorded on its delivery, or logged."""
+    log = logging.getLogger("orchestrator.automations")
+    try:
+        if not store.any_enabled_automation():
+            return 0
+        store.fire_automations(lambda auto, events: _decide(EventTrigger._from_spec(json.loads(auto["trigger"])),
+                                                            events, auto["last_fired"]))
+        started, attempted = time.monotonic(), 0
+        while time.monotonic() - started < deadline:
+            batch = store.claim_deliveries(owner, lease=60.0)
+            if not batch:
+                break
+            for delivery in batch:
+                attempted += 1
+                action = _action_from_spec(json.loads(delivery["actions"])[delivery["action"]])
+                error = None
+                try:
+                    action._act(_event_context(store, delivery, delivery), store)
+                except Exception as exc:  # noqa: BLE001 - recorded on the delivery and retried
+                    error = f"{type(exc).__name__}: {exc}"
+                    log.warning(f"Automation {delivery['name']!r}: {action.type} failed ({error}); "
+                                f"attempt {delivery['attempts'] + 1}")
+                store.finish_delivery(delivery["id"], error,
+                                      None if error is None else _retry_at(delivery["attempts"] + 1, store.clock.time()))
+        return attempted
+    except StoreError as exc:
+        log.warning(f"Automations could not run: {exc}")
+        return 0
+
+
+# == 19. Deployments & serving ============================================================================
 #
 # A deployment is a flow with schedules, stored with its entrypoint. serve() runs a loop: write each due
 # slot as a Scheduled flow run (unique per deployment, schedule and slot, so any number of serve processes
@@ -9301,6 +9864,8 @@ class _Runner:
             view.start()
             self.logger.info(f"The web view is at {view.url}")
         previous = self._install_signals()
+        watcher = threading.Thread(target=self._automations_loop, name="orchestrator-automations", daemon=True)
+        watcher.start()
         try:
             while not self.stop.is_set():
                 now = self.clock.time()
@@ -9315,6 +9880,12 @@ class _Runner:
                 signal.signal(sig, handler)
             if view is not None:
                 view.stop()
+
+    def _automations_loop(self) -> None:
+        """Act on automations every half second (their deliveries and retries), beside the serve loop, so
+        that a slow receiver never delays a scheduled run."""
+        while not self.stop.wait(0.5):
+            _run_automations(self.store, f"serve:{self.process_id}", deadline=5.0)
 
     def _install_signals(self) -> dict:
         previous = {}
@@ -9556,11 +10127,11 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 19. Web view: the JSON both views show, and the server ===============================================
+# == 20. Web view: the JSON both views show, and the server ===============================================
 #
 # One function per resource builds the JSON that the CLI's --json prints and the web view's /api/ serves,
 # with the same (Prefect's) field names. The server is the standard library's ThreadingHTTPServer; the page
-# it sends (section 20) renders that JSON. Reads use a read-only store; actions call the library functions
+# it sends (section 21) renders that JSON. Reads use a read-only store; actions call the library functions
 # the CLI calls, as POSTs carrying the process's CSRF token. Nothing read from the database is unpickled.
 
 
@@ -10242,7 +10813,7 @@ def _serve_web_view(host: Optional[str] = None, port: Optional[int] = None, open
         view.server.server_close()
 
 
-# == 20. Web view: the page (HTML, CSS and JavaScript) ====================================================
+# == 21. Web view: the page (HTML, CSS and JavaScript) ====================================================
 #
 # One HTML shell for every page (the script draws the page its URL names), one stylesheet and one script,
 # served from these constants: no build step, nothing fetched from another host.
@@ -10785,7 +11356,7 @@ route();
 """
 
 
-# == 21. CLI: the group, runs and their history ===========================================================
+# == 22. CLI: the group, runs and their history ===========================================================
 
 
 def _complete_runs(ctx: Any, param: Any, incomplete: str) -> list:
@@ -11620,7 +12191,7 @@ def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: 
         return
 
 
-# == 22. CLI: the database, variables, artifacts, limits and the entry point ==============================
+# == 23. CLI: the database, variables, artifacts, limits and the entry point ==============================
 
 
 def _db_commands(cli: Any, click: Any) -> None:
@@ -11684,6 +12255,7 @@ def _data_commands(cli: Any, click: Any) -> None:
     _artifact_commands(cli, click, as_json_option)
     _limit_commands(cli, click, as_json_option)
     _event_commands(cli, click, as_json_option)
+    _automation_commands(cli, click, as_json_option)
 
 
 def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
@@ -11858,6 +12430,134 @@ def _event_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
             raise click.BadParameter("--payload must be a JSON object")
         made = _cli_call(ctx, lambda: emit_event(event, resource, payload=data))
         click.echo(f"Emitted {made.event} for {made.resource.id} ({made.id}).")
+
+
+def _labels(click: Any, option: str, pairs: tuple) -> dict:
+    found = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{option} {pair!r}: use KEY=VALUE")
+        found[key] = value
+    return found
+
+
+def _automation_json(store: _Store, row: dict) -> dict:
+    counts = {"done": 0, "pending": 0, "failed": 0}
+    last_error = None
+    for d in store.deliveries(row["id"], limit=1000):
+        counts[d["state"]] = counts.get(d["state"], 0) + 1
+        last_error = last_error or d["last_error"]
+    return {"id": row["id"], "name": row["name"], "enabled": bool(row["enabled"]), "description": row["description"],
+            "trigger": json.loads(row["trigger"]), "actions": json.loads(row["actions"]), "deliveries": counts,
+            "last_error": last_error}
+
+
+def _automation_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
+    @cli.group()
+    def automations() -> None:
+        """Act on events: send a notification, run or pause a deployment, cancel a run.
+
+        Example: python orchestrator.py automations create nightly-failed --on prefect.flow-run.Failed
+        --match-related prefect.resource.id=prefect.flow.nightly --notify json://127.0.0.1:8080/hook
+        """
+
+    @automations.command("ls")
+    @as_json_option
+    @click.pass_context
+    def automations_ls(ctx: Any, as_json: bool) -> None:
+        """List automations with their deliveries. Example: python orchestrator.py automations ls"""
+        store = _cli_store(ctx)
+        data = [_automation_json(store, row) for row in store.automations()]
+        if as_json:
+            click.echo(json.dumps(data, indent=2))
+            return
+        if not data:
+            click.echo("No automations.")
+            return
+        click.echo(_table([[a["name"], "on" if a["enabled"] else "paused", ", ".join(a["trigger"]["expect"]) or "*",
+                            ", ".join(x.get("url", x["type"]) for x in a["actions"]),
+                            f"{a['deliveries']['done']} done, {a['deliveries']['pending']} pending, "
+                            f"{a['deliveries']['failed']} failed", a["last_error"] or ""] for a in data],
+                          ["Name", "State", "On", "Actions", "Deliveries", "Last error"]))
+
+    @automations.command("create")
+    @click.argument("name")
+    @click.option("--on", "expect", multiple=True, required=True, help="An event name (wildcards: prefect.flow-run.*).")
+    @click.option("--match", "match", multiple=True, help="A label of the event's resource, KEY=VALUE.")
+    @click.option("--match-related", "related", multiple=True, help="A label of a related resource, KEY=VALUE.")
+    @click.option("--notify", "url", required=True, help="Where to send it: json://, mailto://, or an Apprise URL.")
+    @click.option("--subject", default="Prefect automated notification", show_default=True)
+    @click.option("--body", help="The message, a template ({{ flow_run.name }}, {{ event.event }} ...).")
+    @click.pass_context
+    def automations_create(ctx: Any, name: str, expect: tuple, match: tuple, related: tuple, url: str,
+                           subject: str, body: Optional[str]) -> None:
+        """Create an automation that sends a notification when a matching event happens.
+
+        Example: python orchestrator.py automations create failures --on prefect.flow-run.Failed --notify mailto://localhost?to=me@example.com
+        """
+        def make() -> Automation:
+            action = SendNotification(url, subject, body) if body else SendNotification(url, subject)
+            trigger = EventTrigger(set(expect), _labels(click, "--match", match),
+                                   _labels(click, "--match-related", related) or None)
+            return Automation(name, trigger, [action]).create()
+
+        try:
+            made = _cli_call(ctx, make, create=True)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Created automation {made.name!r} ({made.id}).")
+
+    def _toggle(ctx: Any, name: str, enabled: bool) -> None:
+        def toggle() -> None:
+            Automation.read(name=name, _sync=True)._set_enabled(enabled)
+
+        try:
+            _cli_call(ctx, toggle)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{'Resumed' if enabled else 'Paused'} automation {name!r}.")
+
+    @automations.command("pause")
+    @click.argument("name")
+    @click.pass_context
+    def automations_pause(ctx: Any, name: str) -> None:
+        """Stop an automation from acting (events meanwhile are not acted on later). Example: ... pause failures"""
+        _toggle(ctx, name, False)
+
+    @automations.command("resume")
+    @click.argument("name")
+    @click.pass_context
+    def automations_resume(ctx: Any, name: str) -> None:
+        """Let a paused automation act again. Example: python orchestrator.py automations resume failures"""
+        _toggle(ctx, name, True)
+
+    @automations.command("delete")
+    @click.argument("name")
+    @click.pass_context
+    def automations_delete(ctx: Any, name: str) -> None:
+        """Delete an automation and its delivery records. Example: python orchestrator.py automations delete failures"""
+        try:
+            _cli_call(ctx, lambda: Automation.read(name=name, _sync=True).delete(_sync=True))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Deleted automation {name!r}.")
+
+    @automations.command("test")
+    @click.argument("url")
+    @click.option("--subject", default="orchestrator test notification", show_default=True)
+    @click.option("--body", default="If you can read this, notifications reach you.", show_default=True)
+    def automations_test(url: str, subject: str, body: str) -> None:
+        """Send a message to a notification URL now, to check it works.
+
+        Example: python orchestrator.py automations test json://127.0.0.1:8080/hook
+        """
+        try:
+            _check_notification_url(url)
+            _notify(url, subject, body)
+        except (OrchestratorError, ValueError, OSError) as exc:
+            raise click.ClickException(f"could not send to {url}: {exc}") from None
+        click.echo(f"Sent a test notification to {url}.")
 
 
 def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:

@@ -161,6 +161,61 @@ def deployable():
     return 1
 
 
+class Receiver:
+    """A real HTTP receiver on 127.0.0.1 that records each JSON POST (and can be told to be down)."""
+
+    def __init__(self, port: int = 0):
+        import http.server
+
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                received.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"json://127.0.0.1:{self.port}/hook"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = Receiver()
+    yield made
+    made.close()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@flow
+def nightly_job(fail: bool = True):
+    """A top-level flow for automation tests (a deployment's flow must be importable)."""
+    if fail:
+        raise RuntimeError("disk full")
+    return "ok"
+
+
+
 # -- helpers the sections' tests share ----------------------------------------------------------------
 
 
@@ -4809,72 +4864,6 @@ class TestDecorators:
 
 
 class TestCoordination:
-    def test_every_flow_run_state_is_an_event_with_prefects_labels(self, db):
-        @task
-        def ok():
-            return 1
-
-        @task
-        def boom():
-            raise ValueError("no")
-
-        @flow
-        def nightly():
-            ok()
-            boom(return_state=True)
-            raise RuntimeError("bad night")
-
-        with o.tags("prod"):
-            state = nightly(return_state=True)
-        run_id = state.state_details.flow_run_id
-        found = rows(db, "SELECT event, resource_id, resource, related, payload FROM events ORDER BY id")
-        assert [r["event"] for r in found] == ["prefect.flow-run.Pending", "prefect.flow-run.Running",
-                                               "prefect.task-run.Failed", "prefect.flow-run.Failed"]
-        last = found[-1]
-        resource = json.loads(last["resource"])
-        assert last["resource_id"] == f"prefect.flow-run.{run_id}" == resource["prefect.resource.id"]
-        assert resource["prefect.state-type"] == "FAILED" and "bad night" in resource["prefect.state-message"]
-        assert resource["prefect.resource.name"] == flow_row(db, run_id)["name"]
-        related = {r["prefect.resource.id"]: r.get("prefect.resource.role") for r in json.loads(last["related"])}
-        assert related == {"prefect.flow.nightly": "flow", "prefect.tag.prod": "tag"}
-        assert json.loads(last["payload"])["intended"] == {"from": "RUNNING", "to": "FAILED"}
-        task_related = json.loads(found[2]["related"])
-        assert task_related[0] == {"prefect.resource.id": f"prefect.flow-run.{run_id}", "prefect.resource.role":
-                                   "flow-run", "prefect.resource.name": flow_row(db, run_id)["name"]}
-
-    def test_states_set_by_other_paths_are_events_too(self, db, clock):
-        runner = o._Runner([ticking.to_deployment("every", interval=60)], limit=0, clock=clock)
-        runner.ids = [d.apply() for d in runner.deployments]
-        tick_for(runner, clock, 65, step=5)
-        store = o._get_store()
-        (first, *_) = rows(db, "SELECT id FROM flow_runs ORDER BY expected_start_time")
-        clock.advance(3600)
-        store.mark_late()
-        store.request_cancel(first["id"])
-        events = [r["event"] for r in rows(db, "SELECT event FROM events WHERE resource_id=? ORDER BY id",
-                                           (f"prefect.flow-run.{first['id']}",))]
-        assert events == ["prefect.flow-run.Scheduled", "prefect.flow-run.Late", "prefect.flow-run.Cancelled"]
-        related = json.loads(rows(db, "SELECT related FROM events ORDER BY id DESC LIMIT 1")[0]["related"])
-        assert {"prefect.resource.id": f"prefect.deployment.{runner.ids[0]}", "prefect.resource.role": "deployment",
-                "prefect.resource.name": "every"} in related
-
-    def test_emit_event_from_any_code(self, db):
-        made = o.emit_event("backup.finished", {"prefect.resource.id": "backup.nightly", "size": 3},
-                            payload={"files": 2})
-        assert isinstance(made, o.Event) and made.resource.id == "backup.nightly" and made.resource["size"] == "3"
-
-        @flow
-        def inside():
-            return o.emit_event("step.done", {"prefect.resource.id": "step.1"})
-
-        ev = inside()
-        assert ev.related[0]["prefect.resource.role"] == "flow-run" and ev.related[0].id.startswith("prefect.flow-run.")
-        stored = [o.Event._from_row(r) for r in o._get_store().events(0, 10, "backup.*")]
-        assert [(e.event, e.id, e.payload) for e in stored] == [("backup.finished", made.id, {"files": 2})]
-        for bad in (("", {"prefect.resource.id": "x"}), ("x", {}), ("x", {"name": "no id"})):
-            with pytest.raises(ValueError):
-                o.emit_event(*bad)
-
     def test_artifact_objects_create_get_and_get_or_create(self, db):
         @flow
         def report():
@@ -5142,7 +5131,235 @@ class TestCoordination:
             o.pause_flow_run()
 
 
-# == 18. Deployments & serving =============================================================================
+# == 18. Events and automations ============================================================================
+
+
+class TestEventsAndAutomations:
+    def automation(self, url, name="nightly-failed", **trigger):
+        trigger = trigger or {"expect": {"prefect.flow-run.Failed"},
+                              "match_related": {"prefect.resource.id": "prefect.flow.nightly-job"}}
+        return o.Automation(name, o.EventTrigger(**trigger), [o.SendNotification(
+            url, subject="{{ flow_run.name }} failed", body="{{ flow.name }}: {{ flow_run.state.message }}")]).create()
+
+    def test_a_failed_run_is_notified_by_the_process_that_ran_it_once(self, db, receiver, monkeypatch):
+        monkeypatch.setenv("ORCHESTRATOR_UI_URL", "http://box:4200/")
+        self.automation(receiver.url)
+
+        @flow
+        def unrelated():
+            raise RuntimeError("not watched")
+
+        unrelated(return_state=True)
+        state = nightly_job(return_state=True)  # no serve process: this process delivers before returning
+        assert len(receiver.received) == 1
+        path, doc = receiver.received[0]
+        run = flow_row(db, state.state_details.flow_run_id)
+        assert path == "/hook" and doc["title"] == f"{run['name']} failed" and doc["type"] == "failure"
+        assert doc["message"].startswith("nightly-job: Flow run encountered an exception: RuntimeError: disk full")
+        assert doc["event"]["event"] == "prefect.flow-run.Failed" and doc["flow_run"]["id"] == run["id"]
+        assert doc["url"] == f"http://box:4200/runs/{run['id']}"  # the web view's page of the run
+        assert o._run_automations(o._get_store(), "again") == 0 and len(receiver.received) == 1  # once
+        (delivery,) = rows(db, "SELECT state, attempts, last_error FROM deliveries")
+        assert (delivery["state"], delivery["attempts"], delivery["last_error"]) == ("done", 1, None)
+
+    def test_mail_goes_through_a_real_smtp_server(self, db):
+        from aiosmtpd.controller import Controller
+
+        mails = []
+
+        class Keep:
+            async def handle_DATA(self, server, session, envelope):
+                mails.append((envelope.mail_from, envelope.rcpt_tos, envelope.content.decode()))
+                return "250 OK"
+
+        port = free_port()
+        smtp = Controller(Keep(), hostname="127.0.0.1", port=port)
+        smtp.start()
+        try:
+            self.automation(f"mailto://127.0.0.1:{port}?to=ops@example.com&from=orchestrator@example.com")
+            nightly_job(return_state=True)
+        finally:
+            smtp.stop()
+        ((sender, to, content),) = mails
+        assert sender == "orchestrator@example.com" and to == ["ops@example.com"]
+        assert "Subject: " in content and "failed" in content and "disk full" in content
+
+    def test_a_receiver_that_is_down_is_retried_with_backoff(self, db, clock):
+        port = free_port()
+        self.automation(f"json://127.0.0.1:{port}/hook")
+        nightly_job(return_state=True)  # nobody listens yet
+        (first,) = rows(db, "SELECT state, attempts, last_error, next_attempt FROM deliveries")
+        assert first["state"] == "pending" and first["attempts"] == 1 and "Connection refused" in first["last_error"]
+        assert first["next_attempt"] == pytest.approx(clock.time() + 5)
+        store = o._get_store()
+        assert o._run_automations(store, "early") == 0  # not due yet
+        back = Receiver(port)
+        try:
+            clock.advance(6)
+            assert o._run_automations(store, "serve") == 1 and len(back.received) == 1
+        finally:
+            back.close()
+        (done,) = rows(db, "SELECT state, attempts FROM deliveries")
+        assert (done["state"], done["attempts"]) == ("done", 2)
+        assert [o._retry_at(n, 0) for n in (1, 2, 3, 8, 9, 10)] == [5, 10, 20, 600, 600, None]
+
+    def test_many_processes_deliver_each_notification_once(self, db, receiver, tmp_path):
+        self.automation(receiver.url, name="all-failures", expect={"prefect.flow-run.Failed"})
+        for _ in range(5):
+            nightly_job.with_options(name="quiet-job")(return_state=True)  # not matched by name: all of them
+        assert len(receiver.received) == 5  # delivered as they ran
+        store(db)._write([("DELETE FROM deliveries", ()), ("UPDATE automations SET cursor=0, last_fired=0", ())])
+        script = tmp_path / "deliver.py"
+        script.write_text("import orchestrator as o, sys\n"
+                          "print(o._run_automations(o._get_store(), sys.argv[1]))\n")
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
+        procs = [subprocess.Popen([PY, str(script), f"p{i}"], env=env, stdout=subprocess.PIPE, text=True)
+                 for i in range(3)]
+        counts = [int(p.communicate(timeout=60)[0].strip()) for p in procs]
+        assert sum(counts) == 5 and len(receiver.received) == 10  # five more, each by one process only
+
+    def test_deployment_actions_and_templated_parameters(self, db, receiver):
+        deployment = nightly_job.to_deployment("nightly", parameters={"fail": False})
+        dep_id = deployment.apply()
+        o.Automation("rerun", o.EventTrigger(expect={"job.requested"}), [
+            o.RunDeployment(deployment_id="nightly-job/nightly", parameters={"fail": "{{ event.payload.fail }}"}),
+            o.PauseDeployment(deployment_id=dep_id)]).create()
+        o.Automation("resume", o.EventTrigger(expect={"job.resume"}), [o.ResumeDeployment(dep_id)]).create()
+        o.emit_event("job.requested", {"prefect.resource.id": "job.1"}, payload={"fail": False})
+        assert o._run_automations(o._get_store(), "x") == 2
+        (made,) = rows(db, "SELECT parameters FROM flow_runs WHERE deployment_id=?", (dep_id,))
+        assert json.loads(made["parameters"]) == {"fail": False}  # the template kept the value's type
+        assert o._get_store().deployment(dep_id)["paused"]
+        o.emit_event("job.resume", {"prefect.resource.id": "job.1"})
+        o._run_automations(o._get_store(), "x")
+        assert not o._get_store().deployment(dep_id)["paused"]
+        (scheduled,) = rows(db, "SELECT id FROM flow_runs WHERE state_type='SCHEDULED'")
+        o.Automation("stop", o.EventTrigger(expect={"prefect.flow-run.Late"}), [o.CancelFlowRun()]).create()
+        store(db)._write([("UPDATE flow_runs SET state_name='Late', history=json_insert(history, '$[#]', "
+                           "json_array('SCHEDULED', 'Late', '', 1.0)) WHERE id=?", (scheduled["id"],))])
+        o._run_automations(o._get_store(), "x")
+        assert flow_row(db, scheduled["id"])["state_name"] == "Cancelled"
+
+    def test_triggers_thresholds_and_bad_definitions(self, db, receiver):
+        trigger = o.EventTrigger(expect={"prefect.flow-run.*"}, match={"prefect.resource.name": "big-*"})
+        assert trigger._matches("prefect.flow-run.Failed", {"prefect.resource.name": "big-one"}, [])
+        assert not trigger._matches("prefect.task-run.Failed", {"prefect.resource.name": "big-one"}, [])
+        assert not trigger._matches("prefect.flow-run.Failed", {"prefect.resource.name": "small"}, [])
+        three = o.EventTrigger(expect={"ping"}, threshold=3, within=60)
+        events = [{"id": i, "event": "ping", "occurred": t, "resource": '{"prefect.resource.id": "r"}',
+                   "related": "[]"} for i, t in enumerate([0, 1, 2, 3, 4, 100, 200, 201, 202], 1)]
+        assert o._decide(three, events, 0) == ([3, 9], 9)  # three within a minute, then counting again
+        with pytest.raises(ValueError, match="Only Reactive"):
+            o.EventTrigger(expect={"x"}, posture="Proactive")
+        with pytest.raises(ValueError, match="at least one action"):
+            o.Automation("none", o.EventTrigger(expect={"x"}), [])
+        with pytest.raises(o.OrchestratorError, match="need apprise"):
+            o.SendNotification("slack://token/channel")
+        with pytest.raises(ValueError, match="looks like"):
+            o.SendNotification("not a url")
+        made = self.automation(receiver.url, name="toggle")
+        with pytest.raises(o.ObjectAlreadyExists):
+            self.automation(receiver.url, name="toggle")
+        assert o.Automation.read(name="toggle").id == made.id
+        made.disable()
+        nightly_job(return_state=True)
+        assert receiver.received == []  # paused: not acted on
+        made.enable()
+        assert made.delete() and rows(db, "SELECT count(*) AS n FROM automations")[0]["n"] == 0
+        with pytest.raises(ValueError, match="not found"):
+            o.Automation.read(name="toggle")
+
+    def test_automations_cli(self, db, receiver):
+        created = cli(db, "automations", "create", "failures", "--on", "prefect.flow-run.Failed", "--match-related",
+                      "prefect.resource.id=prefect.flow.nightly-job", "--notify", receiver.url, "--body",
+                      "{{ flow_run.name }} is {{ flow_run.state.name }}")
+        assert created.returncode == 0 and created.stdout.startswith("Created automation 'failures'")
+        assert cli(db, "automations", "pause", "failures").stdout.strip() == "Paused automation 'failures'."
+        nightly_job(return_state=True)
+        assert receiver.received == []
+        assert cli(db, "automations", "resume", "failures").returncode == 0
+        nightly_job(return_state=True)
+        assert receiver.received[0][1]["message"].endswith("is Failed")
+        listed = cli(db, "automations", "ls").stdout
+        assert "failures" in listed and "1 done, 0 pending, 0 failed" in listed
+        as_json = json.loads(cli(db, "automations", "ls", "--json").stdout)
+        assert as_json[0]["trigger"]["expect"] == ["prefect.flow-run.Failed"] and as_json[0]["deliveries"]["done"] == 1
+        sent = cli(db, "automations", "test", receiver.url)
+        assert sent.returncode == 0 and receiver.received[-1][1]["title"] == "orchestrator test notification"
+        down = cli(db, "automations", "test", f"json://127.0.0.1:{free_port()}/x")
+        assert down.returncode == 1 and down.stderr.startswith("Error: could not send to") and "Traceback" not in down.stderr
+        assert cli(db, "automations", "delete", "failures").returncode == 0
+        missing = cli(db, "automations", "delete", "failures")
+        assert missing.returncode == 1 and "not found" in missing.stderr
+
+    def test_every_flow_run_state_is_an_event_with_prefects_labels(self, db):
+        @task
+        def ok():
+            return 1
+
+        @task
+        def boom():
+            raise ValueError("no")
+
+        @flow
+        def nightly():
+            ok()
+            boom(return_state=True)
+            raise RuntimeError("bad night")
+
+        with o.tags("prod"):
+            state = nightly(return_state=True)
+        run_id = state.state_details.flow_run_id
+        found = rows(db, "SELECT event, resource_id, resource, related, payload FROM events ORDER BY id")
+        assert [r["event"] for r in found] == ["prefect.flow-run.Pending", "prefect.flow-run.Running",
+                                               "prefect.task-run.Failed", "prefect.flow-run.Failed"]
+        last = found[-1]
+        resource = json.loads(last["resource"])
+        assert last["resource_id"] == f"prefect.flow-run.{run_id}" == resource["prefect.resource.id"]
+        assert resource["prefect.state-type"] == "FAILED" and "bad night" in resource["prefect.state-message"]
+        assert resource["prefect.resource.name"] == flow_row(db, run_id)["name"]
+        related = {r["prefect.resource.id"]: r.get("prefect.resource.role") for r in json.loads(last["related"])}
+        assert related == {"prefect.flow.nightly": "flow", "prefect.tag.prod": "tag"}
+        assert json.loads(last["payload"])["intended"] == {"from": "RUNNING", "to": "FAILED"}
+        task_related = json.loads(found[2]["related"])
+        assert task_related[0] == {"prefect.resource.id": f"prefect.flow-run.{run_id}", "prefect.resource.role":
+                                   "flow-run", "prefect.resource.name": flow_row(db, run_id)["name"]}
+
+    def test_states_set_by_other_paths_are_events_too(self, db, clock):
+        runner = o._Runner([ticking.to_deployment("every", interval=60)], limit=0, clock=clock)
+        runner.ids = [d.apply() for d in runner.deployments]
+        tick_for(runner, clock, 65, step=5)
+        store = o._get_store()
+        (first, *_) = rows(db, "SELECT id FROM flow_runs ORDER BY expected_start_time")
+        clock.advance(3600)
+        store.mark_late()
+        store.request_cancel(first["id"])
+        events = [r["event"] for r in rows(db, "SELECT event FROM events WHERE resource_id=? ORDER BY id",
+                                           (f"prefect.flow-run.{first['id']}",))]
+        assert events == ["prefect.flow-run.Scheduled", "prefect.flow-run.Late", "prefect.flow-run.Cancelled"]
+        related = json.loads(rows(db, "SELECT related FROM events ORDER BY id DESC LIMIT 1")[0]["related"])
+        assert {"prefect.resource.id": f"prefect.deployment.{runner.ids[0]}", "prefect.resource.role": "deployment",
+                "prefect.resource.name": "every"} in related
+
+    def test_emit_event_from_any_code(self, db):
+        made = o.emit_event("backup.finished", {"prefect.resource.id": "backup.nightly", "size": 3},
+                            payload={"files": 2})
+        assert isinstance(made, o.Event) and made.resource.id == "backup.nightly" and made.resource["size"] == "3"
+
+        @flow
+        def inside():
+            return o.emit_event("step.done", {"prefect.resource.id": "step.1"})
+
+        ev = inside()
+        assert ev.related[0]["prefect.resource.role"] == "flow-run" and ev.related[0].id.startswith("prefect.flow-run.")
+        stored = [o.Event._from_row(r) for r in o._get_store().events(0, 10, "backup.*")]
+        assert [(e.event, e.id, e.payload) for e in stored] == [("backup.finished", made.id, {"files": 2})]
+        for bad in (("", {"prefect.resource.id": "x"}), ("x", {}), ("x", {"name": "no id"})):
+            with pytest.raises(ValueError):
+                o.emit_event(*bad)
+
+
+# == 19. Deployments & serving =============================================================================
 
 
 class TestServing:
@@ -5557,7 +5774,7 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 19. Web view: the JSON both views show, and the server ================================================
+# == 20. Web view: the JSON both views show, and the server ================================================
 
 
 WEB_FLOWS = """
@@ -5952,7 +6169,7 @@ def sqlite3_connect(path):
     return sqlite3.connect(path, isolation_level=None)
 
 
-# == 20. Web view: the page (HTML, CSS and JavaScript) =====================================================
+# == 21. Web view: the page (HTML, CSS and JavaScript) =====================================================
 
 
 @pytest.fixture(scope="class")
@@ -6178,7 +6395,7 @@ def flow_row_by_flow(db_path, name):
     return rows(db_path, "SELECT * FROM flow_runs WHERE flow_name=? ORDER BY id DESC", (name,))[0]
 
 
-# == 21. CLI: the group, runs and their history ============================================================
+# == 22. CLI: the group, runs and their history ============================================================
 
 
 class TestCLI:
@@ -6458,36 +6675,46 @@ class TestCLI:
         assert "Task run" in cli(db, "tasks", "good-run").stdout
 
     def test_logs_follow_shows_new_lines_promptly(self, db, tmp_path):
+        marker = tmp_path / "go"
         script = tmp_path / "slowlog.py"
-        script.write_text(textwrap.dedent("""
-            import time
+        script.write_text(textwrap.dedent(f"""
+            import os, time
             from orchestrator import flow, get_run_logger
             @flow(flow_run_name="chatty")
             def chatty():
+                get_run_logger().info("ready")
+                deadline = time.time() + 30
+                while not os.path.exists({str(marker)!r}) and time.time() < deadline:
+                    time.sleep(0.02)
                 for i in range(6):
-                    get_run_logger().info(f"line {i} at {time.time()}")
+                    get_run_logger().info(f"line {{i}} at {{time.time()}}")
                     time.sleep(0.2)
             chatty()
         """))
         env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE)}
         writer = subprocess.Popen([PY, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        follower = None
         try:
             assert wait_until(lambda: os.path.exists(db) and rows(db, "SELECT 1 FROM flow_runs"), 20)
             follower = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "logs", "chatty", "--follow"],
                                         env=env, stdout=subprocess.PIPE, text=True)
             delays, seen_at = [], []
             for line in follower.stdout:
-                if " - line " in line:
+                if line.rstrip().endswith(" - ready"):
+                    marker.touch()  # the follower is live: only now are the lines written
+                elif " - line " in line:
                     delays.append(time.time() - float(line.rsplit(" at ", 1)[1]))
                     seen_at.append(time.time())
-            follower.wait(timeout=20)
+            follower.wait(timeout=30)
         finally:
-            writer.kill()
-            writer.wait()
+            for proc in (writer, follower):
+                if proc is not None:
+                    proc.kill()
+                    proc.wait()
         assert len(delays) == 6 and follower.returncode == 0
-        # streamed, not printed at the end: lines arrive spread over the run (0.2 s apart when written), each
-        # soon after it was written (the bound has slack for a loaded 2-core machine; bench.py measures it)
-        assert seen_at[-1] - seen_at[1] > 0.4 and max(delays[1:]) < 1.5, delays
+        # streamed as written (0.2 s apart), each soon after it was written: the bound has slack for a loaded
+        # 2-core machine; benchmarks/bench.py measures the delay itself
+        assert seen_at[-1] - seen_at[0] > 0.6 and max(delays) < 1.5, delays
 
     def test_delete_and_prune(self, db, history):
         out = cli(db, "delete", "bad-run")
@@ -6580,7 +6807,7 @@ class TestCLI:
         assert "\033[" not in cli(db, "status").stdout
 
 
-# == 22. CLI: the database, variables, artifacts, limits and the entry point ===============================
+# == 23. CLI: the database, variables, artifacts, limits and the entry point ===============================
 
 
 class TestCLIData:
