@@ -113,6 +113,7 @@ __all__ = [
     "DEFAULT",
     "DaskTaskRunner",
     "Deployment",
+    "DeploymentEventTrigger",
     "DoneAndNotDoneFutures",
     "Event",
     "EventTrigger",
@@ -1912,16 +1913,31 @@ class _Coordination:
     def automation(self, ref: str) -> Optional[dict]:
         return self._query_one("SELECT * FROM automations WHERE id=? OR name=?", (ref, ref))
 
-    def add_automation(self, row: tuple) -> None:
-        """Insert an automation; it looks only at events from now on. ObjectAlreadyExists on its name."""
+    def add_automation(self, row: tuple) -> str:
+        """Insert an automation; it looks only at events from now on. One by that name with the same
+        trigger and actions is kept as it is (a file that creates it each time it starts is fine); its
+        id is returned. ObjectAlreadyExists when that name has another definition."""
+        found: list = []
+
         def add(conn: apsw.Connection) -> None:
-            if conn.execute("SELECT 1 FROM automations WHERE name=?", (row[1],)).fetchall():
-                raise ObjectAlreadyExists(f"An automation named {row[1]!r} already exists.")
+            same = conn.execute("SELECT id, trigger, actions FROM automations WHERE name=?", (row[1],)).fetchall()
+            if same and (same[0][1], same[0][2]) == (row[4], row[5]):
+                found.append(same[0][0])
+                return
+            if same:
+                raise ObjectAlreadyExists(f"An automation named {row[1]!r} already exists with another trigger or "
+                                          f"actions (delete it first: automations delete {row[1]!r}).")
+            found.append(row[0])
             last = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchall()[0][0]
             conn.execute("INSERT INTO automations (id, name, description, enabled, trigger, actions, cursor,"
                          " last_fired, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)", (*row[:6], last, last, *row[6:]))
 
         self._write_fn(add)
+        return found[0]
+
+    def update_automation(self, automation_id: str, trigger: str, actions: str, enabled: bool) -> None:
+        self._write([("UPDATE automations SET trigger=?, actions=?, enabled=?, updated=? WHERE id=?",
+                      (trigger, actions, int(enabled), self.clock.time(), automation_id))])
 
     def set_automation_enabled(self, automation_id: str, enabled: bool) -> None:
         """Pause or resume an automation; resumed, it looks only at events from now on (those while it
@@ -8288,12 +8304,13 @@ class Flow(_Decorated[_P, _R]):
         ``serve(etl.to_deployment("nightly", cron="0 2 * * *"))``.
 
         Prefect's keywords for work pools, job variables, version types, entrypoint types and SLAs are
-        taken and have no effect here (serve runs each flow in a local process); ``triggers`` are refused
-        until automations exist; an unknown keyword is a TypeError."""
-        _no_triggers(triggers)
-        return Deployment(self, name, _make_schedules(interval, cron, rrule, schedule, schedules), parameters,
-                          tags, description, version, bool(paused), concurrency_limit, catchup, max_catchup,
-                          misfire_grace)
+        taken and have no effect here (serve runs each flow in a local process); ``triggers``
+        (``DeploymentEventTrigger``) start runs on events; an unknown keyword is a TypeError."""
+        deployment = Deployment(self, name, _make_schedules(interval, cron, rrule, schedule, schedules), parameters,
+                                tags, description, version, bool(paused), concurrency_limit, catchup, max_catchup,
+                                misfire_grace)
+        deployment.triggers = _check_triggers(triggers)
+        return deployment
 
     def serve(self, name: Optional[str] = None, interval: Any = None, cron: Any = None, rrule: Any = None,
               paused: Optional[bool] = None, schedule: Any = None, schedules: Optional[list] = None,
@@ -9145,6 +9162,15 @@ class EventTrigger:
         return f"EventTrigger(expect={self.expect!r}, match={self.match!r}, threshold={self.threshold})"
 
 
+class DeploymentEventTrigger(EventTrigger):
+    """An :class:`EventTrigger` given to ``to_deployment(triggers=[...])``: each firing starts one run of
+    that deployment, with ``parameters`` templated from the event (``{"path": "{{ event.payload.path }}"}``).
+
+    Example: ``report.to_deployment("after-extract", triggers=[DeploymentEventTrigger(expect={
+    "prefect.flow-run.Completed"}, match_related={"prefect.resource.id": "prefect.flow.extract"})])``.
+    """
+
+
 def _decide(trigger: "EventTrigger", events: list, last_fired: int) -> tuple:
     """Which of ``events`` (rows, in order) fire the trigger, and the last row that fired: each matching
     event counts; ``threshold`` of them within ``within`` seconds since the last firing fire it."""
@@ -9169,9 +9195,9 @@ def _decide(trigger: "EventTrigger", events: list, last_fired: int) -> tuple:
 def _template_value(context: dict, path: str) -> Any:
     value: Any = context
     for part in path.split("."):
-        if isinstance(value, dict):
-            value = value.get(part)
-        else:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:  # an attribute: event.resource.id, event.resource.name, event.occurred ...
             value = getattr(value, part, None)
         if value is None:
             return None
@@ -9352,7 +9378,7 @@ def _notify(url: str, subject: str, body: str, context: Optional[dict] = None) -
         to = [a for a in (query.get("to") or unquote(parts.path.lstrip("/"))
                           or (f"{user}@{parts.hostname}" if user else "")).split(",") if a]
         if not host or not to:
-            raise OrchestratorError(f"{url}: a mailto URL needs a host and an address (?to=...)")
+            raise OrchestratorError(f"{_masked_url(url)}: a mailto URL needs a host and an address (?to=...)")
         message = EmailMessage()
         message["Subject"], message["To"] = subject, ", ".join(to)
         message["From"] = query.get("from") or (f"{user}@{parts.hostname}" if user else f"orchestrator@{host}")
@@ -9371,7 +9397,7 @@ def _notify(url: str, subject: str, body: str, context: Optional[dict] = None) -
 
     sender = apprise.Apprise()
     if not sender.add(url):
-        raise OrchestratorError(f"apprise does not understand the URL {url!r}")
+        raise OrchestratorError(f"apprise does not understand the URL {_masked_url(url)!r}")
     if not sender.notify(body=body, title=subject):
         raise OrchestratorError(f"apprise could not deliver to {parts.scheme}://")
 
@@ -9403,8 +9429,7 @@ class Automation:
     def _create(self) -> "Automation":
         _check_name(self.name)
         now = time.time()
-        self.id = self.id or _uuid7()
-        _get_store().add_automation((self.id, self.name, self.description, int(self.enabled),
+        self.id = _get_store().add_automation((self.id or _uuid7(), self.name, self.description, int(self.enabled),
                                      json.dumps(self.trigger._spec()),
                                      json.dumps([a._spec() for a in self.actions]), now, now))
         return self
@@ -9658,9 +9683,34 @@ def _cron_words(expr: str) -> Optional[str]:
     return None
 
 
-def _no_triggers(triggers: Optional[list]) -> None:
-    if triggers:
-        raise ValueError("Deployment triggers are not supported: orchestrator.py has no automations yet")
+def _check_triggers(triggers: Optional[list]) -> list:
+    for trigger in triggers or ():
+        if not isinstance(trigger, EventTrigger):
+            raise TypeError(f"A deployment's triggers are DeploymentEventTrigger objects, not "
+                            f"{type(trigger).__name__}")
+    return list(triggers or ())
+
+
+def _apply_triggers(dep_id: str, full_name: str, triggers: list) -> None:
+    """Keep one automation per trigger of a deployment (named after it), each starting a run of it; an
+    unchanged trigger keeps its place in the events, so nothing is missed or repeated over a restart."""
+    store = _get_store()
+    prefix = f"{full_name} trigger "
+    wanted = {}
+    for number, trigger in enumerate(triggers, 1):
+        name = trigger.name or f"{prefix}{number}"
+        wanted[name] = (json.dumps(trigger._spec()), json.dumps([RunDeployment(dep_id, trigger.parameters)._spec()]),
+                        trigger.enabled)
+    for row in store.automations():
+        if row["name"].startswith(prefix) and row["name"] not in wanted:
+            store.delete_automation(row["id"])
+    for name, (spec, actions, enabled) in wanted.items():
+        row = store.automation(name)
+        if row is None:
+            store.add_automation((_uuid7(), name, f"starts a run of {full_name}", int(enabled), spec, actions,
+                                  time.time(), time.time()))
+        elif (row["trigger"], row["actions"], bool(row["enabled"])) != (spec, actions, enabled):
+            store.update_automation(row["id"], spec, actions, enabled)
 
 
 class Deployment:
@@ -9708,6 +9758,7 @@ class Deployment:
             "collision_strategy": limit.collision_strategy.value if limit else "ENQUEUE",
             "catchup": self.catchup, "max_catchup": self.max_catchup, "misfire_grace": self.misfire_grace,
             "parameter_schema": _json(_parameter_schema(self.flow))})
+        _apply_triggers(self.id, self.full_name, getattr(self, "triggers", []))
         return self.id
 
     def __repr__(self) -> str:
@@ -12442,6 +12493,15 @@ def _labels(click: Any, option: str, pairs: tuple) -> dict:
     return found
 
 
+def _masked_url(url: str) -> str:
+    """A notification URL as shown: its password replaced by ***.
+
+    >>> _masked_url("mailto://me:secret@smtp.example.com:587?to=a@b.c")
+    'mailto://me:***@smtp.example.com:587?to=a@b.c'
+    """
+    return re.sub(r"^([a-z]+://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
 def _automation_json(store: _Store, row: dict) -> dict:
     counts = {"done": 0, "pending": 0, "failed": 0}
     last_error = None
@@ -12449,7 +12509,9 @@ def _automation_json(store: _Store, row: dict) -> dict:
         counts[d["state"]] = counts.get(d["state"], 0) + 1
         last_error = last_error or d["last_error"]
     return {"id": row["id"], "name": row["name"], "enabled": bool(row["enabled"]), "description": row["description"],
-            "trigger": json.loads(row["trigger"]), "actions": json.loads(row["actions"]), "deliveries": counts,
+            "trigger": json.loads(row["trigger"]),
+            "actions": [{**a, "url": _masked_url(a["url"])} if "url" in a else a for a in json.loads(row["actions"])],
+            "deliveries": counts,
             "last_error": last_error}
 
 
@@ -12556,8 +12618,8 @@ def _automation_commands(cli: Any, click: Any, as_json_option: Callable) -> None
             _check_notification_url(url)
             _notify(url, subject, body)
         except (OrchestratorError, ValueError, OSError) as exc:
-            raise click.ClickException(f"could not send to {url}: {exc}") from None
-        click.echo(f"Sent a test notification to {url}.")
+            raise click.ClickException(f"could not send to {_masked_url(url)}: {exc}") from None
+        click.echo(f"Sent a test notification to {_masked_url(url)}.")
 
 
 def _limit_commands(cli: Any, click: Any, as_json_option: Callable) -> None:

@@ -5134,7 +5134,69 @@ class TestCoordination:
 # == 18. Events and automations ============================================================================
 
 
+CHAIN_FILE = """
+from orchestrator import flow, serve, DeploymentEventTrigger
+
+@flow
+def extract(day: str = "monday"):
+    return day
+
+@flow
+def report(source: str, state: str):
+    return source
+
+if __name__ == "__main__":
+    serve(extract.to_deployment("daily"),
+          report.to_deployment("after-extract", triggers=[DeploymentEventTrigger(
+              expect={"prefect.flow-run.Completed"}, match_related={"prefect.resource.id": "prefect.flow.extract"},
+              parameters={"source": "{{ event.resource.name }}", "state": "{{ flow_run.state.name }}"})]))
+"""
+
+
 class TestEventsAndAutomations:
+    def test_a_deployment_trigger_runs_the_next_flow_once_with_several_serve_processes_and_restarts(
+            self, db, tmp_path):
+        path = tmp_path / "chain.py"
+        path.write_text(CHAIN_FILE)
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        procs = []
+
+        def start():
+            procs.append(subprocess.Popen([PY, str(path)], env=env, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
+
+        def reports():
+            return rows(db, "SELECT f.parameters, f.state_type FROM flow_runs f JOIN deployments d ON "
+                            "d.id = f.deployment_id WHERE d.name='after-extract' ORDER BY f.id")
+
+        def extract_now():
+            return o.run_deployment("extract/daily", timeout=0)
+
+        try:
+            start()
+            start()  # two serve processes on the file
+            assert wait_until(lambda: os.path.exists(db) and len(rows(db, "SELECT id FROM deployments")) == 2
+                              and len(o._get_store().serve_processes(alive=True)) == 2, 30)
+            first = extract_now()
+            assert wait_until(lambda: [r["state_type"] for r in reports()] == ["COMPLETED"], 30)
+            assert json.loads(reports()[0]["parameters"]) == {"source": first.name, "state": "Completed"}
+            for proc in procs:  # both stop; the next extract happens while nothing serves
+                proc.terminate()
+                proc.wait(20)
+            procs.clear()
+            second = extract_now()
+            start()
+            assert wait_until(lambda: [r["state_type"] for r in reports()] == ["COMPLETED", "COMPLETED"], 30)
+            assert json.loads(reports()[1]["parameters"])["source"] == second.name
+            time.sleep(1.5)  # a few more rounds of the serve loop: nothing fires twice
+            assert len(reports()) == 2
+            (auto,) = rows(db, "SELECT name FROM automations")
+            assert auto["name"] == "report/after-extract trigger 1"  # one automation, however many serves
+        finally:
+            for proc in procs:
+                proc.kill()
+                proc.wait(10)
+
     def automation(self, url, name="nightly-failed", **trigger):
         trigger = trigger or {"expect": {"prefect.flow-run.Failed"},
                               "match_related": {"prefect.resource.id": "prefect.flow.nightly-job"}}
@@ -5258,8 +5320,9 @@ class TestEventsAndAutomations:
         with pytest.raises(ValueError, match="looks like"):
             o.SendNotification("not a url")
         made = self.automation(receiver.url, name="toggle")
-        with pytest.raises(o.ObjectAlreadyExists):
-            self.automation(receiver.url, name="toggle")
+        assert self.automation(receiver.url, name="toggle").id == made.id  # the same again: kept, no error
+        with pytest.raises(o.ObjectAlreadyExists, match="another trigger or actions"):
+            self.automation(receiver.url + "/other", name="toggle")
         assert o.Automation.read(name="toggle").id == made.id
         made.disable()
         nightly_job(return_state=True)
@@ -5478,7 +5541,7 @@ class TestServing:
                 call()
         with pytest.raises(TypeError, match="argument 1 is Flow"):
             o.serve(hello)
-        with pytest.raises(ValueError, match="triggers are not supported"):
+        with pytest.raises(TypeError, match="DeploymentEventTrigger objects, not dict"):
             hello.to_deployment("x", triggers=[{"match": {}}])
         # Prefect's keywords with no local meaning are taken, and the limit Prefect calls global_limit holds
         dep = hello.to_deployment("x", cron="0 * * * *", work_pool_name="pool", job_variables={"a": 1},
