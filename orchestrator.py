@@ -121,6 +121,7 @@ __all__ = [
     "FLOW_PARAMETERS",
     "Failed",
     "FailedRun",
+    "FileTrigger",
     "Flow",
     "FlowParameters",
     "FlowPauseTimeout",
@@ -1257,6 +1258,13 @@ _MIGRATIONS = [
     );
     CREATE INDEX deliveries_pending ON deliveries(next_attempt) WHERE state = 'pending';
     """,
+    # 11: files that arrived in watched folders (FileTrigger), each version of a file once
+    """
+    CREATE TABLE arrived_files (
+        watch TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, seen REAL NOT NULL,
+        PRIMARY KEY (watch, path, size, mtime_ns)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -1949,6 +1957,26 @@ class _Coordination:
     def delete_automation(self, automation_id: str) -> None:
         self._write([("DELETE FROM deliveries WHERE automation_id=?", (automation_id,)),
                      ("DELETE FROM automations WHERE id=?", (automation_id,))])
+
+    def file_arrived(self, watch: str, path: str, size: int, mtime_ns: int, event: tuple) -> bool:
+        """Record a file that arrived and its event, once per version of the file (whichever process sees it
+        first); True when this call recorded it."""
+        new = [False]
+
+        def record(conn: apsw.Connection) -> None:
+            conn.execute("INSERT OR IGNORE INTO arrived_files (watch, path, size, mtime_ns, seen) VALUES (?,?,?,?,?)",
+                         (watch, path, size, mtime_ns, self.clock.time()))
+            if conn.changes():
+                conn.execute("INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)"
+                             " VALUES (?,?,?,?,?,?,?)", event)
+                new[0] = True
+
+        self._write_fn(record)
+        return new[0]
+
+    def known_files(self, watch: str) -> set:
+        return {(r["path"], r["size"], r["mtime_ns"]) for r in self._query(
+            "SELECT path, size, mtime_ns FROM arrived_files WHERE watch=?", (watch,))}
 
     def any_enabled_automation(self) -> bool:
         return bool(self._query("SELECT 1 FROM automations WHERE enabled=1 LIMIT 1"))
@@ -9171,6 +9199,78 @@ class DeploymentEventTrigger(EventTrigger):
     """
 
 
+class FileTrigger:
+    """A deployment trigger for files that arrive in a folder: each new file matching ``pattern`` starts
+    one run of the deployment, with the file's path as the parameter named ``parameter``. A file still
+    being written waits until its size and time have not changed for ``stable_seconds``. Serve processes
+    look every half second (the standard library's ``os.scandir``); each version of a file (its path,
+    size and modification time) starts one run, once, across serve processes and restarts. Files already
+    in the folder when serving starts count as new unless a run was started for them before.
+
+    Example: ``load.to_deployment("inbox", triggers=[FileTrigger("/srv/inbox", "*.csv")])``.
+    """
+
+    def __init__(self, folder: Any, pattern: str = "*", parameter: str = "path", stable_seconds: float = 1.0,
+                 parameters: Optional[dict] = None, enabled: bool = True, name: Optional[str] = None) -> None:
+        if stable_seconds < 0:
+            raise ValueError(f"stable_seconds must not be negative, not {stable_seconds!r}")
+        self.folder, self.pattern = os.path.abspath(os.fspath(folder)), pattern
+        self.parameter, self.stable_seconds = parameter, float(stable_seconds)
+        self.parameters = {**dict(parameters or {}), parameter: "{{ event.payload.path }}"}
+        self.enabled, self.name = enabled, name
+        self.watch = hashlib.blake2b(f"{self.folder}\0{pattern}".encode(), digest_size=8).hexdigest()
+        self._pending: dict = {}  # path -> (size, mtime_ns, first seen unchanged)
+
+    def _spec(self) -> dict:
+        return EventTrigger(expect={"orchestrator.file.arrived"}, match={"orchestrator.watch": self.watch})._spec()
+
+    def _poll(self, store: "_Store", now: float) -> int:
+        """Look at the folder once; record (with its event) each file that has stopped changing."""
+        import fnmatch
+
+        known, arrived, present = None, 0, set()
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return 0
+        for entry in entries:
+            if not fnmatch.fnmatchcase(entry.name, self.pattern):
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            if not entry.is_file():
+                continue
+            present.add(entry.path)
+            version = (info.st_size, info.st_mtime_ns)
+            seen = self._pending.get(entry.path)
+            if seen is None or seen[:2] != version:
+                self._pending[entry.path] = (*version, now)
+                if self.stable_seconds > 0:
+                    continue
+                seen = self._pending[entry.path]
+            if now - seen[2] < self.stable_seconds:
+                continue
+            known = store.known_files(self.watch) if known is None else known
+            if (entry.path, *version) in known:
+                continue
+            resource = {"prefect.resource.id": f"orchestrator.file.{entry.path}", "prefect.resource.name": entry.name,
+                        "orchestrator.watch": self.watch, "orchestrator.folder": self.folder}
+            payload = {"path": entry.path, "size": info.st_size, "modified": _utc(info.st_mtime).isoformat()}
+            event = (str(uuid.uuid4()), time.time(), "orchestrator.file.arrived", resource["prefect.resource.id"],
+                     json.dumps(resource), "[]", json.dumps(payload))
+            if store.file_arrived(self.watch, entry.path, info.st_size, info.st_mtime_ns, event):
+                arrived += 1
+            known.add((entry.path, *version))
+        for gone in set(self._pending) - present:
+            del self._pending[gone]
+        return arrived
+
+    def __repr__(self) -> str:
+        return f"FileTrigger({self.folder!r}, {self.pattern!r}, parameter={self.parameter!r})"
+
+
 def _decide(trigger: "EventTrigger", events: list, last_fired: int) -> tuple:
     """Which of ``events`` (rows, in order) fire the trigger, and the last row that fired: each matching
     event counts; ``threshold`` of them within ``within`` seconds since the last firing fire it."""
@@ -9685,7 +9785,7 @@ def _cron_words(expr: str) -> Optional[str]:
 
 def _check_triggers(triggers: Optional[list]) -> list:
     for trigger in triggers or ():
-        if not isinstance(trigger, EventTrigger):
+        if not isinstance(trigger, (EventTrigger, FileTrigger)):
             raise TypeError(f"A deployment's triggers are DeploymentEventTrigger objects, not "
                             f"{type(trigger).__name__}")
     return list(triggers or ())
@@ -9935,7 +10035,13 @@ class _Runner:
     def _automations_loop(self) -> None:
         """Act on automations every half second (their deliveries and retries), beside the serve loop, so
         that a slow receiver never delays a scheduled run."""
+        watched = [t for d in self.deployments for t in getattr(d, "triggers", ()) if isinstance(t, FileTrigger)]
         while not self.stop.wait(0.5):
+            for trigger in watched:
+                try:
+                    trigger._poll(self.store, time.monotonic())
+                except StoreError as exc:
+                    self.logger.error(f"Could not record files arriving in {trigger.folder}: {exc}")
             _run_automations(self.store, f"serve:{self.process_id}", deadline=5.0)
 
     def _install_signals(self) -> dict:

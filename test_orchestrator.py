@@ -5153,7 +5153,67 @@ if __name__ == "__main__":
 """
 
 
+INBOX_FILE = """
+import os, sys
+from orchestrator import flow, serve, FileTrigger
+
+@flow
+def load(path: str):
+    with open(path) as fh:
+        return len(fh.read())
+
+if __name__ == "__main__":
+    serve(load.to_deployment("inbox", triggers=[FileTrigger(sys.argv[1], "*.csv", stable_seconds=0.6)]))
+"""
+
+
 class TestEventsAndAutomations:
+    def test_each_file_dropped_in_a_watched_folder_starts_one_run_across_restarts(self, db, tmp_path):
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        (inbox / "old.csv").write_text("a,b\n")  # there before serving: counts as new
+        (inbox / "notes.txt").write_text("ignored")  # not matching the pattern
+        path = tmp_path / "inbox_flows.py"
+        path.write_text(INBOX_FILE)
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        procs = []
+
+        def start():
+            procs.append(subprocess.Popen([PY, str(path), str(inbox)], env=env, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
+
+        def loads():
+            return {json.loads(r["parameters"])["path"]: r["state_type"] for r in rows(
+                db, "SELECT parameters, state_type FROM flow_runs WHERE flow_name='load'")}
+
+        try:
+            start()
+            assert wait_until(lambda: loads() == {str(inbox / "old.csv"): "COMPLETED"}, 30)
+            growing = inbox / "big.csv"
+            with open(growing, "w") as fh:  # written in parts: no run until it has stopped changing
+                for _ in range(4):
+                    fh.write("x" * 1000)
+                    fh.flush()
+                    time.sleep(0.3)
+                assert str(growing) not in loads()
+            assert wait_until(lambda: loads().get(str(growing)) == "COMPLETED", 30)
+            (run,) = [r for r in rows(db, "SELECT result_preview FROM flow_runs WHERE flow_name='load' "
+                                          "AND parameters LIKE '%big.csv%'")]
+            assert run["result_preview"] == "4000"  # it read the whole file
+            procs[0].terminate()
+            procs[0].wait(20)
+            (inbox / "while-down.csv").write_text("1\n")  # arrives while nothing serves
+            start()
+            start()  # two serve processes look at the same folder
+            assert wait_until(lambda: loads().get(str(inbox / "while-down.csv")) == "COMPLETED", 30)
+            time.sleep(1.5)
+            assert sorted(loads()) == sorted(str(inbox / n) for n in ("old.csv", "big.csv", "while-down.csv"))
+            assert len(rows(db, "SELECT id FROM flow_runs WHERE flow_name='load'")) == 3  # once each
+        finally:
+            for proc in procs:
+                proc.kill()
+                proc.wait(10)
+
     def test_a_deployment_trigger_runs_the_next_flow_once_with_several_serve_processes_and_restarts(
             self, db, tmp_path):
         path = tmp_path / "chain.py"
