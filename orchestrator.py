@@ -1265,6 +1265,10 @@ _MIGRATIONS = [
         PRIMARY KEY (watch, path, size, mtime_ns)
     ) WITHOUT ROWID;
     """,
+    # 12: a proactive automation's open windows ([start, expected events seen] each)
+    """
+    ALTER TABLE automations ADD COLUMN windows TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -1981,31 +1985,44 @@ class _Coordination:
     def any_enabled_automation(self) -> bool:
         return bool(self._query("SELECT 1 FROM automations WHERE enabled=1 LIMIT 1"))
 
-    def fire_automations(self, decide: Callable[[dict, list], tuple], batch: int = 500) -> int:
-        """One transaction: each enabled automation looks at the events after its cursor; ``decide``
-        gives the event rows that fire it and its new last_fired row; a delivery is written per action
-        (once: the pair is unique) and the cursor moves on. Returns how many deliveries were made."""
+    def fire_automations(self, decide: Callable[..., tuple], batch: int = 500) -> int:
+        """One transaction: each enabled automation looks at the events after its cursor; for a reactive
+        one ``decide(automation, events)`` gives the event rows that fire it and its new last_fired row;
+        for a proactive one ``decide(automation, events, now)`` gives the events to write for the windows
+        that ended short (they fire it) and its open windows. A delivery is written per action (once: the
+        pair is unique) and the cursor moves on. Returns how many deliveries were made."""
         made = [0]
 
         def fire(conn: apsw.Connection) -> None:
             now = self.clock.time()
-            cols = ("id", "trigger", "actions", "cursor", "last_fired")
+            cols = ("id", "name", "trigger", "actions", "cursor", "last_fired", "windows", "created")
             for auto in [dict(zip(cols, r)) for r in conn.execute(
-                    "SELECT id, trigger, actions, cursor, last_fired FROM automations WHERE enabled=1").fetchall()]:
+                    f"SELECT {', '.join(cols)} FROM automations WHERE enabled=1").fetchall()]:
                 names = ("id", "event_id", "occurred", "event", "resource_id", "resource", "related", "payload")
                 events = [dict(zip(names, r)) for r in conn.execute(
                     f"SELECT {', '.join(names)} FROM events WHERE id > ? ORDER BY id LIMIT ?",
                     (auto["cursor"], batch)).fetchall()]
-                if not events:
+                proactive = json.loads(auto["trigger"]).get("posture") == "Proactive"
+                if not events and not proactive:
                     continue
-                fired, last_fired = decide(auto, events)
+                if proactive:  # the windows that closed short of their expected events fire, as new events
+                    ended, windows = decide(auto, events, now)
+                    fired = []
+                    for event in ended:
+                        conn.execute("INSERT INTO events (event_id, occurred, event, resource_id, resource, related,"
+                                     " payload) VALUES (?,?,?,?,?,?,?)", event)
+                        fired.append(conn.last_insert_rowid())
+                    conn.execute("UPDATE automations SET windows=? WHERE id=?", (json.dumps(windows), auto["id"]))
+                    last_fired = fired[-1] if fired else auto["last_fired"]
+                else:
+                    fired, last_fired = decide(auto, events)
                 for row in fired:
                     for index in range(len(json.loads(auto["actions"]))):
                         conn.execute("INSERT OR IGNORE INTO deliveries (automation_id, event_row, action, next_attempt,"
                                      " created, updated) VALUES (?,?,?,?,?,?)", (auto["id"], row, index, now, now, now))
                         made[0] += conn.changes()
                 conn.execute("UPDATE automations SET cursor=?, last_fired=? WHERE id=?",
-                             (events[-1]["id"], last_fired, auto["id"]))
+                             (max([auto["cursor"], *(e["id"] for e in events), *fired]), last_fired, auto["id"]))
 
         self._write_fn(fire)
         return made[0]
@@ -9116,8 +9133,10 @@ def emit_event(event: str, resource: dict, occurred: Optional[_dt.datetime] = No
         if run is not None and not any(r.get("prefect.resource.id") == f"prefect.{kind}.{run.id}" for r in related):
             related.append({"prefect.resource.id": f"prefect.{kind}.{run.id}", "prefect.resource.role": kind,
                             "prefect.resource.name": run.name})
+    store = _get_store()
+    occurred = occurred or _utc(store.clock.time())
     made = Event(event, {k: str(v) for k, v in resource.items()}, occurred, related, payload, id)
-    _get_store().add_event((made.id, made.occurred.timestamp(), made.event, made.resource.id,
+    store.add_event((made.id, made.occurred.timestamp(), made.event, made.resource.id,
                             json.dumps(dict(made.resource)), json.dumps(made.related),
                             json.dumps(made.payload, default=_json_fallback)))
     return made
@@ -9144,9 +9163,12 @@ class EventTrigger:
     related resources matches ``match_related`` (a dict, or a list of dicts any of which may match);
     ``threshold`` such events within ``within`` seconds fire it once (then it counts again).
 
+    ``posture="Proactive"`` fires when events do *not* come: fewer than ``threshold`` expected events
+    within ``within`` seconds after each event named in ``after`` (or, without ``after``, in each period of
+    ``within`` seconds from its creation), once per window, when the window ends.
+
     Example: ``EventTrigger(expect={"prefect.flow-run.Failed"}, match_related={"prefect.resource.id":
-    "prefect.flow.nightly"})``. Proactive triggers (firing when events do not come) are not built yet:
-    asking for one is an error.
+    "prefect.flow.nightly"})``.
     """
 
     def __init__(self, expect: Iterable[str] = (), match: Optional[dict] = None, match_related: Any = None,
@@ -9154,9 +9176,11 @@ class EventTrigger:
                  threshold: int = 1, within: Any = 0, parameters: Optional[dict] = None,
                  enabled: bool = True, name: Optional[str] = None) -> None:
         posture = getattr(posture, "value", posture)
-        if posture != "Reactive":
-            raise ValueError(f"Only Reactive triggers are supported here, not {posture!r} (Proactive ones, which "
-                             f"fire when events do not come, are not built yet)")
+        if posture not in ("Reactive", "Proactive"):
+            raise ValueError(f"posture is 'Reactive' or 'Proactive', not {posture!r}")
+        seconds = within.total_seconds() if isinstance(within, _dt.timedelta) else float(within or 0)
+        if posture == "Proactive" and seconds <= 0:
+            raise ValueError("A Proactive trigger needs within= (how long to wait for the expected events)")
         if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
             raise ValueError(f"threshold must be a whole number of at least 1, not {threshold!r}")
         self.expect = sorted({expect} if isinstance(expect, str) else set(expect))
@@ -9170,16 +9194,17 @@ class EventTrigger:
 
     def _spec(self) -> dict:
         return {"type": "event", "expect": self.expect, "match": self.match, "match_related": self.match_related,
-                "posture": self.posture, "threshold": self.threshold, "within": self.within}
+                "after": self.after, "posture": self.posture, "threshold": self.threshold, "within": self.within}
 
     @classmethod
     def _from_spec(cls, spec: dict) -> "EventTrigger":
-        return cls(spec.get("expect", ()), spec.get("match"), spec.get("match_related"),
+        return cls(spec.get("expect", ()), spec.get("match"), spec.get("match_related"), spec.get("after", ()),
                    posture=spec.get("posture", "Reactive"), threshold=spec.get("threshold", 1),
                    within=spec.get("within", 0))
 
-    def _matches(self, event: str, resource: dict, related: list) -> bool:
-        if self.expect and not any(_label_matches(event, e) for e in self.expect):
+    def _matches(self, event: str, resource: dict, related: list, names: Optional[list] = None) -> bool:
+        names = self.expect if names is None else names
+        if names and not any(_label_matches(event, e) for e in names):
             return False
         if self.match and not _resource_matches(resource, self.match):
             return False
@@ -9287,6 +9312,40 @@ def _decide(trigger: "EventTrigger", events: list, last_fired: int) -> tuple:
             fired.append(ev["id"])
             last_fired, window = ev["id"], []
     return fired, last_fired
+
+
+def _proactive(trigger: EventTrigger, auto: dict, events: list, now: float) -> tuple:
+    """A proactive trigger's step: windows open at each ``after`` event (without ``after``: one period
+    after another from the automation's creation) and count the expected events; a window that ends with
+    fewer than ``threshold`` fires once. Returns (the events to write for the windows that fired, the
+    windows still open)."""
+    windows = [list(w) for w in json.loads(auto["windows"] or "[]")]
+    if not trigger.after and not windows:
+        windows = [[max(auto["created"], auto.get("opened") or 0), 0]]
+    for ev in events:
+        resource, related = json.loads(ev["resource"]), json.loads(ev["related"])
+        if trigger.after and trigger._matches(ev["event"], resource, related, trigger.after):
+            windows.append([ev["occurred"], 0])
+        if trigger._matches(ev["event"], resource, related):
+            for window in windows:
+                if window[0] <= ev["occurred"] <= window[0] + trigger.within:
+                    window[1] += 1
+    ended, still = [], []
+    for start, count in windows:
+        if start + trigger.within > now:
+            still.append([start, count])
+            continue
+        if count < trigger.threshold:
+            resource = {"prefect.resource.id": f"orchestrator.automation.{auto['id']}",
+                        "prefect.resource.name": auto["name"]}
+            payload = {"expected": trigger.expect, "seen": count, "threshold": trigger.threshold,
+                       "window_start": _utc(start).isoformat(), "window_end": _utc(start + trigger.within).isoformat()}
+            ended.append((str(uuid.uuid4()), start + trigger.within, "orchestrator.automation.triggered",
+                          resource["prefect.resource.id"], json.dumps(resource), "[]", json.dumps(payload)))
+        if not trigger.after:  # the next period (after a long gap, from now: one firing for the whole gap)
+            following = start + trigger.within
+            still.append([following if now < following + trigger.within else now, 0])
+    return ended, still
 
 
 # -- actions ----------------------------------------------------------------------------------------
@@ -9528,8 +9587,9 @@ class Automation:
 
     def _create(self) -> "Automation":
         _check_name(self.name)
-        now = time.time()
-        self.id = _get_store().add_automation((self.id or _uuid7(), self.name, self.description, int(self.enabled),
+        store = _get_store()
+        now = store.clock.time()
+        self.id = store.add_automation((self.id or _uuid7(), self.name, self.description, int(self.enabled),
                                      json.dumps(self.trigger._spec()),
                                      json.dumps([a._spec() for a in self.actions]), now, now))
         return self
@@ -9609,8 +9669,13 @@ def _run_automations(store: "_Store", owner: str, deadline: float = 10.0) -> int
     try:
         if not store.any_enabled_automation():
             return 0
-        store.fire_automations(lambda auto, events: _decide(EventTrigger._from_spec(json.loads(auto["trigger"])),
-                                                            events, auto["last_fired"]))
+        def decide(auto: dict, events: list, now: Optional[float] = None) -> tuple:
+            trigger = EventTrigger._from_spec(json.loads(auto["trigger"]))
+            if now is None:
+                return _decide(trigger, events, auto["last_fired"])
+            return _proactive(trigger, auto, events, now)
+
+        store.fire_automations(decide)
         started, attempted = time.monotonic(), 0
         while time.monotonic() - started < deadline:
             batch = store.claim_deliveries(owner, lease=60.0)

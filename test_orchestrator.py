@@ -5168,6 +5168,40 @@ if __name__ == "__main__":
 
 
 class TestEventsAndAutomations:
+    def test_proactive_triggers_fire_once_per_window_without_the_expected_events(self, db, clock, receiver):
+        def at(name, seconds_ago=0):
+            when = dt.datetime.fromtimestamp(clock.time() - seconds_ago, UTC)
+            o.emit_event(name, {"prefect.resource.id": "backup.nightly"}, occurred=when)
+
+        o.Automation("backup-missing", o.EventTrigger(
+            posture="Proactive", after={"backup.started"}, expect={"backup.finished"}, within=60),
+            [o.SendNotification(receiver.url, subject="no backup",
+                                body="{{ event.payload.seen }} of {{ event.payload.threshold }}")]).create()
+        o.Automation("no-heartbeat", o.EventTrigger(posture="Proactive", expect={"heartbeat"}, within=10),
+                     [o.SendNotification(receiver.url, subject="silent")]).create()
+        store_now = o._get_store()
+        at("backup.started")
+        at("heartbeat")
+        o._run_automations(store_now, "x")
+        clock.advance(30)
+        at("backup.finished")  # the first window gets what it expects
+        clock.advance(5)
+        at("backup.started")  # the second does not
+        o._run_automations(store_now, "x")
+        assert receiver.received == []
+        clock.advance(61)
+        o._run_automations(store_now, "x")
+        o._run_automations(store_now, "x")
+        titles = sorted(doc["title"] for _, doc in receiver.received)
+        assert titles.count("no backup") == 1  # the second window only, once
+        assert [doc["message"] for _, doc in receiver.received if doc["title"] == "no backup"] == ["0 of 1"]
+        silent = titles.count("silent")
+        assert silent == 1  # heartbeats stopped after the first period: one firing for the whole gap
+        with pytest.raises(ValueError, match="needs within"):
+            o.EventTrigger(posture="Proactive", expect={"x"})
+        with pytest.raises(ValueError, match="posture is"):
+            o.EventTrigger(posture="Sometimes")
+
     def test_each_file_dropped_in_a_watched_folder_starts_one_run_across_restarts(self, db, tmp_path):
         inbox = tmp_path / "inbox"
         inbox.mkdir()
@@ -5371,8 +5405,6 @@ class TestEventsAndAutomations:
         events = [{"id": i, "event": "ping", "occurred": t, "resource": '{"prefect.resource.id": "r"}',
                    "related": "[]"} for i, t in enumerate([0, 1, 2, 3, 4, 100, 200, 201, 202], 1)]
         assert o._decide(three, events, 0) == ([3, 9], 9)  # three within a minute, then counting again
-        with pytest.raises(ValueError, match="Only Reactive"):
-            o.EventTrigger(expect={"x"}, posture="Proactive")
         with pytest.raises(ValueError, match="at least one action"):
             o.Automation("none", o.EventTrigger(expect={"x"}), [])
         with pytest.raises(o.OrchestratorError, match="need apprise"):
