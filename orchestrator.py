@@ -40,7 +40,8 @@ ORCHESTRATOR_LOGGING_LEVEL, ORCHESTRATOR_LOGGING_LOG_PRINTS, ORCHESTRATOR_RESULT
 ORCHESTRATOR_TASKS_REFRESH_CACHE, ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS, ORCHESTRATOR_DASK_ORCHESTRATION_THREADS,
 ORCHESTRATOR_HEARTBEAT_SECONDS, ORCHESTRATOR_CANCEL_GRACE_SECONDS, ORCHESTRATOR_SERVE_GRACE_SECONDS,
 ORCHESTRATOR_RUNNER_PROCESS_LIMIT, ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS, ORCHESTRATOR_UI_HOST,
-ORCHESTRATOR_UI_PORT, ORCHESTRATOR_UI_TOKEN, ORCHESTRATOR_UI_URL, and the ORCHESTRATOR__RUNTIME__ prefix.
+ORCHESTRATOR_UI_PORT, ORCHESTRATOR_UI_TOKEN, ORCHESTRATOR_UI_URL, ORCHESTRATOR_TASK_RUN_EVENTS, and the
+ORCHESTRATOR__RUNTIME__ prefix.
 
 Decisions where Prefect is silent or surprising (the README's migration table says the same):
 - Tasks still queued or running when a flow returns are waited for; Prefect drops the queued ones.
@@ -331,6 +332,8 @@ _SETTINGS = {s.name: s for s in (
              "slot before it is Late (Prefect's default)"),
     _Setting("ORCHESTRATOR_UI_HOST", "127.0.0.1", str, "the address `ui` and serve(webserver=True) listen on"),
     _Setting("ORCHESTRATOR_UI_PORT", 4200, int, "the port `ui` and serve(webserver=True) listen on"),
+    _Setting("ORCHESTRATOR_TASK_RUN_EVENTS", "failures", str, "which task-run states this process records as "
+             "events: `failures` (Failed, Crashed) or `all` (every state, as Prefect; each costs a row)"),
     _Setting("ORCHESTRATOR_UI_URL", None, str, "the web view's address as people reach it (http://host:4200), "
              "for links in notifications"),
     _Setting("ORCHESTRATOR_UI_TOKEN", None, str, "a token the web view asks every request for (once as "
@@ -2545,6 +2548,10 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         self.readonly = readonly
         self.busy_ms = busy_ms  # how long a read or write waits for a lock (the web view waits less)
         self.clock = clock or _CLOCK  # what "now" is for every row this store writes (tests inject one)
+        events = _setting("ORCHESTRATOR_TASK_RUN_EVENTS")
+        if events not in ("failures", "all"):
+            raise ValueError(f"$ORCHESTRATOR_TASK_RUN_EVENTS is 'failures' or 'all', not {events!r}")
+        self.task_run_events = events == "all"
         self._readers = threading.local()
         self._wlock = threading.RLock()
         self._plock = threading.Lock()
@@ -2724,6 +2731,8 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             conn.execute("BEGIN IMMEDIATE")
             for run in dirty.values():
                 table = _FLOW_RUNS if run.__class__ is FlowRun else _TASK_RUNS
+                if self.task_run_events and table is _TASK_RUNS:
+                    _task_run_events(conn, run)  # first: the row's own trigger adds Failed and Crashed after them
                 if run.stored:
                     conn.execute(table.update_sql, table.update_values(run))
                 else:
@@ -2756,6 +2765,8 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             raise
         for run in dirty.values():
             run.stored = True
+            if self.task_run_events and run.__class__ is TaskRun:
+                run.evented = len(run.history)
         self._done = seq
 
     def _logs_dropped(self, n: int, exc: BaseException) -> None:
@@ -2821,6 +2832,26 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         """The first row of a query as a dict, or None."""
         rows = self._query(sql, params)
         return rows[0] if rows else None
+
+
+def _task_run_events(conn: apsw.Connection, run: "TaskRun") -> None:
+    """With ORCHESTRATOR_TASK_RUN_EVENTS=all: an event for each state the task run entered since its last
+    write (Failed and Crashed ones come from the database's own trigger), in Prefect's shape."""
+    related = json.dumps(([{"prefect.resource.id": f"prefect.flow-run.{run.flow_run_id}",
+                            "prefect.resource.role": "flow-run"}] if run.flow_run_id else [])
+                         + [{"prefect.resource.id": f"prefect.task.{run.task_key}", "prefect.resource.role": "task",
+                             "prefect.resource.name": run.name}]
+                         + [{"prefect.resource.id": f"prefect.tag.{t}", "prefect.resource.role": "tag"}
+                            for t in sorted(run.tags)])
+    for type_, name, message, at in run.history[run.evented or 0:]:
+        if type_ in ("FAILED", "CRASHED"):
+            continue
+        resource = {"prefect.resource.id": f"prefect.task-run.{run.id}", "prefect.resource.name": run.name,
+                    "prefect.run-count": str(run.run_count), "prefect.state-message": message or "",
+                    "prefect.state-name": name, "prefect.state-type": type_}
+        conn.execute("INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)"
+                     " VALUES (?,?,?,?,?,?,'{}')", (str(uuid.uuid4()), at, f"prefect.task-run.{name}",
+                                                    resource["prefect.resource.id"], json.dumps(resource), related))
 
 
 def _run_filter(flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
@@ -4218,7 +4249,7 @@ class TaskRun(_RunRecord):
     _OWN = ("id", "name", "task_key", "flow_run_id", "state", "parameters", "parameters_json", "tags", "created",
             "dynamic_key", "run_count", "task_inputs", "history", "start_time", "end_time", "cache_key",
             "child_flow_run_id", "stored", "inputs_hash", "result_blob", "result_serializer", "result_path",
-            "result_note", "remote_ref", "ended_by_flow")
+            "result_note", "remote_ref", "ended_by_flow", "evented")
     __slots__ = tuple(dict.fromkeys(_OWN + _TASK_RUNS.attributes))
     _UNSET = _TASK_RUNS.attributes_besides(_OWN)
 
@@ -4237,6 +4268,7 @@ class TaskRun(_RunRecord):
         self.inputs_hash = self.result_blob = self.result_serializer = self.result_path = self.result_note = None
         self.remote_ref: Any = None  # the Dask future holding the value on a cluster, if it ran on one
         self.ended_by_flow = False  # its flow ended first and recorded its end: later writes are dropped
+        self.evented = 0  # history entries already written as events (ORCHESTRATOR_TASK_RUN_EVENTS=all)
 
     def __repr__(self) -> str:
         return f"TaskRun(id={self.id!r}, name={self.name!r}, state={self.state})"

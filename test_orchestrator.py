@@ -5168,6 +5168,38 @@ if __name__ == "__main__":
 
 
 class TestEventsAndAutomations:
+    def test_every_task_run_state_is_an_event_when_asked(self, db, monkeypatch):
+        monkeypatch.setenv("ORCHESTRATOR_TASK_RUN_EVENTS", "all")
+
+        @task(retries=1)
+        def flaky(fail):
+            if fail and o.runtime.task_run.run_count == 1:
+                raise ValueError("once")
+            return 1
+
+        @task
+        def broken():
+            raise KeyError("x")
+
+        @flow
+        def f():
+            flaky(True)
+            broken(return_state=True)
+
+        with o.tags("t"):
+            f()
+        names = [r["event"] for r in rows(db, "SELECT event FROM events WHERE event LIKE 'prefect.task-run.%' "
+                                             "ORDER BY id")]
+        assert names == ["prefect.task-run.Pending", "prefect.task-run.Running", "prefect.task-run.Retrying",
+                         "prefect.task-run.Completed", "prefect.task-run.Pending",
+                         "prefect.task-run.Running", "prefect.task-run.Failed"]  # Failed once, from the trigger
+        last = rows(db, "SELECT resource, related FROM events WHERE event='prefect.task-run.Completed'")[0]
+        assert json.loads(last["resource"])["prefect.state-type"] == "COMPLETED"
+        assert {r["prefect.resource.role"] for r in json.loads(last["related"])} == {"flow-run", "task", "tag"}
+        monkeypatch.setenv("ORCHESTRATOR_TASK_RUN_EVENTS", "some")
+        with pytest.raises(ValueError, match="'failures' or 'all'"):
+            o._Store(db + "-other")
+
     def test_proactive_triggers_fire_once_per_window_without_the_expected_events(self, db, clock, receiver):
         def at(name, seconds_ago=0):
             when = dt.datetime.fromtimestamp(clock.time() - seconds_ago, UTC)
