@@ -29,6 +29,7 @@ Command line (``python orchestrator.py COMMAND``, ``python -m orchestrator`` or 
     ui [--host H] [--port P] [--open]           the web view in a browser tab (http://127.0.0.1:4200)
     deployments ls|run|pause|resume|backfill|delete
     variables ls|get|set|unset   artifacts ls|show   limits ls|create|update|delete|reset
+    events ls|emit               automations ls|create|pause|resume|delete|test      health
     prune --older-than 30d       db path|check|vacuum|migrate
 
 Where the database lives: ``$ORCHESTRATOR_DB`` if set, else ``$ORCHESTRATOR_HOME/orchestrator.db``, else
@@ -56,6 +57,8 @@ Decisions where Prefect is silent or surprising (the README's migration table sa
   that completed; caching stays opt-in.
 - ``Interval`` without ``anchor_date`` is anchored at 2020-01-01, so every process agrees on the slots;
   missed slots follow ``catchup`` ("latest", "all", "skip"); serve never pauses deployments on exit.
+- Events and automations live in the database (no server): notifications take Apprise-style URLs, and the
+  process that ran a flow delivers them before returning; only failed task runs are events by default.
 
 Contents (numbered banners below; a test holds this list to them):
     1. Module header
