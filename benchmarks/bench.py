@@ -130,6 +130,51 @@ WORKLOADS = {
             assert sum(ex.map(inc, range(N))) == sum(range(1, N + 1))
         result = time.perf_counter() - t0
     """,
+    "bare_sqlite_autocommit": """
+        import apsw, uuid
+        conn = apsw.Connection(os.environ["ORCHESTRATOR_DB"] + ".bare")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("CREATE TABLE runs (id TEXT PRIMARY KEY, state TEXT, ts REAL)")
+        t0 = time.perf_counter()
+        for i in range(N):
+            key = str(uuid.uuid4())
+            conn.execute("INSERT INTO runs VALUES (?, ?, ?)", (key, "PENDING", time.time()))
+            conn.execute("UPDATE runs SET state=?, ts=? WHERE id=?", ("RUNNING", time.time(), key))
+            conn.execute("UPDATE runs SET state=?, ts=? WHERE id=?", ("COMPLETED", time.time(), key))
+        result = time.perf_counter() - t0
+    """,
+    "memory_seq": """
+        import resource
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        @task
+        def inc(x):
+            return x + 1
+
+        @flow
+        def seq(n):
+            for i in range(n):
+                inc(i)
+
+        seq(N)
+        result = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    """,
+    "memory_map": """
+        import resource
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        @task
+        def inc(x):
+            return x + 1
+
+        @flow
+        def mapped(n):
+            return sum(inc.map(range(n)).result())
+
+        mapped(N)
+        result = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    """,
     "bare_sqlite": """
         import apsw, uuid
         conn = apsw.Connection(os.environ["ORCHESTRATOR_DB"] + ".bare")
@@ -535,6 +580,10 @@ def main() -> None:
     print(f"sequential tracked task call : {seq:8.1f} us/task   (goal <= 60 us and <= 1.5x bare SQLite)")
     print(f"  bare Python function call  : {bare_py:8.3f} us/call")
     print(f"  bare SQLite, 3 commits/item: {bare_sql:8.1f} us/item   ratio {seq / bare_sql:.2f}x")
+    bare_auto = best_of("bare_sqlite_autocommit", n, repeat) / n * 1e6
+    figures["bare_sqlite_autocommit_us"] = bare_auto
+    print(f"  bare SQLite, INSERT + 2 UPDATEs autocommitted, uuid4 ids: {bare_auto:8.1f} us/item   ratio "
+          f"{seq / bare_auto:.2f}x (issue 18's goal: <= 1.2x)")
 
     mapped = best_of("map", n, repeat)
     bare_map = best_of("bare_threads", n, repeat)
@@ -583,6 +632,13 @@ def main() -> None:
     print(f"  Dask, per no-op task       : {noop / n_scale * 1000:8.2f} ms  (goal <= 2 ms; bare Dask "
           f"{bare_noop / n_scale * 1000:.2f} ms: " + (f"the orchestrator adds {added:.2f} ms)" if added >= 0 else
                                                       f"{-added:.2f} ms less, short tasks go in packs)"))
+
+    big = 20_000 if args.quick else 100_000
+    mem_seq = run_workload("memory_seq", big)
+    mem_map = run_workload("memory_map", big)
+    figures["memory_seq_mb"], figures["memory_map_mb"] = mem_seq, mem_map
+    print(f"peak memory above the import : {big} sequential tasks {mem_seq:.0f} MB; a {big}-item map "
+          f"{mem_map:.0f} MB ({mem_map * 1024 / big:.1f} KB per task)")
 
     history_figures(args, figures)
     delay = follow_delay()
