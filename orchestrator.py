@@ -2065,9 +2065,15 @@ class _Coordination:
                       " last_error=?, claimed_by=NULL, claimed_until=NULL, updated=? WHERE id=?",
                       (state, retry_at, error, self.clock.time(), delivery_id))])
 
-    def deliveries(self, automation_id: Optional[str] = None, limit: int = 50) -> list:
-        where, params = ("WHERE automation_id=?", (automation_id,)) if automation_id else ("", ())
-        return self._query(f"SELECT * FROM deliveries {where} ORDER BY id DESC LIMIT ?", (*params, limit))
+    def delivery_summary(self, automation_id: str) -> tuple:
+        """({"done": n, "pending": n, "failed": n}, the latest error or None) of an automation's deliveries."""
+        counts = {"done": 0, "pending": 0, "failed": 0}
+        for r in self._query("SELECT state, count(*) AS n FROM deliveries WHERE automation_id=? GROUP BY state",
+                             (automation_id,)):
+            counts[r["state"]] = r["n"]
+        latest = self._query_one("SELECT last_error FROM deliveries WHERE automation_id=? AND last_error IS NOT NULL"
+                                 " ORDER BY updated DESC LIMIT 1", (automation_id,))
+        return counts, latest["last_error"] if latest else None
 
     def limits(self) -> list:
         return self._query('SELECT l.*, (SELECT coalesce(sum(occupy), 0) FROM concurrency_slots s WHERE'
@@ -6912,8 +6918,9 @@ def _raise_crash(state: State) -> None:
         raise state.data
 
 
-def _run_task_generator(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool):
-    """A direct call of a generator task: a generator over its body's values (see above)."""
+def _task_generator_run(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> tuple:
+    """What both generator task drivers start from: the engine, the body's maker (which enters the run's
+    context on the first attempt) and the context token it holds."""
     _no_state_for_generators("task", return_state)
     _setup_logging()
     engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
@@ -6925,6 +6932,12 @@ def _run_task_generator(task: "Task", parameters: dict, wait_for: Optional[list]
             tokens.append(_TASK_CTX.set(engine._context()))
         return task.fn(**engine.resolved)
 
+    return engine, make, tokens
+
+
+def _run_task_generator(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool):
+    """A direct call of a generator task: a generator over its body's values (see above)."""
+    engine, make, tokens = _task_generator_run(task, parameters, wait_for, return_state)
     try:
         state = yield from _drive_generator(engine.steps(), make, task.timeout_seconds)
     finally:
@@ -6935,18 +6948,8 @@ def _run_task_generator(task: "Task", parameters: dict, wait_for: Optional[list]
 
 async def _arun_task_generator(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool):
     """:func:`_run_task_generator` for an async generator task."""
-    _no_state_for_generators("task", return_state)
-    _setup_logging()
-    engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
-    engine.create()
-    tokens: list = []
+    engine, make, tokens = _task_generator_run(task, parameters, wait_for, return_state)
     box: list = []
-
-    def make() -> Any:
-        if not tokens:
-            tokens.append(_TASK_CTX.set(engine._context()))
-        return task.fn(**engine.resolved)
-
     try:
         async for value in _drive_async_generator(engine.steps(), make, task.timeout_seconds, box):
             yield value
@@ -8678,14 +8681,12 @@ def _flow_from_source(source: Any, entrypoint: str) -> "Flow":
         where, _, qualname = entrypoint.rpartition(":")
         if where and os.path.basename(where) != os.path.basename(base):
             raise ValueError(f"The entrypoint {entrypoint!r} names another file than {base}")
-        found = load_flow_from_entrypoint(f"{base}:{qualname}")
-        found._storage = source
-        return found
-    where, qualname, is_file = _split_entrypoint(entrypoint)
-    if is_file:
-        entrypoint = f"{os.path.join(base, where)}:{qualname}"
+        entrypoint = f"{base}:{qualname}"
     else:
-        if base not in sys.path:
+        where, qualname, is_file = _split_entrypoint(entrypoint)
+        if is_file:
+            entrypoint = f"{os.path.join(base, where)}:{qualname}"
+        elif base not in sys.path:
             sys.path.insert(0, base)
     found = load_flow_from_entrypoint(entrypoint)
     found._storage = source
@@ -9163,8 +9164,8 @@ def emit_event(event: str, resource: dict, occurred: Optional[_dt.datetime] = No
         raise ValueError("An event's resource needs a 'prefect.resource.id' label, such as "
                          "{'prefect.resource.id': 'backup.nightly'}")
     related = [dict(r) for r in related or ()]
-    for ctx, kind in ((_FLOW_CTX.get(), "flow-run"), (_TASK_CTX.get(), "task-run")):
-        run = ctx.flow_run if kind == "flow-run" and ctx is not None else getattr(ctx, "task_run", None)
+    flow_ctx, task_ctx = _FLOW_CTX.get(), _TASK_CTX.get()
+    for run, kind in ((flow_ctx and flow_ctx.flow_run, "flow-run"), (task_ctx and task_ctx.task_run, "task-run")):
         if run is not None and not any(r.get("prefect.resource.id") == f"prefect.{kind}.{run.id}" for r in related):
             related.append({"prefect.resource.id": f"prefect.{kind}.{run.id}", "prefect.resource.role": kind,
                             "prefect.resource.name": run.name})
@@ -12652,7 +12653,8 @@ def _event_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
             click.echo("No events.")
         for ev in found:
             show(ev)
-        last = found[-1].row if found else (store.events(0, 1)[0]["id"] if store.events(0, 1) else 0)
+        newest = store.events(0, 1) if not found else ()
+        last = found[-1].row if found else (newest[0]["id"] if newest else 0)
         try:
             while follow:
                 time.sleep(0.2)
@@ -12709,11 +12711,7 @@ def _masked_url(url: str) -> str:
 
 
 def _automation_json(store: _Store, row: dict) -> dict:
-    counts = {"done": 0, "pending": 0, "failed": 0}
-    last_error = None
-    for d in store.deliveries(row["id"], limit=1000):
-        counts[d["state"]] = counts.get(d["state"], 0) + 1
-        last_error = last_error or d["last_error"]
+    counts, last_error = store.delivery_summary(row["id"])
     return {"id": row["id"], "name": row["name"], "enabled": bool(row["enabled"]), "description": row["description"],
             "trigger": json.loads(row["trigger"]),
             "actions": [{**a, "url": _masked_url(a["url"])} if "url" in a else a for a in json.loads(row["actions"])],
