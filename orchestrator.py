@@ -30,6 +30,7 @@ Command line (``python orchestrator.py COMMAND``, ``python -m orchestrator`` or 
     deployments ls|run|pause|resume|backfill|delete
     variables ls|get|set|unset   artifacts ls|show   limits ls|create|update|delete|reset
     events ls|emit               automations ls|create|pause|resume|delete|test      health
+    task serve FILE.py:TASK [--limit N] / task ls   background task workers (task.delay()) and their runs
     prune --older-than 30d       db path|check|vacuum|migrate
 
 Where the database lives: ``$ORCHESTRATOR_DB`` if set, else ``$ORCHESTRATOR_HOME/orchestrator.db``, else
@@ -59,6 +60,9 @@ Decisions where Prefect is silent or surprising (the README's migration table sa
   missed slots follow ``catchup`` ("latest", "all", "skip"); serve never pauses deployments on exit.
 - Events and automations live in the database (no server): notifications take Apprise-style URLs, and the
   process that ran a flow delivers them before returning; only failed task runs are events by default.
+- Background tasks (``task.delay()``) queue in the database; task workers (``serve(task)``) claim each run
+  once. A worker that dies has its runs queued again while their retries allow (the lost attempt counts),
+  else Crashed; an upstream run that did not complete fails a background run (``UpstreamTaskError``).
 
 Contents (numbered banners below; a test holds this list to them):
     1. Module header
@@ -80,10 +84,11 @@ Contents (numbered banners below; a test holds this list to them):
     17. Coordination: variables, artifacts, concurrency and rate limits, pause and resume
     18. Events and automations
     19. Deployments & serving
-    20. Web view: the JSON both views show, and the server
-    21. Web view: the page (HTML, CSS and JavaScript)
-    22. CLI: the group, runs and their history
-    23. CLI: the database, variables, artifacts, limits and the entry point
+    20. Background tasks: task.delay() and task workers
+    21. Web view: the JSON both views show, and the server
+    22. Web view: the page (HTML, CSS and JavaScript)
+    23. CLI: the group, runs and their history
+    24. CLI: the database, variables, artifacts, limits and the entry point
 """
 
 from __future__ import annotations
@@ -161,6 +166,7 @@ __all__ = [
     "PausedRun",
     "Pending",
     "PrefectConcurrentFuture",
+    "PrefectDistributedFuture",
     "PrefectException",
     "PrefectFuture",
     "PrefectFutureList",
@@ -199,6 +205,7 @@ __all__ = [
     "TaskRunTimeoutError",
     "TaskRunner",
     "TaskSource",
+    "TaskWorker",
     "TerminationSignal",
     "ThreadPoolTaskRunner",
     "Transaction",
@@ -328,8 +335,8 @@ _SETTINGS = {s.name: s for s in (
              "missed heartbeats mark its runs Crashed"),
     _Setting("ORCHESTRATOR_CANCEL_GRACE_SECONDS", 30.0, float, "how long a cancelled flow's running tasks get "
              "before the flow ends Cancelled"),
-    _Setting("ORCHESTRATOR_SERVE_GRACE_SECONDS", 30.0, float, "how long serve's runs get to finish on SIGINT or "
-             "SIGTERM"),
+    _Setting("ORCHESTRATOR_SERVE_GRACE_SECONDS", 30.0, float, "how long the runs of serve and of a task "
+             "worker get to finish on SIGINT or SIGTERM"),
     _Setting("ORCHESTRATOR_RUNNER_PROCESS_LIMIT", 5, int, "how many runs one serve process runs at once"),
     _Setting("ORCHESTRATOR_LATE_RUNS_AFTER_SECONDS", 15.0, float, "how long a scheduled run may wait past its "
              "slot before it is Late (Prefect's default)"),
@@ -1274,6 +1281,22 @@ _MIGRATIONS = [
     # 12: a proactive automation's open windows ([start, expected events seen] each)
     """
     ALTER TABLE automations ADD COLUMN windows TEXT NOT NULL DEFAULT '[]';
+    """,
+    # 13: background task runs (task.delay()): the pickled parameters a worker runs them with (NULL when the
+    #     JSON gives them back exactly), the worker process that claimed them, how often they were claimed,
+    #     the retries they allow, the runs they wait for. One index serves the queue (by state and task,
+    #     oldest first), the runs a worker holds and the listing; each index costs a queued run about a
+    #     third of its insert, so there is one, and task_runs_flow skips the runs of no flow.
+    """
+    ALTER TABLE task_runs ADD COLUMN deferred INTEGER;
+    ALTER TABLE task_runs ADD COLUMN parameters_blob BLOB;
+    ALTER TABLE task_runs ADD COLUMN process_id TEXT;
+    ALTER TABLE task_runs ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE task_runs ADD COLUMN max_retries INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE task_runs ADD COLUMN wait_for TEXT;
+    CREATE INDEX task_runs_background ON task_runs(state_type, task_key, id) WHERE deferred = 1;
+    DROP INDEX task_runs_flow;
+    CREATE INDEX task_runs_flow ON task_runs(flow_run_id) WHERE flow_run_id IS NOT NULL;
     """,
 ]
 
@@ -2404,6 +2427,139 @@ class _Scheduling:
         return out["done"]
 
 
+_FINAL_SQL = "('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
+_TASK_RUN_NAMES = tuple(c.name for c in _TASK_RUNS.columns)
+# what a worker reads of the runs it claims (the record's columns and the queue's own)
+_CLAIMED_COLUMNS = ", ".join(_TASK_RUN_NAMES + ("parameters_blob", "claims", "max_retries", "wait_for"))
+
+
+class _TaskQueue:
+    """Part of :class:`_Store` (its SQL lives here): background task runs, queued by ``task.delay()`` and
+    claimed by task workers. A queued run is a task run row in state Scheduled with ``deferred = 1``; a
+    worker claims runs with one atomic UPDATE (so each goes to exactly one worker), and its heartbeat holds
+    them: the runs of a worker that died go back to the queue while their retries allow, else they crash."""
+
+    _ENQUEUE_SQL = (f"INSERT INTO task_runs ({', '.join(_TASK_RUN_NAMES)}, deferred, parameters_blob, max_retries,"
+                    f" wait_for) VALUES ({'?,' * len(_TASK_RUN_NAMES)}1,?,?,?)")
+
+    def enqueue_task_run(self, run: "TaskRun", blob: Optional[bytes], max_retries: int,
+                         wait_for: Optional[list]) -> None:
+        """Commit a new Scheduled background run (with everything this thread staged before it). With
+        nothing staged, the INSERT is its own transaction: a queue that takes many runs a second pays for
+        one statement, not three."""
+        values = (*_TASK_RUNS.insert_values(run), blob, max_retries, _json(wait_for) if wait_for else None)
+        run.stored = True
+        with self._wlock:
+            if not self._dirty and not self._ops:
+                try:
+                    self._writer.execute(self._ENQUEUE_SQL, values)
+                    return
+                except (apsw.ReadOnlyError, apsw.CantOpenError) as exc:
+                    raise StoreReadOnlyError(f"could not write to {self.path}, which is read-only here: {exc}") \
+                        from exc
+                except apsw.Error as exc:
+                    raise StoreError(f"could not write to {self.path}: {exc}") from exc
+        self._sync(self._stage(None, (self._ENQUEUE_SQL, values)))
+
+    _QUEUED_SQL = (f"SELECT q.id FROM task_runs q WHERE q.deferred = 1 AND q.state_type = 'SCHEDULED' AND"
+                   f" q.task_key = ? AND (q.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(q.wait_for) w"
+                   f" JOIN task_runs d ON d.id = w.value WHERE d.state_type NOT IN {_FINAL_SQL})) ORDER BY q.id LIMIT ?")
+
+    def _queued(self, conn: apsw.Connection, task_keys: list, n: int) -> list:
+        """The ids of the ``n`` oldest queued runs of these tasks whose upstream runs are all final (one
+        index range a task: ordering them all by id at once would read every queued run)."""
+        ids = [r[0] for key in task_keys for r in conn.execute(self._QUEUED_SQL, (key, n))]
+        return sorted(ids)[:n] if len(task_keys) > 1 else ids
+
+    def has_queued_task_runs(self, task_keys: list) -> bool:
+        """Whether a run of these tasks is ready to be claimed (a read: no write lock is taken)."""
+        try:
+            return bool(self._queued(self._reader(), task_keys, 1))
+        except apsw.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
+
+    def claim_task_runs(self, task_keys: list, process_id: str, n: int) -> list:
+        """Claim up to ``n`` ready runs of these tasks for worker ``process_id``: they become Pending, held
+        by it. Returns their rows (dicts), oldest first. The write lock makes the pick and the update one
+        step (an UPDATE over a subquery of the same table costs five times more here)."""
+        now = self.clock.time()
+        names = _CLAIMED_COLUMNS.split(", ")
+        rows: list = []
+
+        def claim(conn: apsw.Connection) -> None:
+            ids = self._queued(conn, task_keys, n)
+            if ids:
+                rows.extend(dict(zip(names, row)) for row in conn.execute(
+                    "UPDATE task_runs SET state_type = 'PENDING', state_name = 'Pending', state_message = NULL,"
+                    " state_timestamp = ?1, process_id = ?2, claims = claims + 1,"
+                    " history = json_insert(history, '$[#]', json_array('PENDING', 'Pending', NULL, ?1))"
+                    f" WHERE id IN ({','.join('?' * len(ids))}) RETURNING {_CLAIMED_COLUMNS}", (now, process_id, *ids)))
+
+        if n > 0:
+            self._write_fn(claim)
+        return sorted(rows, key=lambda r: r["id"])
+
+    def background_task_run(self, task_run_id: str) -> Optional[dict]:
+        """A task run's state and persisted result (any task run: futures read them by id)."""
+        return self._query_one("SELECT id, name, state_type, state_name, state_message, state_timestamp, result,"
+                               " result_serializer, result_path, result_note FROM task_runs WHERE id=?",
+                               (task_run_id,))
+
+    def task_run_states(self, task_run_ids: list) -> dict:
+        """{id: state_type} of these task runs (ids not found are left out)."""
+        out: dict = {}
+        for i in range(0, len(task_run_ids), 500):
+            chunk = task_run_ids[i:i + 500]
+            for r in self._query(f"SELECT id, state_type FROM task_runs WHERE id IN ({','.join('?' * len(chunk))})",
+                                 tuple(chunk)):
+                out[r["id"]] = r["state_type"]
+        return out
+
+    def background_task_runs(self, state: Optional[str] = None, limit: int = 50) -> list:
+        """The newest background runs (optionally of one state type), with the pid of the worker holding them."""
+        where = "AND t.state_type = ?" if state else ""
+        return self._query(
+            "SELECT t.*, p.pid AS worker_pid, p.hostname AS worker_host FROM task_runs t"
+            " LEFT JOIN processes p ON p.id = t.process_id"
+            f" WHERE t.deferred = 1 {where} ORDER BY t.id DESC LIMIT ?", ((state,) if state else ()) + (limit,))
+
+    def background_counts(self) -> dict:
+        """{state type: count} over every background run."""
+        return {r["state_type"]: r["n"] for r in self._query(
+            "SELECT state_type, count(*) AS n FROM task_runs WHERE deferred = 1 GROUP BY state_type")}
+
+    def lose_task_runs(self, task_run_ids: list, why: str) -> None:
+        """Background runs whose worker stops before they finish: queued again while their retries allow,
+        else Crashed (a worker stopping past its grace period does this for the runs it still holds)."""
+        now = self.clock.time()
+
+        def lose(conn: apsw.Connection) -> None:
+            for run_id in task_run_ids:
+                self._lose_task_runs(conn, "id = ?", (run_id,), why, now)
+
+        self._write_fn(lose)
+
+    @staticmethod
+    def _lose_task_runs(conn: apsw.Connection, where: str, params: tuple, why: str, now: float) -> None:
+        """Requeue or crash the unfinished background runs that ``where`` picks. Attempts used are the most
+        of the attempts recorded and the claims made (a start record written behind may not have landed)."""
+        for run_id, history, run_count, claims, max_retries in conn.execute(
+                "SELECT id, history, run_count, claims, max_retries FROM task_runs WHERE deferred = 1 AND"
+                f" state_type NOT IN {_FINAL_SQL} AND {where}", params).fetchall():
+            used = max(run_count, claims)
+            if used <= max_retries:
+                entry = ("SCHEDULED", "AwaitingRetry", f"{why}; queued again for another worker (attempt {used + 1}"
+                         f" of {max_retries + 1}).", now)
+            else:
+                entry = ("CRASHED", "Crashed", f"{why}; marked Crashed" + (
+                    f" (its {max_retries} retries are used up)." if max_retries else "."), now)
+            conn.execute("UPDATE task_runs SET state_type=?, state_name=?, state_message=?, state_timestamp=?,"
+                         " end_time=CASE WHEN ?='CRASHED' THEN ? END, process_id=CASE WHEN ?='CRASHED' THEN"
+                         " process_id END, run_count=?, history=? WHERE id=?",
+                         (*entry, entry[0], now, entry[0], used,
+                          _history_json([*map(tuple, json.loads(history)), entry]), run_id))
+
+
 class _Processes:
     """Part of :class:`_Store` (its SQL lives here): Heartbeat rows, crash detection, and cancellation requests."""
 
@@ -2503,6 +2659,9 @@ class _Processes:
                          (message, now, now, _history_json([*map(tuple, json.loads(history)), entry]), run_id))
             self._end_task_runs(conn, run_id, entry)
             ids.append(run_id)
+        why = message.split(" while this run was active")[0] + " while this background run was active"
+        self._lose_task_runs(conn, "process_id = ? AND state_type IN ('SCHEDULED', 'PENDING', 'RUNNING')",
+                             (process_id,), why, now)
         return ids
 
     @staticmethod
@@ -2548,7 +2707,7 @@ class _Processes:
         return outcome["name"]
 
 
-class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
+class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
     """One SQLite state database. ``_get_store(path)`` opens (creating or upgrading) it once per process."""
 
     def __init__(self, path: str, readonly: bool = False, clock: Optional["_SystemClock"] = None,
@@ -2607,7 +2766,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
             conn.close()
             raise StoreError(f"{self.path} is an empty file, not a state database (remove it to start a new one, "
                              f"or give the right --db)")
-        conn.setbusytimeout(getattr(self, "busy_ms", _BUSY_TIMEOUT_MS))
+        conn.setbusyhandler(_busy_handler(getattr(self, "busy_ms", _BUSY_TIMEOUT_MS)))
         try:
             conn.execute("PRAGMA foreign_keys=ON")
             if not getattr(self, "readonly", False):
@@ -2837,6 +2996,13 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _Processes):
         except apsw.Error as exc:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the file (cheap to poll)."""
+        try:
+            return self._reader().execute("PRAGMA data_version").fetchall()[0][0]
+        except apsw.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
+
     def _query_one(self, sql: str, params: tuple = ()) -> Optional[dict]:
         """The first row of a query as a dict, or None."""
         rows = self._query(sql, params)
@@ -2894,6 +3060,24 @@ def _state_filter(states: tuple) -> tuple:
     return clause, [v for st in states for v in (st.upper(), st.upper())]
 
 
+def _busy_handler(timeout_ms: int) -> Callable[[int], bool]:
+    """What a connection does when another process holds the lock it needs: wait a little and try again,
+    for at most ``timeout_ms``. SQLite's own handler sleeps 1, 2, 5, 10 ms and more between tries, which
+    caps processes that take turns writing (task workers) at a few hundred commits a second; these waits
+    start at 50 µs and double up to 5 ms (with jitter, so waiting processes do not wake together)."""
+    started: list = [0.0]
+
+    def busy(tries: int) -> bool:
+        if tries == 0:
+            started[0] = time.monotonic()
+        elif time.monotonic() - started[0] > timeout_ms / 1000:
+            return False
+        time.sleep(min(0.00005 * (1 << min(tries, 7)), 0.005) * (0.5 + random.random()))
+        return True
+
+    return busy
+
+
 def _while_busy(step: Callable[[], Any]) -> Any:
     """Run a step that SQLite may refuse with BUSY without consulting its busy handler (switching a new
     file to WAL while another process does the same), retrying until the busy timeout."""
@@ -2909,6 +3093,14 @@ def _while_busy(step: Callable[[], Any]) -> Any:
 
 _STORES: dict = {}
 _STORES_LOCK = threading.Lock()
+_ABSOLUTE: dict = {}  # absolute paths as given -> normalised (a relative path depends on the working folder)
+
+
+def _absolute(path: str) -> str:
+    full = os.path.abspath(path)
+    if os.path.isabs(path) and len(_ABSOLUTE) < 64:
+        _ABSOLUTE[path] = full
+    return full
 
 
 def _at_exit(fn: Callable[[], None]) -> None:
@@ -2931,7 +3123,8 @@ def _stderr_line(text: str) -> None:
 
 def _get_store(path: Optional[str] = None) -> _Store:
     """The process's store for ``path`` (default: the configured database), opened on first use."""
-    path = os.path.abspath(path or _db_path())
+    given = path or _db_path()
+    path = _ABSOLUTE.get(given) or _absolute(given)
     store = _STORES.get(path)
     if store is None:
         with _STORES_LOCK:
@@ -6552,20 +6745,26 @@ class _TaskEngine:
     """One task run: inputs, cache, attempts with retries and timeouts, hooks, and its records."""
 
     def __init__(self, task: "Task", parameters: dict, wait_for: Optional[list], flow_ctx: Optional[FlowRunContext],
-                 parent_task: Optional[TaskRunContext]) -> None:
+                 parent_task: Optional[TaskRunContext], run: Optional[TaskRun] = None,
+                 store: Optional[_Store] = None) -> None:
         self.task = task
         self.parameters = parameters
         self.wait_for = wait_for
         self.flow_ctx = flow_ctx
-        self.store = flow_ctx.store if flow_ctx else _get_store()
-        now = self.store.clock.time()
-        flow_run_id = flow_ctx.flow_run.id if flow_ctx else None
-        extra_tags = _TAGS.get()
-        self.run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, State(_PENDING), parameters,
-                           _json(parameters) if parameters else "{}",
-                           (task.tags | extra_tags) if extra_tags else task.tags, now)
-        self.run.dynamic_key = self._dynamic_key()
-        self._record(self.run.state)
+        self.store = store or (flow_ctx.store if flow_ctx else _get_store())
+        self.background = run is not None  # a run a task worker claimed: it exists, named and Pending
+        if run is None:
+            now = self.store.clock.time()
+            flow_run_id = flow_ctx.flow_run.id if flow_ctx else None
+            extra_tags = _TAGS.get()
+            run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, State(_PENDING), parameters,
+                          _json(parameters) if parameters else "{}",
+                          (task.tags | extra_tags) if extra_tags else task.tags, now)
+            self.run = run
+            run.dynamic_key = self._dynamic_key()
+            self._record(run.state)
+        else:
+            self.run = run
         self.log_prints = task.log_prints if task.log_prints is not None else (
             (parent_task.log_prints if parent_task else flow_ctx.log_prints if flow_ctx else False))
         self.logger: Optional[_RunLogger] = None
@@ -6596,6 +6795,8 @@ class _TaskEngine:
         self.store.stage_task_run(self.run)
 
     def _name(self, parameters: dict) -> str:
+        if self.background:  # named when it was queued
+            return self.run.name
         template = self.task.task_run_name
         if template is None:
             return f"{self.task.name}-{os.urandom(2).hex()[:3]}" if self.flow_ctx else self.task.name
@@ -6612,8 +6813,9 @@ class _TaskEngine:
         """The run as a generator of commands for a sync or async driver; returns the final state."""
         run, task = self.run, self.task
         try:
-            resolved, run.task_inputs, failed = _resolve_arguments(
+            resolved, inputs, failed = _resolve_arguments(
                 self.parameters, self.wait_for, self.remote is not None and self.remote.keeps_values, run.id)
+            run.task_inputs = {**run.task_inputs, **inputs} if run.task_inputs else inputs  # apply_async's too
         except _SelfDependency as exc:
             self.logger = _task_logger(self.store, run)
             return self._finish(_exception_state(exc, "Task"))
@@ -6799,6 +7001,8 @@ class _TaskEngine:
 
     def _finish(self, state: State) -> State:
         run = self.run
+        if self.background:
+            state = self._background_outcome(state)
         if self.slot_ids:
             self.store.release_slots(self.slot_ids)
             self.slot_ids = []
@@ -6818,6 +7022,17 @@ class _TaskEngine:
             _run_hooks(self.task.on_completion_hooks, self.logger, (self.task, run, state), state)
         elif state.type is _FAILED:
             _run_hooks(self.task.on_failure_hooks, self.logger, (self.task, run, state), state)
+        return state
+
+    def _background_outcome(self, state: State) -> State:
+        """A background run's end, as its caller in another process reads it: an upstream run that did not
+        complete fails it (nothing would make it ready later), and its exception is kept with it."""
+        if state.name == "NotReady":
+            state = Failed(message=state.message, data=UpstreamTaskError(state.message))
+        if state.type in (_FAILED, _CRASHED) and isinstance(state.data, BaseException):
+            kept = _persist(state.data, "pickle", self.store.results_dir, self.run.id)
+            if kept[3] is None:  # an exception that does not pickle is told by its message alone
+                self.run.keep_result(kept)
         return state
 
     def _transact(self, state: State) -> None:
@@ -8174,6 +8389,35 @@ class Task(_Decorated[_P, _R]):
             futures.wait()
             return [f.state for f in futures]
         return futures
+
+    def delay(self, *args: Any, **kwargs: Any) -> "PrefectDistributedFuture":
+        """Queue a run of this task for a task worker (see ``serve``); returns its future at once.
+
+        Example: ``fut = resize.delay("a.png"); ...; fut.result()`` (a worker runs ``serve(resize)``).
+        """
+        return self.apply_async(args, kwargs)
+
+    def apply_async(self, args: Optional[tuple] = None, kwargs: Optional[dict] = None,
+                    wait_for: Optional[Iterable] = None, dependencies: Optional[dict] = None
+                    ) -> "PrefectDistributedFuture":
+        """:meth:`delay` with the arguments as a tuple and a dict; the run waits for the runs of the futures in
+        ``wait_for``; ``dependencies`` ({parameter: futures or ids}) are recorded as its upstream inputs.
+
+        Example: ``second = report.apply_async(("daily",), wait_for=[first])``.
+        """
+        params = self._parameters(tuple(args or ()), dict(kwargs or {}))
+        return _enqueue(self, params, wait_for, dependencies)
+
+    def serve(self, limit: Optional[int] = 10, timeout: Optional[float] = None) -> None:
+        """Run this task's background runs in this process until SIGINT or SIGTERM (``serve(self)``).
+
+        Example: ``resize.serve()``.
+        """
+        serve(self, limit=limit, timeout=timeout)
+
+    async def aserve(self, limit: Optional[int] = 10, timeout: Optional[float] = None) -> None:
+        """:meth:`serve` for async code (the worker loop runs in a thread)."""
+        await aserve(self, limit=limit, timeout=timeout)
 
     def _map_parameters(self, args: tuple, kwargs: dict) -> dict:
         """Bind without defaults: defaults are not mapped over."""
@@ -10115,7 +10359,7 @@ class _Runner:
         if view is not None:
             view.start()
             self.logger.info(f"The web view is at {view.url}")
-        previous = self._install_signals()
+        previous = _on_stop_signals(self._on_signal)
         watcher = threading.Thread(target=self._automations_loop, name="orchestrator-automations", daemon=True)
         watcher.start()
         try:
@@ -10145,12 +10389,6 @@ class _Runner:
                     self.logger.error(f"Could not record files arriving in {trigger.folder}: {exc}")
             _run_automations(self.store, f"serve:{self.process_id}", deadline=5.0)
 
-    def _install_signals(self) -> dict:
-        previous = {}
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                previous[sig] = signal.signal(sig, lambda signum, frame: self._on_signal(signum))
-        return previous
 
     def _on_signal(self, signum: int) -> None:
         if self.stop.is_set():
@@ -10254,6 +10492,16 @@ class _Runner:
         self._reap()
 
 
+def _on_stop_signals(handler: Callable[[int], None]) -> dict:
+    """Route SIGINT and SIGTERM to ``handler(signum)`` (only the main thread can); returns the handlers
+    they replace, for ``signal.signal`` to put back."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda signum, frame: handler(signum))
+    return previous
+
+
 def _leave_shutdown_to_serve() -> None:
     """In a serve child: SIGINT and SIGTERM sent to the whole process group (Ctrl-C, systemd's stop,
     ``timeout``) are left to serve, which gives the run its grace period and then cancels it. These are
@@ -10276,15 +10524,20 @@ def _serve_child_setup() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = True,
+def serve(*deployments: Any, limit: Any = _UNSET, pause_on_shutdown: bool = True,
           print_starting_message: bool = True, name: Optional[str] = None, query_seconds: Optional[float] = None,
-          prefetch_seconds: float = 10, heartbeat_seconds: Optional[float] = None, webserver: bool = False) -> None:
-    """Serve deployments until SIGINT or SIGTERM: every due slot runs once, in its own process.
+          prefetch_seconds: float = 10, heartbeat_seconds: Optional[float] = None, webserver: bool = False,
+          timeout: Optional[float] = None) -> None:
+    """Serve deployments until SIGINT or SIGTERM: every due slot runs once, in its own process. Given tasks
+    instead, run their background runs (``task.delay()``) as a task worker, as Prefect's
+    ``prefect.task_worker.serve`` does: at most ``limit`` at once (default 10, None for no limit), until a
+    signal or ``timeout`` seconds.
 
     Example::
 
         serve(etl.to_deployment("nightly", cron="0 2 * * *"),
               poll.to_deployment("every-5m", interval=300))
+        serve(resize, thumbnail, limit=20)     # a task worker
 
     ``limit`` caps the runs this process runs at once. ``webserver=True`` serves the web view (see
     ``python orchestrator.py ui``) from this process too, on $ORCHESTRATOR_UI_HOST:$ORCHESTRATOR_UI_PORT
@@ -10293,23 +10546,41 @@ def serve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdo
     whatever ``pause_on_shutdown`` says (another serve process may still serve them). An unknown
     keyword is a TypeError.
     """
-    for i, dep in enumerate(deployments):
-        if not isinstance(dep, Deployment):
-            raise TypeError(f"serve() takes deployments (flow.to_deployment(...)); argument {i + 1} is "
-                            f"{type(dep).__name__}")
+    tasks = _serve_kind(deployments)
     if _in_event_loop():
         raise RuntimeError("Cannot call `serve` in an asynchronous context. Use `aserve` instead.")
     _setup_logging()
-    _Runner(deployments, limit, webserver=webserver).run()
+    if tasks:
+        _serve_tasks(deployments, limit, timeout)
+        return
+    _Runner(deployments, None if limit is _UNSET else limit, webserver=webserver).run()
 
 
-async def aserve(*deployments: Deployment, limit: Optional[int] = None, pause_on_shutdown: bool = True,
-                 print_starting_message: bool = True, webserver: bool = False) -> None:
-    """:func:`serve` for async code (the loop runs in a worker thread)."""
+def _serve_kind(objects: tuple) -> bool:
+    """True when serve() was given tasks (a task worker), False for deployments; TypeError for a mix."""
+    tasks = [isinstance(o, Task) for o in objects]
+    if objects and all(tasks):
+        return True
+    if any(tasks):
+        raise TypeError("serve() takes deployments (flow.to_deployment(...)) or tasks (a task worker), not both")
+    for i, dep in enumerate(objects):
+        if not isinstance(dep, Deployment):
+            raise TypeError(f"serve() takes deployments (flow.to_deployment(...)) or tasks (a task worker); "
+                            f"argument {i + 1} is {type(dep).__name__}")
+    return False
+
+
+async def aserve(*deployments: Any, limit: Any = _UNSET, pause_on_shutdown: bool = True,
+                 print_starting_message: bool = True, webserver: bool = False, timeout: Optional[float] = None) -> None:
+    """:func:`serve` for async code (the loop runs in a worker thread); tasks make it a task worker."""
     import asyncio
 
     _setup_logging()
-    runner = _Runner(deployments, limit, webserver=webserver)
+    if _serve_kind(deployments):
+        worker = TaskWorker(*deployments, limit=10 if limit is _UNSET else limit)
+        await asyncio.get_running_loop().run_in_executor(None, worker.start, timeout)
+        return
+    runner = _Runner(deployments, None if limit is _UNSET else limit, webserver=webserver)
     await asyncio.get_running_loop().run_in_executor(None, runner.run)
 
 
@@ -10385,7 +10656,417 @@ def _execute_flow_run(run_id: str) -> int:
     return 0 if state.is_completed() else 1
 
 
-# == 20. Web view: the JSON both views show, and the server ===============================================
+# == 20. Background tasks: task.delay() and task workers ==================================================
+#
+# ``task.delay(x)`` (and ``apply_async``) commits a Scheduled task run with its parameters and no flow run and
+# returns a PrefectDistributedFuture at once. Task workers (``serve(task_a, task_b)``, ``TaskWorker``, or
+# ``python orchestrator.py task serve FILE.py:TASK``), in any number of processes, claim queued runs with one
+# atomic UPDATE and run them through the task engine that runs tasks in flows, so retries, timeouts, caching,
+# concurrency limits and hooks apply. A worker's heartbeat holds its runs: the runs of a worker that died go
+# back to the queue while their retries allow, else they are Crashed. Results (and the exceptions of failed
+# runs) are persisted, so a future in any process reads them.
+
+
+class PrefectDistributedFuture(PrefectTaskRunFuture):
+    """A future for a background task run, usable in any process that shares the database.
+
+    ``fut = add.delay(1, 2)`` returns one; in another process ``PrefectDistributedFuture(task_run_id).result()``
+    waits for the same run. A future pickles as its run id, so one passed to ``delay`` makes the new run wait
+    for that run and receive its result.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, task_run_id: Any) -> None:
+        super().__init__(str(task_run_id))
+
+    def __reduce__(self) -> tuple:
+        return (PrefectDistributedFuture, (self._task_run_id,))
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, PrefectDistributedFuture) and other._task_run_id == self._task_run_id
+
+    def __hash__(self) -> int:
+        return hash(self._task_run_id)
+
+    def __repr__(self) -> str:
+        return f"PrefectDistributedFuture({self._task_run_id!r})"
+
+    @property
+    def state(self) -> State:
+        """The run's state as recorded now; once it is final, with its result (or exception)."""
+        if self._final_state is not None:
+            return self._final_state
+        store = _get_store()
+        row = store.background_task_run(self._task_run_id)
+        if row is None:
+            raise ObjectNotFound(f"No task run with id {self._task_run_id!r}.")
+        state = _recorded_task_state(row, store.results_dir)
+        if state.is_final():
+            self._final_state = state
+        return state
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        """Wait until the run is final, at most ``timeout`` seconds; never raises on timeout."""
+        if self._final_state is not None or self.state.is_final():
+            return
+        _await_change(lambda: self.state.is_final(), timeout)
+
+    def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
+        """The run's value, waiting for it; raises ``TimeoutError`` when ``timeout`` passes first, and the
+        run's exception when it failed."""
+        self.wait(timeout)
+        if self._final_state is None:
+            raise TimeoutError(f"Task run {self.task_run_id} did not complete within {timeout} seconds")
+        return self._final_state._result(raise_on_failure)
+
+    def add_done_callback(self, fn: Callable[[PrefectFuture], None]) -> None:
+        """Call ``fn(self)`` once the run is final (at once if it already is), from a watcher thread."""
+        if self._final_state is not None or self.state.is_final():
+            fn(self)
+            return
+        _FUTURE_WATCHER.add(self, fn)
+
+
+def _recorded_task_state(row: dict, results_dir: str) -> State:
+    """A task run's state from its row; a final one with its persisted value or exception (read only for a
+    future's caller: history never unpickles)."""
+    type_ = StateType(row["state_type"])
+    data: Any = _NO_DATA if type_ is _COMPLETED else None
+    if type_ in _FINAL_TYPES and row["result_serializer"]:
+        with contextlib.suppress(Exception):
+            data = _load(row["result"], row["result_serializer"], row["result_path"], results_dir)
+    state = State(type_, row["state_name"], row["state_message"], data, row["state_timestamp"])
+    state.state_details.task_run_id = row["id"]
+    return state
+
+
+def _await_change(done: Callable[[], bool], timeout: Optional[float], poll: float = 0.002) -> bool:
+    """Wait until ``done()``, asking it again whenever another connection commits to the database (and at
+    least once a second, and after crash detection); False when ``timeout`` passes first."""
+    store = _get_store()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    version, asked, crashes = store.data_version(), time.monotonic(), time.monotonic()
+    while True:
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            return False
+        time.sleep(poll if deadline is None else max(0.0, min(poll, deadline - now)))
+        current = store.data_version()
+        if current != version or now - asked >= 1.0:
+            version, asked = current, now
+            if done():
+                return True
+        if now - crashes >= 3 * _heartbeat_seconds():  # a dead worker's runs go back to the queue, or crash
+            crashes = now
+            with contextlib.suppress(StoreError):
+                store.detect_crashes()
+
+
+class _FutureWatcher:
+    """One thread that calls the done callbacks of distributed futures as their runs finish (``wait`` and
+    ``as_completed`` over many futures use it)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.waiting: dict = {}  # task run id -> [(future, callback)]
+        self.thread: Optional[threading.Thread] = None
+
+    def add(self, future: PrefectDistributedFuture, fn: Callable) -> None:
+        with self.lock:
+            self.waiting.setdefault(future.task_run_id, []).append((future, fn))
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, name="orchestrator-futures", daemon=True)
+                self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self.lock:
+                if not self.waiting:
+                    self.thread = None
+                    return
+                ids = list(self.waiting)
+            try:
+                states = _get_store().task_run_states(ids)
+            except StoreError:
+                states = {}
+            for run_id in ids:
+                if states.get(run_id) in _FINAL_NAMES:
+                    with self.lock:
+                        entries = self.waiting.pop(run_id, [])
+                    for future, fn in entries:
+                        try:
+                            future.state  # noqa: B018 - reads the final state (and value) into the future
+                            fn(future)
+                        except Exception:  # noqa: BLE001 - a callback's error must not stop the others
+                            logging.getLogger("orchestrator").exception("A future's done callback raised")
+            _await_change(lambda: True, 1.0)
+
+
+_FUTURE_WATCHER = _FutureWatcher()
+_FINAL_NAMES = ("COMPLETED", "FAILED", "CANCELLED", "CRASHED")
+
+
+def _enqueue(task: "Task", parameters: dict, wait_for: Optional[Iterable], dependencies: Optional[dict]
+             ) -> PrefectDistributedFuture:
+    """Commit a Scheduled background run of ``task`` for a task worker; its future at once."""
+    if task._generator is not None:
+        raise TypeError(f"Task {task.name!r} is a generator: a background run cannot hand its values to a caller "
+                        f"(call it in a flow instead)")
+    if task._bound_self is not None:
+        raise TypeError(f"Task {task.name!r} is a method: a task worker cannot rebuild its instance (make it a "
+                        f"function that takes what it needs)")
+    upstream: list = []
+    params, inputs = parameters, {}
+    if wait_for or dependencies or not all(v.__class__ in _ATOMS for v in parameters.values()):
+        def hold(future: PrefectFuture) -> Any:
+            if isinstance(future, PrefectDistributedFuture):
+                upstream.append(future.task_run_id)  # the worker waits for it and passes its result
+                return future
+            return future.result()  # a future of this process: its value goes along
+
+        params = {name: _resolve_futures(value, hold) for name, value in parameters.items()}
+        waits = len(upstream)
+        for item in wait_for or ():
+            _resolve_futures(item, hold)
+        if len(upstream) > waits:
+            inputs["wait_for"] = upstream[waits:]
+        for key, deps in (dependencies or {}).items():
+            inputs[key] = [str(getattr(d, "task_run_id", d)) for d in deps]
+    blob = None
+    if not _plain_json(params):
+        try:
+            blob = pickle.dumps(params, 5)
+        except Exception as exc:
+            raise TypeError(f"The arguments of task {task.name!r} cannot be pickled for a task worker: "
+                            f"{type(exc).__name__}: {exc}") from None
+    store = _get_store()
+    now = store.clock.time()
+    extra = _TAGS.get()
+    name = (_render_run_name(task.task_run_name, params) if task.task_run_name is not None
+            else f"{task.name}-{os.urandom(2).hex()[:3]}")
+    run = TaskRun(_uuid7(), name, task.task_key, None, Scheduled(), params, _json(params) if params else "{}",
+                  (task.tags | extra) if extra else task.tags, now)
+    run.history.append(("SCHEDULED", "Scheduled", None, now))
+    run.task_inputs = inputs
+    store.enqueue_task_run(run, blob, task.retries or 0, sorted(set(upstream)) or None)
+    return PrefectDistributedFuture(run.id)
+
+
+class TaskWorker:
+    """Runs the background runs of some tasks (Prefect's ``prefect.task_worker.TaskWorker``).
+
+    ``TaskWorker(add, resize, limit=10).start()`` blocks: it claims queued runs of these tasks, runs at most
+    ``limit`` at once (None: no limit), and stops on ``stop()``, SIGTERM or SIGINT (running tasks get
+    $ORCHESTRATOR_SERVE_GRACE_SECONDS to finish; a second signal stops at once) or after ``timeout``
+    seconds. Usually started through ``serve(add, resize)``.
+    """
+
+    def __init__(self, *tasks: "Task", limit: Optional[int] = 10) -> None:
+        for i, t in enumerate(tasks):
+            if not isinstance(t, Task):
+                raise TypeError(f"A task worker takes tasks; argument {i + 1} is {type(t).__name__}")
+            if t._generator is not None:
+                raise TypeError(f"Task {t.name!r} is a generator: it cannot run in the background")
+        if not tasks:
+            raise ValueError("A task worker needs at least one task")
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1 (or None for no limit)")
+        self.tasks = {t.task_key: t for t in tasks}
+        self._limit = limit
+        self._stop, self._wake, self._lock = threading.Event(), threading.Event(), threading.Lock()
+        self._running: dict = {}  # task run id -> its TaskRun (None until its thread takes it)
+        self._rows: Any = None  # the queue claimed rows wait in for a thread
+        self._threads = 0
+        self._started_at: Optional[_dt.datetime] = None
+        self.forced = False
+        self.logger = get_logger("task_worker")
+
+    @property
+    def limit(self) -> Optional[int]:
+        return self._limit
+
+    @property
+    def started(self) -> bool:
+        return self._started_at is not None
+
+    @property
+    def started_at(self) -> Optional[_dt.datetime]:
+        return self._started_at
+
+    @property
+    def current_tasks(self) -> Optional[int]:
+        return len(self._running) if self._limit else None
+
+    @property
+    def available_tasks(self) -> Optional[int]:
+        return self._limit - len(self._running) if self._limit else None
+
+    def stop(self) -> None:
+        """Stop claiming runs; ``start`` returns once the running ones finish (or their grace ends)."""
+        self._stop.set()
+        self._wake.set()
+
+    def start(self, timeout: Optional[float] = None) -> None:
+        """Claim and run queued runs until stopped (see the class); blocks."""
+        import queue
+
+        _setup_logging()
+        store = self._store = _get_store()
+        self._rows = queue.SimpleQueue()
+        self.process_id = store.register_process("task-worker")
+        self._started_at = _dt.datetime.now(_dt.timezone.utc)
+        self.logger.info("Starting task worker...")
+        self.logger.info(f"Subscribing to runs of task(s): {' | '.join(t.name for t in self.tasks.values())}")
+        previous = _on_stop_signals(self._on_signal)
+        try:
+            store.detect_crashes()  # runs of workers that died while nobody watched go back to the queue
+            timed_out = self._loop(store, None if timeout is None else time.monotonic() + timeout)
+            self._shutdown(store)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if timed_out:
+            self.logger.info(f"Task worker timed out after {timeout} seconds. Exiting...")
+        self.logger.info("Task worker stopped.")
+
+    def _loop(self, store: _Store, ends: Optional[float]) -> bool:
+        """Claim runs while there is room; True when ``ends`` passed."""
+        keys = list(self.tasks)
+        limit = self._limit or 1_000_000
+        version, asked, roomy_since = None, 0.0, None
+        while not self._stop.is_set():
+            now = time.monotonic()
+            if ends is not None and now >= ends:
+                return True
+            room = limit - len(self._running)
+            roomy_since = (roomy_since or now) if room > 0 else None
+            # while runs go on, claim once half the slots are free or a slot has waited 5 ms: one claim then
+            # takes several runs (a claim is a write transaction; short tasks would otherwise pay one each)
+            ready = room > 0 and (room * 2 >= min(limit, 20) or now - roomy_since >= 0.005)
+            try:
+                current = store.data_version()
+                if ready and (current != version or now - asked >= 1.0):
+                    version, asked = current, now
+                    if store.has_queued_task_runs(keys):
+                        for row in store.claim_task_runs(keys, self.process_id, min(room, 1000)):
+                            self._hand_out(row)
+            except StoreError as exc:  # a busy or broken file: say so and try again next round
+                self.logger.error(f"Could not read or write the state database: {exc}")
+                self._stop.wait(1.0)
+            self._wake.wait(0.005 if room <= 0 or ready else 0.001)
+            self._wake.clear()
+        return False
+
+    def _hand_out(self, row: dict) -> None:
+        """Give a claimed run to a thread, starting one when every thread is busy."""
+        with self._lock:
+            self._running[row["id"]] = None
+            spawn = self._threads < len(self._running)
+            if spawn:
+                self._threads += 1
+        if spawn:
+            threading.Thread(target=self._thread_loop, name="orchestrator-task-worker", daemon=True).start()
+        self._rows.put(row)
+
+    def _thread_loop(self) -> None:
+        while True:
+            row = self._rows.get()
+            if row is None:
+                return
+            try:
+                self._run(row)
+            except BaseException as exc:  # noqa: BLE001 - an engine error must not end the thread
+                self.logger.error(f"Task run {row['id']} could not be run: {type(exc).__name__}: {exc}")
+            finally:
+                with self._lock:
+                    self._running.pop(row["id"], None)
+                self._wake.set()
+
+    def _run(self, row: dict) -> State:
+        task = self.tasks[row["task_key"]]
+        run = _claimed_run(row)
+        with self._lock:
+            if row["id"] in self._running:
+                self._running[row["id"]] = run
+        try:
+            params = pickle.loads(row["parameters_blob"]) if row["parameters_blob"] is not None else \
+                json.loads(row["parameters"] or "{}")
+        except Exception as exc:  # noqa: BLE001
+            params, failure = {}, Failed(message=f"The parameters of task run {run.id} could not be read: "
+                                                 f"{type(exc).__name__}: {exc}")
+        else:
+            failure = None
+        upstream = [PrefectDistributedFuture(i) for i in run.task_inputs.get("wait_for", ())]
+        engine = _TaskEngine(task, params, upstream or None, None, None, run=run, store=self._store)
+        engine.persist = True  # the caller is in another process: the value must be kept
+        if failure is not None:
+            engine.logger = _task_logger(engine.store, run)
+            return engine._finish(failure)
+        return engine.run_sync() if not task._is_async else _run_coro_sync(engine.run_async())
+
+
+    def _on_signal(self, signum: int) -> None:
+        if self._stop.is_set():
+            self.forced = True
+            self._wake.set()
+            return
+        grace = _setting("ORCHESTRATOR_SERVE_GRACE_SECONDS")
+        self.logger.info(f"{signal.Signals(signum).name} received, initiating graceful shutdown: running tasks get "
+                         f"{grace:g} s to finish (send it again to stop now)")
+        self.stop()
+
+    def _shutdown(self, store: _Store) -> None:
+        """Give running tasks the grace period; the runs still going after it are queued again (while their
+        retries allow) or Crashed, and what their engines write later is dropped."""
+        grace = _setting("ORCHESTRATOR_SERVE_GRACE_SECONDS")
+        if self._running:
+            self.logger.info(f"Waiting up to {grace:g} s for {len(self._running)} running task run(s)")
+        deadline = time.monotonic() + grace
+        while self._running and time.monotonic() < deadline and not self.forced:
+            self._wake.wait(0.05)
+            self._wake.clear()
+        with self._lock:
+            left = dict(self._running)
+        for run in left.values():
+            if run is not None:
+                run.ended_by_flow = True
+        if left:
+            store.lose_task_runs(list(left), f"Task worker process {os.getpid()} stopped before this run finished")
+        for _ in range(self._threads):
+            self._rows.put(None)
+        store.flush()
+
+
+def _claimed_run(row: dict) -> TaskRun:
+    """The record of a run a worker claimed, as its engine continues it."""
+    state = State(_PENDING, "Pending", None, None, row["state_timestamp"])
+    run = _TASK_RUNS.load(TaskRun(row["id"], row["name"], row["task_key"], None, state), row)
+    run.parameters_json, run.tags = row["parameters"], set(json.loads(row["tags"] or "[]"))
+    run.task_inputs = json.loads(row["task_inputs"] or "{}")  # apply_async's wait_for and dependencies
+    run.stored = True
+    run.run_count = max(run.run_count, row["claims"] - 1)  # claims whose worker died were attempts too
+    state.state_details.task_run_id = run.id
+    return run
+
+
+def _serve_tasks(tasks: tuple, limit: Any, timeout: Optional[float]) -> None:
+    """``serve(task_a, task_b)``: a task worker for these tasks, in this process, until stopped."""
+    TaskWorker(*tasks, limit=10 if limit is _UNSET else limit).start(timeout=timeout)
+
+
+def _load_task(entrypoint: str) -> "Task":
+    """The task an entrypoint (``path/to/file.py:name`` or ``module.name``) names; OrchestratorError if none."""
+    try:
+        obj = _import_object(entrypoint)
+    except (AttributeError, ValueError, ImportError) as exc:
+        raise OrchestratorError(f"Cannot load a task from {entrypoint!r}: {exc}") from None
+    if not isinstance(obj, Task):
+        raise OrchestratorError(f"{entrypoint!r} is a {type(obj).__name__}, not a task (decorate it with @task)")
+    return obj
+
+
+# == 21. Web view: the JSON both views show, and the server ===============================================
 #
 # One function per resource builds the JSON that the CLI's --json prints and the web view's /api/ serves,
 # with the same (Prefect's) field names. The server is the standard library's ThreadingHTTPServer; the page
@@ -11071,7 +11752,7 @@ def _serve_web_view(host: Optional[str] = None, port: Optional[int] = None, open
         view.server.server_close()
 
 
-# == 21. Web view: the page (HTML, CSS and JavaScript) ====================================================
+# == 22. Web view: the page (HTML, CSS and JavaScript) ====================================================
 #
 # One HTML shell for every page (the script draws the page its URL names), one stylesheet and one script,
 # served from these constants: no build step, nothing fetched from another host.
@@ -11614,7 +12295,7 @@ route();
 """
 
 
-# == 22. CLI: the group, runs and their history ===========================================================
+# == 23. CLI: the group, runs and their history ===========================================================
 
 
 def _complete_runs(ctx: Any, param: Any, incomplete: str) -> list:
@@ -12449,7 +13130,7 @@ def _follow_logs(click: Any, store: _Store, row: dict, last_id: int, min_level: 
         return
 
 
-# == 23. CLI: the database, variables, artifacts, limits and the entry point ==============================
+# == 24. CLI: the database, variables, artifacts, limits and the entry point ==============================
 
 
 def _db_commands(cli: Any, click: Any) -> None:
@@ -12514,6 +13195,69 @@ def _data_commands(cli: Any, click: Any) -> None:
     _limit_commands(cli, click, as_json_option)
     _event_commands(cli, click, as_json_option)
     _automation_commands(cli, click, as_json_option)
+    _task_commands(cli, click, as_json_option)
+
+
+def _task_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
+    @cli.group("task")
+    def task_group() -> None:
+        """Background task runs (task.delay()): run a task worker, list the runs.
+
+        Example: python orchestrator.py task serve jobs.py:resize --limit 20
+        """
+
+    @task_group.command("serve")
+    @click.argument("entrypoints", nargs=-1, required=True, metavar="FILE.py:TASK...")
+    @click.option("--limit", type=int, default=10, show_default=True, help="How many runs may run at once.")
+    @click.option("--timeout", type=float, help="Stop after this many seconds.")
+    @click.pass_context
+    def task_serve(ctx: Any, entrypoints: tuple, limit: int, timeout: Optional[float]) -> None:
+        """Run the background runs of these tasks until Ctrl-C or SIGTERM (a task worker).
+
+        Example: python orchestrator.py task serve jobs.py:resize jobs.py:thumbnail --limit 20
+        """
+        if limit < 1:
+            raise click.BadParameter("must be at least 1", param_hint="--limit")
+        if timeout is not None and timeout <= 0:
+            raise click.BadParameter("must be more than 0", param_hint="--timeout")
+        _cli_call(ctx, lambda: serve(*[_load_task(e) for e in entrypoints], limit=limit, timeout=timeout),
+                  create=True)
+
+    @task_group.command("ls")
+    @click.option("--state", type=click.Choice(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CRASHED",
+                                                "CANCELLED"], case_sensitive=False), help="Only runs of this state.")
+    @click.option("--limit", default=50, show_default=True, help="How many runs, newest first.")
+    @as_json_option
+    @click.pass_context
+    def task_ls(ctx: Any, state: Optional[str], limit: int, as_json: bool) -> None:
+        """Background runs, newest first: queued, running and finished, with the worker that ran them.
+
+        Example: python orchestrator.py task ls --state SCHEDULED
+        """
+        store = _cli_store(ctx)
+        rows = _cli_call(ctx, store.background_task_runs, state.upper() if state else None, limit)
+        if as_json:
+            click.echo(json.dumps([_background_json(r) for r in rows], indent=2))
+            return
+        counts = _cli_call(ctx, store.background_counts)
+        click.echo(", ".join(f"{n} {kind.lower()}" for kind, n in sorted(counts.items())) if counts else
+                   "No background task runs (queue some with task.delay()).")
+        if rows:
+            click.echo(_table([[r["name"], r["id"], r["state_name"], r["run_count"], _worker_label(r),
+                                _fmt_local(r["created"]), _fmt_duration(_running_seconds(
+                                    json.loads(r["history"] or "[]"), time.time())) if r["start_time"] else "-",
+                                (r["state_message"] or _result_preview(r) or "")[:60]] for r in rows],
+                              ["Task run", "Id", "State", "Runs", "Worker", "Queued", "Ran for", "Result or message"]))
+
+
+def _worker_label(row: dict) -> str:
+    return f"{row['worker_pid']}@{row['worker_host']}" if row.get("worker_pid") else "-"
+
+
+def _background_json(row: dict) -> dict:
+    """A background run as ``task ls --json`` shows it: a task run's fields, when it was queued, its worker."""
+    return {**_task_json(row), "created": _iso(row["created"]), "worker": _worker_label(row) if row.get("worker_pid")
+            else None}
 
 
 def _variable_commands(cli: Any, click: Any, as_json_option: Callable) -> None:

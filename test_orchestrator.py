@@ -5976,7 +5976,343 @@ class TestServing:
             assert rows(db, "SELECT key FROM transactions") == [{"key": "inbox-a.txt"}]
 
 
-# == 20. Web view: the JSON both views show, and the server ================================================
+# == 20. Background tasks: task.delay() and task workers ===================================================
+
+
+BG_TASKS = '''
+import os, time
+from orchestrator import task
+
+MARKS = os.environ["BG_MARKS"]
+
+
+def mark(text):
+    fd = os.open(MARKS, os.O_WRONLY | os.O_APPEND | os.O_CREAT)  # one write a line: processes do not interleave
+    os.write(fd, (text + "\\n").encode())
+    os.close(fd)
+
+
+@task
+def square(i):
+    mark(f"square {i}")
+    return i * i
+
+
+@task(retries=1)
+def stubborn(name):
+    """Runs long the first time (to be killed), returns at once the second."""
+    mark(f"stubborn {name}")
+    flag = f"{MARKS}.{name}"
+    if not os.path.exists(flag):
+        open(flag, "w").close()
+        time.sleep(60)
+    return f"done {name}"
+
+
+@task
+def fragile():
+    mark("fragile")
+    time.sleep(60)
+
+
+@task
+def slow(seconds):
+    mark("slow start")
+    time.sleep(seconds)
+    mark("slow end")
+    return seconds
+'''
+
+
+@task
+def bg_add(x, y=1):
+    return x + y
+
+
+@task
+def bg_fail(x):
+    raise ValueError(f"bad {x}")
+
+
+BG_CALLS: list = []
+
+
+@task(retries=2, retry_delay_seconds=0)
+def bg_flaky(key):
+    BG_CALLS.append(key)
+    if BG_CALLS.count(key) < 3:
+        raise RuntimeError("not yet")
+    return len(BG_CALLS)
+
+
+@task(timeout_seconds=0.3)
+def bg_sleepy():
+    for _ in range(100):  # short sleeps: a worker thread's timeout lands between them
+        time.sleep(0.05)
+
+
+@task(cache_key_fn=lambda ctx, params: f"bg-{params['x']}")
+def bg_cached(x):
+    BG_CALLS.append(("cached", x))
+    return x * 10
+
+
+@task(tags=["bg-db"])
+def bg_tagged(i):
+    start = time.monotonic()
+    time.sleep(0.05)
+    return (start, time.monotonic())
+
+
+def _bg_hook(kind):
+    def hook(tsk, run, state):
+        BG_CALLS.append((kind, run.name, state.name))
+    return hook
+
+
+@task(on_completion=[_bg_hook("done")], on_failure=[_bg_hook("failed")])
+def bg_hooked(ok):
+    if not ok:
+        raise ValueError("no")
+    return "yes"
+
+
+@pytest.fixture
+def bg_worker(db):
+    """A task worker in a thread of this process, serving this file's background tasks."""
+    BG_CALLS.clear()
+    worker = o.TaskWorker(bg_add, bg_fail, bg_flaky, bg_sleepy, bg_cached, bg_tagged, bg_hooked, limit=4)
+    thread = threading.Thread(target=worker.start, daemon=True)
+    thread.start()
+    yield worker
+    worker.stop()
+    thread.join(timeout=20)
+    assert not thread.is_alive()
+
+
+@pytest.fixture
+def bg_file(tmp_path, db):
+    """A file of tasks for worker processes, the same tasks imported here, and the workers' environment."""
+    path = tmp_path / "bgtasks.py"
+    path.write_text(BG_TASKS)
+    marks_path = tmp_path / "bgmarks.txt"
+    env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "BG_MARKS": str(marks_path),
+           "ORCHESTRATOR_LOGGING_LEVEL": "WARNING", "ORCHESTRATOR_HEARTBEAT_SECONDS": "0.3"}
+    os.environ["BG_MARKS"] = str(marks_path)
+    try:
+        module = o._import_file(str(path))
+        yield module, path, marks_path, env
+    finally:
+        os.environ.pop("BG_MARKS", None)
+
+
+def bg_marks(path):
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def start_workers(path, env, entry_points, n=1, *extra):
+    return [subprocess.Popen([PY, str(HERE / "orchestrator.py"), "task", "serve",
+                              *[f"{path}:{e}" for e in entry_points], *extra],
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for _ in range(n)]
+
+
+def stop_workers(procs):
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        p.wait(timeout=20)
+
+
+class TestBackgroundTasks:
+    def test_delay_queues_a_scheduled_run_and_returns_its_future(self, db):
+        fut = bg_add.delay(2, y=5)
+        assert isinstance(fut, o.PrefectDistributedFuture) and isinstance(fut, o.PrefectFuture)
+        row = rows(db, "SELECT * FROM task_runs WHERE id=?", (fut.task_run_id,))[0]
+        assert (row["state_type"], row["state_name"], row["deferred"], row["flow_run_id"]) == \
+            ("SCHEDULED", "Scheduled", 1, None)
+        assert json.loads(row["parameters"]) == {"x": 2, "y": 5} and row["parameters_blob"] is None
+        assert row["name"].startswith("bg_add-") and history_names(row) == ["Scheduled"]
+        assert fut.state.is_scheduled() and not fut.state.is_final()
+        with pytest.raises(TimeoutError, match="did not complete within 0.05 seconds"):
+            fut.result(timeout=0.05)
+        again = pickle_loads(__import__("pickle").dumps(fut))  # a future travels as its run id
+        assert again == fut and hash(again) == hash(fut) and again is not fut
+        other = bg_add.apply_async((1,), {"y": 2})
+        assert json.loads(rows(db, "SELECT parameters FROM task_runs WHERE id=?",
+                               (other.task_run_id,))[0]["parameters"]) == {"x": 1, "y": 2}
+
+    def test_arguments_that_json_cannot_hold_are_pickled(self, db):
+        fut = bg_add.delay((1, 2), y=(3,))
+        row = rows(db, "SELECT parameters_blob FROM task_runs WHERE id=?", (fut.task_run_id,))[0]
+        assert pickle_loads(row["parameters_blob"]) == {"x": (1, 2), "y": (3,)}
+
+    def test_bad_input_is_one_clear_error_and_nothing_is_queued(self, db):
+        with pytest.raises(TypeError, match="cannot be pickled for a task worker"):
+            bg_add.delay(threading.Lock())
+        with pytest.raises(o.ParameterBindError):
+            bg_add.delay(1, 2, 3)
+
+        @task
+        def gen():
+            yield 1
+
+        with pytest.raises(TypeError, match="is a generator"):
+            gen.delay()
+        with pytest.raises(TypeError, match="or tasks \\(a task worker\\), not both"):
+            o.serve(bg_add, deployable.to_deployment("x"))
+        with pytest.raises(TypeError, match="argument 1 is int"):
+            o.TaskWorker(5)
+        assert rows(db, "SELECT count(*) AS n FROM task_runs")[0]["n"] == 0
+
+    def test_a_worker_runs_queued_runs_and_futures_read_their_results(self, db, bg_worker):
+        futures = [bg_add.delay(i) for i in range(20)]
+        assert [f.result(timeout=20) for f in futures] == list(range(1, 21))
+        row = rows(db, "SELECT * FROM task_runs WHERE id=?", (futures[0].task_run_id,))[0]
+        assert history_names(row) == ["Scheduled", "Pending", "Running", "Completed"]
+        assert row["process_id"] == store(db)._process_id and row["run_count"] == 1
+        assert futures[0].state.is_completed() and futures[0].state.result() == 1
+        done, not_done = o.wait(futures, timeout=5)
+        assert len(done) == 20 and not not_done
+        failing = bg_fail.delay(3)
+        with pytest.raises(ValueError, match="bad 3"):  # the run's own exception, kept with it
+            failing.result(timeout=20)
+        assert isinstance(failing.result(raise_on_failure=False), ValueError)
+        assert failing.state.is_failed()
+
+    def test_retries_timeouts_caching_and_hooks_apply(self, db, bg_worker):
+        assert bg_flaky.delay("a").result(timeout=20) == 3
+        assert rows(db, "SELECT run_count FROM task_runs WHERE name LIKE 'bg_flaky-%'")[0]["run_count"] == 3
+        timed = bg_sleepy.delay()
+        timed.wait(timeout=20)
+        assert timed.state.name == "TimedOut"
+        first = bg_cached.delay(4)
+        assert first.result(timeout=20) == 40
+        second = bg_cached.delay(4)
+        assert second.result(timeout=20) == 40
+        assert BG_CALLS.count(("cached", 4)) == 1 and (first.state.name, second.state.name) == ("Completed", "Cached")
+        ok, bad = bg_hooked.delay(True), bg_hooked.delay(False)
+        ok.wait(20), bad.wait(20)  # hooks run just after the final state is recorded
+
+        def kinds():
+            return sorted(c[0] for c in BG_CALLS if c[0] in ("done", "failed"))
+
+        assert wait_until(lambda: kinds() == ["done", "failed"], 10), kinds()
+
+    def test_concurrency_limits_on_tags_hold_across_the_worker(self, db, bg_worker):
+        o.create_concurrency_limit("tag:bg-db", 1)
+        spans = sorted(f.result(timeout=30) for f in [bg_tagged.delay(i) for i in range(4)])
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # one at a time, though four slots
+
+    def test_futures_as_arguments_and_wait_for(self, db, bg_worker):
+        first = bg_add.delay(1)
+        second = bg_add.delay(first, y=10)  # gets first's result once first is done
+        assert second.result(timeout=20) == 12
+        inputs = json.loads(rows(db, "SELECT task_inputs FROM task_runs WHERE id=?", (second.task_run_id,))[0]
+                            ["task_inputs"])
+        assert inputs == {"x": [first.task_run_id]}
+        doomed = bg_fail.delay(1)
+        after = bg_add.apply_async((5,), wait_for=[doomed])
+        with pytest.raises(o.UpstreamTaskError, match=doomed.task_run_id):
+            after.result(timeout=20)
+        assert after.state.is_failed()
+
+    def test_results_are_read_from_another_process(self, db, bg_worker):
+        ok, bad = bg_add.delay(41), bg_fail.delay(7)
+        ok.wait(20), bad.wait(20)
+        out = run_py(f"""
+            import orchestrator as o
+            print(o.PrefectDistributedFuture({ok.task_run_id!r}).result(timeout=10))
+            try:
+                o.PrefectDistributedFuture({bad.task_run_id!r}).result(timeout=10)
+            except ValueError as exc:
+                print("raised", exc)
+        """, db)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split("\n")[:2] == ["42", "raised bad 7"]
+
+    def test_three_worker_processes_run_each_of_2000_runs_once(self, db, bg_file):
+        module, path, marks_path, env = bg_file
+        futures = [module.square.delay(i) for i in range(2000)]
+        procs = start_workers(path, env, ["square"], 3)
+        ids = marks_path.parent / "ids.txt"
+        ids.write_text("\n".join(f.task_run_id for f in futures))
+        try:
+            out = run_py(f"""
+                import orchestrator as o
+                ids = open({str(ids)!r}).read().split()
+                print(sum(o.PrefectDistributedFuture(i).result(timeout=90) for i in ids))
+            """, db, timeout=120)
+            assert out.returncode == 0, out.stderr
+            assert int(out.stdout) == sum(i * i for i in range(2000))  # results fetched by another process
+        finally:
+            stop_workers(procs)
+        seen = bg_marks(marks_path)
+        assert len(seen) == 2000 and sorted(seen) == sorted(f"square {i}" for i in range(2000))
+        workers = rows(db, "SELECT count(DISTINCT process_id) AS n FROM task_runs WHERE deferred=1")[0]["n"]
+        assert workers >= 2  # the queue was shared, not drained by one process
+
+    def test_a_killed_worker_has_its_runs_retried_by_another_or_crashed(self, db, bg_file):
+        module, path, marks_path, env = bg_file
+        retried, crashed = module.stubborn.delay("a"), module.fragile.delay()
+        first = start_workers(path, env, ["stubborn", "fragile"])
+        second = []
+        try:
+            assert wait_until(lambda: len(bg_marks(marks_path)) == 2, 30, 0.02), "both bodies start"
+            time.sleep(0.3)  # the start records land (they are written at most 0.2 s late)
+            first[0].send_signal(signal.SIGKILL)
+            first[0].wait(timeout=10)
+            second = start_workers(path, env, ["stubborn", "fragile"])
+            assert retried.result(timeout=30) == "done a"
+            crashed.wait(timeout=30)
+        finally:
+            stop_workers(first + second)
+        assert crashed.state.is_crashed() and f"Process {first[0].pid}" in crashed.state.message
+        with pytest.raises(o.CrashedRun):
+            crashed.result(timeout=1)
+        row = rows(db, "SELECT * FROM task_runs WHERE id=?", (retried.task_run_id,))[0]
+        assert history_names(row) == ["Scheduled", "Pending", "Running", "AwaitingRetry", "Pending", "Retrying",
+                                      "Completed"]
+        assert row["run_count"] == 2 and "queued again for another worker (attempt 2 of 2)" in json.dumps(
+            json.loads(row["history"]))
+        assert sorted(bg_marks(marks_path)) == ["fragile", "stubborn a", "stubborn a"]  # fragile: never again
+
+    def test_sigterm_lets_the_running_task_finish_and_claims_no_more(self, db, bg_file):
+        module, path, marks_path, env = bg_file
+        running, waiting = module.slow.delay(1.0), module.slow.delay(0.1)
+        procs = start_workers(path, {**env, "ORCHESTRATOR_LOGGING_LEVEL": "INFO"}, ["slow"], 1, "--limit", "1")
+        try:
+            assert wait_until(lambda: bg_marks(marks_path) == ["slow start"], 30, 0.02), "the first run starts"
+            procs[0].send_signal(signal.SIGTERM)
+            assert procs[0].wait(timeout=20) == 0
+            assert "SIGTERM received" in procs[0].stderr.read()
+        finally:
+            stop_workers(procs)
+        assert running.state.is_completed() and running.result() == 1.0
+        assert waiting.state.is_scheduled()  # left in the queue for the next worker
+        assert bg_marks(marks_path) == ["slow start", "slow end"]
+
+    def test_cli_task_ls_and_task_serve(self, db, bg_file):
+        module, path, marks_path, env = bg_file
+        futures = [module.square.delay(i) for i in range(3)]
+        out = cli(db, "task", "ls")
+        assert out.returncode == 0 and out.stdout.startswith("3 scheduled") and "square-" in out.stdout
+        out = cli(db, "task", "serve", f"{path}:square", "--timeout", "3", env=env)  # drains, stops after 3 s
+        assert out.returncode == 0, out.stderr
+        assert [f.result(timeout=5) for f in futures] == [0, 1, 4]
+        listed = json.loads(cli(db, "task", "ls", "--json", "--state", "completed").stdout)
+        assert len(listed) == 3 and {r["state_name"] for r in listed} == {"Completed"}
+        assert listed[0]["worker"].endswith("@" + o._hostname()) and listed[0]["result"] in ("0", "1", "4")
+        for args, needle in ((["task", "serve", f"{path}:nothing"], "Cannot load a task"),
+                             (["task", "serve", f"{path}:MARKS"], "is a str, not a task"),
+                             (["task", "serve", "missing.py:square"], "No such file")):
+            out = cli(db, *args)
+            assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr, out
+            assert len(out.stderr.strip().splitlines()) == 1
+        assert cli(db, "task", "serve", f"{path}:square", "--limit", "0").returncode == 2
+
+
+# == 21. Web view: the JSON both views show, and the server ================================================
 
 
 WEB_FLOWS = """
@@ -6371,7 +6707,7 @@ def sqlite3_connect(path):
     return sqlite3.connect(path, isolation_level=None)
 
 
-# == 21. Web view: the page (HTML, CSS and JavaScript) =====================================================
+# == 22. Web view: the page (HTML, CSS and JavaScript) =====================================================
 
 
 @pytest.fixture(scope="class")
@@ -6597,7 +6933,7 @@ def flow_row_by_flow(db_path, name):
     return rows(db_path, "SELECT * FROM flow_runs WHERE flow_name=? ORDER BY id DESC", (name,))[0]
 
 
-# == 22. CLI: the group, runs and their history ============================================================
+# == 23. CLI: the group, runs and their history ============================================================
 
 
 class TestCLI:
@@ -7009,7 +7345,7 @@ class TestCLI:
         assert "\033[" not in cli(db, "status").stdout
 
 
-# == 23. CLI: the database, variables, artifacts, limits and the entry point ===============================
+# == 24. CLI: the database, variables, artifacts, limits and the entry point ===============================
 
 
 class TestCLIData:
@@ -7215,6 +7551,37 @@ class TestExamples:
         # the four loaded lists were not persisted: they never came to the flow's process
         assert rows(db, "SELECT count(*) AS n FROM task_runs WHERE name LIKE 'load-%' AND result IS NULL"
                         " AND result_path IS NULL")[0]["n"] == 4
+
+    def test_background_example_queues_and_two_workers_drain(self, db):
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        out = subprocess.run([PY, str(HERE / "examples" / "background.py"), "--with-workers"], capture_output=True,
+                             text=True, env=env, timeout=120)
+        assert out.returncode == 0, out.stderr[-2000:]
+        lines = out.stdout.splitlines()
+        assert lines[0] == "queued 20 runs" and lines[1:] == [f"photo-{i:02}.jpg -> 128px thumbnail" for i in range(20)]
+        done = rows(db, "SELECT count(*) AS n, count(DISTINCT process_id) AS workers FROM task_runs"
+                        " WHERE state_type='COMPLETED' AND deferred=1")[0]
+        assert done["n"] == 20 and 1 <= done["workers"] <= 2 and "Traceback" not in out.stderr
+
+    def test_readme_background_example_runs_with_two_workers(self, db, tmp_path):
+        import re
+
+        section = (HERE / "README.md").read_text().split("## Background tasks")[1]
+        jobs, enqueue = re.findall(r"```python\n(.*?)```", section, re.S)[:2]
+        (tmp_path / "jobs.py").write_text(jobs)
+        (tmp_path / "enqueue.py").write_text(enqueue)
+        commands = [line.split("#")[0].split() for line in re.findall(r"```bash\n(.*?)```", section, re.S)[0]
+                    .splitlines() if "task serve" in line]
+        assert len(commands) == 2
+        env = {**os.environ, "ORCHESTRATOR_DB": db, "PYTHONPATH": str(HERE), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        workers = [subprocess.Popen([PY, str(HERE / "orchestrator.py"), *c[2:]], cwd=tmp_path, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in commands]
+        try:
+            out = subprocess.run([PY, "enqueue.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
+        finally:
+            stop_workers(workers)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == str([f"photo-{i}.jpg -> 128px" for i in range(20)])
 
     def test_readme_first_example_runs(self, db, tmp_path):
         import re

@@ -552,16 +552,137 @@ def history_figures(args: argparse.Namespace, figures: dict) -> None:
         figures.update({f"web {k}": v for k, v in web_figures(path, middle, wide, reps).items()})
 
 
+# -- background tasks, beside Huey's SqliteHuey (a benchmark-only dependency: pip install huey) ----------
+
+QUEUE_TASKS = {
+    "ours": """
+import time
+from orchestrator import task
+
+@task
+def stamp(i):
+    return time.time()
+
+def enqueue(i):
+    return stamp.delay(i)
+
+def value(handle, timeout):
+    return handle.result(timeout=timeout)
+""",
+    "huey": """
+import os, time
+from huey import SqliteHuey
+
+huey = SqliteHuey(filename=os.environ["HUEY_DB"])
+
+@huey.task()
+def stamp(i):
+    return time.time()
+
+def enqueue(i):
+    return stamp(i)
+
+def value(handle, timeout):
+    return handle.get(blocking=True, timeout=timeout)
+""",
+}
+
+QUEUE_PROBE = """
+import json, os, random, statistics, subprocess, sys, time
+sys.path.insert(0, os.environ["QUEUE_DIR"])
+import queuetasks as q
+
+def workers(n):
+    # ours: n `task serve` processes; Huey: one consumer with n worker processes
+    cmd, per_worker = json.loads(os.environ["WORKER_CMD"])
+    return [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.environ["QUEUE_DIR"])
+            for c in ([cmd] * n if per_worker else [cmd + ["-w", str(n)]])]
+
+
+def stop(procs):
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait()
+
+q.enqueue(-1)
+n = int(os.environ["N"])
+t0 = time.perf_counter()
+handles = [q.enqueue(i) for i in range(n)]
+enqueue_us = (time.perf_counter() - t0) / n * 1e6
+proc = workers(2)
+stamps = [q.value(h, 300) for h in handles]
+throughput = n / (max(stamps) - min(stamps))
+stop(proc)
+proc = workers(1)
+q.value(q.enqueue(0), 60)
+pickups = []
+for i in range(15):
+    time.sleep(0.3 + random.random() * 0.2)  # idle, as a worker is between bursts
+    sent = time.time()
+    pickups.append((q.value(q.enqueue(i), 60) - sent) * 1000)
+stop(proc)
+print(json.dumps({"enqueue_us": enqueue_us, "throughput": throughput, "pickup_ms": statistics.median(pickups)}))
+"""
+
+
+def queue_figures(kind: str, n: int) -> dict:
+    """Enqueue cost, 2-worker throughput of no-op tasks and an idle worker's pickup delay, for our task
+    workers or Huey's consumer (its default settings, worker processes), each on a fresh database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "queuetasks.py"), "w") as fh:
+            fh.write(QUEUE_TASKS[kind])
+        if kind == "ours":
+            cmd = ([sys.executable, os.path.join(ROOT, "orchestrator.py"), "task", "serve",
+                    os.path.join(tmp, "queuetasks.py") + ":stamp"], True)
+        else:
+            cmd = ([os.path.join(os.path.dirname(sys.executable), "huey_consumer"), "queuetasks.huey", "-k",
+                    "process"], False)
+        env = {**os.environ, "ORCHESTRATOR_DB": os.path.join(tmp, "q.db"), "HUEY_DB": os.path.join(tmp, "huey.db"),
+               "PYTHONPATH": os.pathsep.join((ROOT, tmp)), "QUEUE_DIR": tmp, "N": str(n),
+               "WORKER_CMD": json.dumps(cmd), "ORCHESTRATOR_LOGGING_LEVEL": "WARNING"}
+        out = subprocess.run([sys.executable, "-c", QUEUE_PROBE], capture_output=True, text=True, env=env,
+                             timeout=900, start_new_session=True)
+        if out.returncode != 0:
+            raise SystemExit(f"queue benchmark ({kind}) failed:\n{out.stderr[-2000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def background_figures(args: argparse.Namespace, figures: dict) -> None:
+    n = 2000 if args.quick else 4000
+    ours = queue_figures("ours", n)
+    try:
+        import huey  # noqa: F401
+        theirs = queue_figures("huey", n)
+    except ImportError:
+        theirs = None
+    figures.update({f"queue_{k}": v for k, v in ours.items()})
+
+    def beside(key: str, fmt: str) -> str:
+        return f"   Huey's SqliteHuey: {format(theirs[key], fmt)}" if theirs else "   (pip install huey to compare)"
+
+    print(f"background task, enqueue     : {ours['enqueue_us']:8.1f} us/call   (goal <= 100 us)"
+          + beside("enqueue_us", "8.1f"))
+    print(f"  an idle worker picks it up : {ours['pickup_ms']:8.1f} ms        (goal <= 20 ms)"
+          + beside("pickup_ms", "8.1f"))
+    print(f"  2 worker processes, no-ops : {ours['throughput']:8.0f} tasks/s   (goal >= 2,000)"
+          + beside("throughput", "8.0f"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--web", action="store_true", help="only the history, CLI and web view figures")
+    parser.add_argument("--tasks", action="store_true", help="only the background task figures (beside Huey)")
     args = parser.parse_args()
     n, repeat = (2000, 1) if args.quick else (10_000, 3)
     figures = {}
     if args.web:
         history_figures(args, figures)
+        return
+    if args.tasks:
+        background_figures(args, figures)
         return
 
     seq = best_of("seq", n, repeat) / n * 1e6
@@ -633,6 +754,7 @@ def main() -> None:
           f"{mem_map:.0f} MB ({mem_map * 1024 / big:.1f} KB per task)")
 
     history_figures(args, figures)
+    background_figures(args, figures)
     delay = follow_delay()
     figures["logs_follow_delay_s"] = delay
     print(f"logs --follow, new line      : {delay:8.3f} s         (goal <= 0.5 s)")
