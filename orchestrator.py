@@ -1303,14 +1303,25 @@ _MIGRATIONS = [
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
 
 
-def _uuid7() -> str:
-    """A time-ordered UUID (version 7), so that new rows land at the end of every index.
+_UUID_LOCK = threading.Lock()
+_UUID_LAST = [0, 0]  # the last id's millisecond and random part
 
-    >>> u = _uuid7(); u[14], len(u)
-    ('7', 36)
+
+def _uuid7() -> str:
+    """A time-ordered UUID (version 7), so that new rows land at the end of every index. Ids this process
+    makes within one millisecond count up from a random start (RFC 9562's monotonic method), so they sort
+    in the order they were made: queued background runs start in the order they were queued.
+
+    >>> u = _uuid7(); u[14], len(u), _uuid7() > u
+    ('7', 36, True)
     """
     ms = time.time_ns() // 1_000_000
     rnd = random.getrandbits(74)  # ids need uniqueness, not secrecy
+    with _UUID_LOCK:
+        last_ms, last_rnd = _UUID_LAST
+        if ms <= last_ms:  # the same millisecond (or the clock stepped back): one past the last id
+            ms, rnd = (last_ms, last_rnd + 1) if last_rnd + 1 < (1 << 74) else (last_ms + 1, rnd >> 1)
+        _UUID_LAST[:] = ms, rnd
     value = (ms << 80) | (0x7 << 76) | (((rnd >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rnd & ((1 << 62) - 1))
     h = "%032x" % value
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
@@ -1819,6 +1830,41 @@ class _RunRecords:
                 kept.update(_result_file(self.results_dir, r["result_path"]) for r in self._query(
                     f"SELECT result_path FROM {table} WHERE result_path IN ({marks})", tuple(chunk)))
         return [path for path in files if path not in kept and os.path.isfile(path)]
+
+    def delete_background_runs(self, before: float, states: tuple = ()) -> dict:
+        """Delete final background task runs queued before ``before`` (of these states, if given), with their
+        logs, events and result files; returns what went (``delete_flow_runs``'s keys)."""
+        where, params = f"deferred = 1 AND id < ? AND state_type IN {_FINAL_SQL}", [_id_at(before)]
+        if states:
+            clause, values = _state_filter(states)
+            where, params = f"{where} AND {clause}", params + values
+        ids = [r["id"] for r in self._query(f"SELECT id FROM task_runs WHERE {where}", tuple(params))]
+        out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "events": 0, "result_files": 0, "bytes": 0}
+        paths: list = []
+
+        def delete(conn: apsw.Connection) -> None:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                paths.extend(p for (p,) in conn.execute(
+                    f"SELECT result_path FROM task_runs WHERE id IN ({marks}) AND result_path IS NOT NULL", chunk))
+                out["bytes"] += conn.execute(f"SELECT coalesce(sum({_ROW_BYTES[1][2]}), 0) FROM task_runs WHERE id IN"
+                                             f" ({marks})", chunk).fetchall()[0][0]
+                conn.execute(f"DELETE FROM events WHERE resource_id IN ({marks})", ["prefect.task-run." + i for i in chunk])
+                out["events"] += conn.changes()
+                conn.execute(f"DELETE FROM logs WHERE flow_run_id IS NULL AND task_run_id IN ({marks})", chunk)
+                out["logs"] += conn.changes()
+                conn.execute(f"DELETE FROM task_runs WHERE id IN ({marks})", chunk)
+                out["task_runs"] += conn.changes()
+
+        if ids:
+            self._write_fn(delete)
+        for path in self._unreferenced_result_files(paths):
+            with contextlib.suppress(OSError):
+                out["bytes"] += os.path.getsize(path)
+                os.remove(path)
+                out["result_files"] += 1
+        return out
 
     def prune_events(self, before: float) -> int:
         """Delete events that occurred before ``before``; returns how many."""
@@ -13024,6 +13070,8 @@ def _action_commands(cli: Any, click: Any) -> None:
             click.echo(f"Would delete {len(ids)} flow run(s) created before {_fmt_local(before)}.")
             return
         gone = store.delete_flow_runs(ids)
+        for key, n in _cli_call(ctx, store.delete_background_runs, before, states).items():
+            gone[key] += n  # background task runs belong to no flow run
         events = gone["events"] + (_cli_call(ctx, lambda: store.prune_events(before)) if not states else 0)
         click.echo(f"Deleted {gone['flow_runs']} flow run(s), {gone['task_runs']} task run(s), {gone['logs']} log "
                    f"line(s), {gone['artifacts']} artifact(s), {events} event(s) and {gone['result_files']} result "
