@@ -743,6 +743,8 @@ class State:
         return new
 
     def __str__(self) -> str:
+        if not self.message and self.name is _TITLES[self.type]:  # Completed(): on every task's log line
+            return self.name + "()"
         parts = [repr(self.message)] if self.message else []
         if self.type.value.lower() != self.name.lower():
             parts.append(f"type={self.type.value}")
@@ -1304,7 +1306,8 @@ _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
 
 
 _UUID_LOCK = threading.Lock()
-_UUID_LAST = [0, 0]  # the last id's millisecond and random part
+_UUID_LAST = 0  # the last id's millisecond (above 74 bits) and random part (the low 74)
+_MASK_74, _MASK_62 = (1 << 74) - 1, (1 << 62) - 1
 
 
 def _uuid7() -> str:
@@ -1315,14 +1318,16 @@ def _uuid7() -> str:
     >>> u = _uuid7(); u[14], len(u), _uuid7() > u
     ('7', 36, True)
     """
+    global _UUID_LAST
     ms = time.time_ns() // 1_000_000
-    rnd = random.getrandbits(74)  # ids need uniqueness, not secrecy
     with _UUID_LOCK:
-        last_ms, last_rnd = _UUID_LAST
-        if ms <= last_ms:  # the same millisecond (or the clock stepped back): one past the last id
-            ms, rnd = (last_ms, last_rnd + 1) if last_rnd + 1 < (1 << 74) else (last_ms + 1, rnd >> 1)
-        _UUID_LAST[:] = ms, rnd
-    value = (ms << 80) | (0x7 << 76) | (((rnd >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rnd & ((1 << 62) - 1))
+        if ms > _UUID_LAST >> 74:
+            _UUID_LAST = (ms << 74) | random.getrandbits(74)  # ids need uniqueness, not secrecy
+        else:  # the same millisecond (or the clock stepped back): one past the last id
+            _UUID_LAST += 1
+        last = _UUID_LAST
+    rnd = last & _MASK_74
+    value = ((last >> 74) << 80) | (0x7 << 76) | ((rnd >> 62) << 64) | (0b10 << 62) | (rnd & _MASK_62)
     h = "%032x" % value
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
@@ -4526,7 +4531,8 @@ class FlowRunContext:
     """What the engine knows inside a flow run. ``FlowRunContext.get()`` is None outside one."""
 
     __slots__ = ("flow", "flow_run", "parameters", "task_runner", "log_prints", "store", "logger",
-                 "futures", "futures_lock", "task_counter", "replay", "cancelled", "cancel_deadline", "orphans")
+                 "futures", "futures_lock", "task_counter", "replay", "cancelled", "cancel_deadline", "orphans",
+                 "dropped", "keep")
 
     def __init__(self, flow: Any, flow_run: Any, parameters: dict, log_prints: bool, store: Any,
                  logger: Any, task_runner: Any = None) -> None:
@@ -4536,6 +4542,22 @@ class FlowRunContext:
         self.replay: Optional[dict] = None  # on a retried run: recorded results by (task key, call order)
         self.cancelled, self.cancel_deadline = False, 0.0
         self.orphans: list = []  # subflow placeholder task runs whose subflow's engine could not end them
+        # finished futures leave ``futures`` now and then (a flow that maps a million tasks in batches
+        # would otherwise hold a million); ``dropped`` counts them, and their failures, for the progress line
+        self.dropped, self.keep = [0, 0], 10_000
+
+    def add_future(self, future: Any) -> None:
+        """Track a submitted task's future, letting go of finished ones once the list doubles."""
+        with self.futures_lock:
+            futures = self.futures
+            futures.append(future)
+            if len(futures) < self.keep:
+                return
+            pending = [f for f in futures if f._final_state is None]
+            finals = [f._final_state for f in futures if f._final_state is not None]
+            self.dropped[0] += len(finals)
+            self.dropped[1] += sum(1 for st in finals if st.type in (_FAILED, _CRASHED))
+            self.futures, self.keep = pending, max(10_000, 2 * len(pending))
 
     @staticmethod
     def get() -> Optional["FlowRunContext"]:
@@ -4797,13 +4819,14 @@ class _ProgressLine:
         while not self.stopped.wait(0.5):
             ctx = self.engine.ctx
             with ctx.futures_lock:
-                futures = list(ctx.futures)
-            if not futures:
+                futures, (dropped, dropped_failed) = list(ctx.futures), ctx.dropped
+            if not futures and not dropped:
                 continue
             finals = [f._final_state for f in futures if f._final_state is not None]
-            failed = sum(1 for st in finals if st.type in (_FAILED, _CRASHED))
-            rate = len(finals) / (time.monotonic() - self.started)
-            self.text = (f"{self.engine.run.name}: {len(finals)}/{len(futures)} tasks done"
+            failed = dropped_failed + sum(1 for st in finals if st.type in (_FAILED, _CRASHED))
+            done = dropped + len(finals)
+            rate = done / (time.monotonic() - self.started)
+            self.text = (f"{self.engine.run.name}: {done}/{dropped + len(futures)} tasks done"
                          + (f", {failed} failed" if failed else "") + f", {rate:.1f}/s")
             _console_write("")  # redraw
 
@@ -4854,6 +4877,8 @@ def _setup_logging() -> None:
     that passes records on to the root logger's handlers. Handlers users add to ``orchestrator`` (or to
     the root logger) later receive every record, the engine's own lines too."""
     global _LOGGING_READY
+    if _LOGGING_READY:  # every task call asks: once set up, no lock
+        return
     with _LOGGING_LOCK:
         if _LOGGING_READY:
             return
@@ -5152,6 +5177,8 @@ class _TaskFuture(PrefectConcurrentFuture):
                 return
             self._final_state = state
             callbacks, self._callbacks = self._callbacks, None
+            if self._run.remote_ref is None:
+                self._run = None  # a 100,000-item map keeps 100,000 finished futures: not their run records
         self._gate.release()
         for fn in callbacks or ():
             try:
@@ -5611,7 +5638,7 @@ def _swap_upstream(given: Any, resolved: Any, refs: list) -> Any:
     arguments as given (futures, in lists, tuples and dicts) beside their resolved values."""
     cls = given.__class__
     if cls is _TaskFuture:
-        ref = given._run.remote_ref
+        ref = given._run.remote_ref if given._run is not None else None
         if ref is None or given._final_state is None or given._final_state.type is not _COMPLETED:
             return resolved
         refs.append((ref, given._run))
@@ -6760,6 +6787,16 @@ def _no_state_for_generators(kind: str, return_state: bool) -> None:
 
 
 def _call_sync(fn: Callable, args: tuple, kwargs: dict, timeout: Optional[float]) -> _Attempt:
+    if not timeout:  # the common case: no timer to set and clear
+        try:
+            value = fn(*args, **kwargs)
+            if value.__class__ not in _ATOMS and inspect.isawaitable(value):
+                value = _run_coro_sync(value)
+        except _TimeoutSignal:
+            return _Attempt(None, None, True)
+        except BaseException as exc:
+            return _Attempt(None, exc, False)
+        return _Attempt(value, None, False)
     deadline = _Deadline(timeout)
     try:
         with deadline:
@@ -6845,7 +6882,7 @@ class _TaskEngine:
             return self.run.name
         template = self.task.task_run_name
         if template is None:
-            return f"{self.task.name}-{os.urandom(2).hex()[:3]}" if self.flow_ctx else self.task.name
+            return f"{self.task.name}-{random.getrandbits(12):03x}" if self.flow_ctx else self.task.name
         if not callable(template):
             return _render_run_name(template, parameters)
         token = _TASK_CTX.set(TaskRunContext(task=self.task, task_run=self.run, parameters=parameters,
@@ -6922,6 +6959,8 @@ class _TaskEngine:
         if attempt.error is not None:
             return _exception_state(attempt.error, "Task")
         value = attempt.value
+        if value.__class__ in _ATOMS:
+            return Completed(data=value)
         if isinstance(value, (State, PrefectFuture)):
             return _return_value_to_state(_collect_states(value))
         if inspect.isgenerator(value):  # a returned generator is run now: it could not be kept otherwise
@@ -7272,8 +7311,7 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
             future._finish(state)
 
     if flow_ctx is not None:
-        with flow_ctx.futures_lock:
-            flow_ctx.futures.append(future)
+        flow_ctx.add_future(future)
     runner._submit_call(call)
     return future
 

@@ -158,6 +158,24 @@ WORKLOADS = {
         mapped(N)
         result = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     """,
+    "memory_batches": """
+        import resource
+
+        @task
+        def inc(x):
+            return x + 1
+
+        peaks = []
+
+        @flow
+        def batches(n):
+            for start in range(0, n, 10_000):
+                assert len(inc.map(range(start, start + 10_000)).result()) == 10_000
+                peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+        batches(N)
+        result = peaks[-1] - peaks[4]  # growth in MB after the fifth batch: flat is 0
+    """,
     "bare_sqlite": """
         import apsw, uuid
         conn = apsw.Connection(os.environ["ORCHESTRATOR_DB"] + ".bare")
@@ -752,6 +770,11 @@ def main() -> None:
     figures["memory_seq_mb"], figures["memory_map_mb"] = mem_seq, mem_map
     print(f"peak memory above the import : {big} sequential tasks {mem_seq:.0f} MB; a {big}-item map "
           f"{mem_map:.0f} MB ({mem_map * 1024 / big:.1f} KB per task)")
+    many = 200_000 if args.quick else 1_000_000
+    growth = run_workload("memory_batches", many)
+    figures["memory_batches_growth_mb"] = growth
+    print(f"  {many:,} tasks mapped in batches of 10,000: peak grew {growth:.1f} MB after the fifth batch "
+          f"(goal: flat)")
 
     history_figures(args, figures)
     background_figures(args, figures)
