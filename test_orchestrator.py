@@ -6187,6 +6187,8 @@ class TestBackgroundTasks:
         assert futures[0].state.is_completed() and futures[0].state.result() == 1
         done, not_done = o.wait(futures, timeout=5)
         assert len(done) == 20 and not not_done
+        fresh = [bg_add.delay(i) for i in range(5)]  # not done yet: the watcher thread reports them
+        assert sorted(f.result() for f in o.as_completed(fresh, timeout=20)) == [1, 2, 3, 4, 5]
         failing = bg_fail.delay(3)
         with pytest.raises(ValueError, match="bad 3"):  # the run's own exception, kept with it
             failing.result(timeout=20)
