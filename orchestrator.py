@@ -1790,31 +1790,39 @@ class _RunRecords:
 
     def delete_flow_runs(self, ids: list) -> dict:
         """Delete flow runs with their task runs, logs, artifacts and result files; returns what went."""
+
+        def delete(conn: apsw.Connection, chunk: list, marks: str, out: dict, paths: list) -> None:
+            for table, column in (("task_runs", "flow_run_id"), ("flow_runs", "id")):
+                paths.extend(p for (p,) in conn.execute(
+                    f"SELECT result_path FROM {table} WHERE {column} IN ({marks}) AND result_path IS NOT NULL",
+                    chunk).fetchall())
+            for table, column, size in _ROW_BYTES:
+                out["bytes"] += conn.execute(f"SELECT coalesce(sum({size}), 0) FROM {table} WHERE {column} IN"
+                                             f" ({marks})", chunk).fetchall()[0][0]
+            conn.execute(f"DELETE FROM events WHERE resource_id IN (SELECT 'prefect.task-run.' || id FROM "
+                         f"task_runs WHERE flow_run_id IN ({marks}))", chunk)
+            conn.execute(f"DELETE FROM events WHERE resource_id IN ({marks})", ["prefect.flow-run." + i for i in chunk])
+            out["events"] += conn.changes()
+            for key, table, column in (("task_runs", "task_runs", "flow_run_id"), ("logs", "logs", "flow_run_id"),
+                                       ("artifacts", "artifacts", "flow_run_id"), ("flow_runs", "flow_runs", "id")):
+                conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+                out[key] += conn.changes()
+
+        return self._delete_in_chunks(ids, delete)
+
+    def _delete_in_chunks(self, ids: list, delete: Callable) -> dict:
+        """Run ``delete(conn, chunk, marks, out, paths)`` over ``ids`` 500 at a time in one transaction, then
+        remove the result files it named that no remaining run uses; returns ``out``, the counts of what went."""
         out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "events": 0, "result_files": 0, "bytes": 0}
         paths: list = []
 
-        def delete(conn: apsw.Connection) -> None:
+        def chunks(conn: apsw.Connection) -> None:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                for table, column in (("task_runs", "flow_run_id"), ("flow_runs", "id")):
-                    paths.extend(p for (p,) in conn.execute(
-                        f"SELECT result_path FROM {table} WHERE {column} IN ({marks}) AND result_path IS NOT NULL",
-                        chunk).fetchall())
-                for table, column, size in _ROW_BYTES:
-                    out["bytes"] += conn.execute(f"SELECT coalesce(sum({size}), 0) FROM {table} WHERE {column} IN"
-                                                 f" ({marks})", chunk).fetchall()[0][0]
-                conn.execute(f"DELETE FROM events WHERE resource_id IN (SELECT 'prefect.task-run.' || id FROM "
-                             f"task_runs WHERE flow_run_id IN ({marks}))", chunk)
-                conn.execute(f"DELETE FROM events WHERE resource_id IN ({','.join(['?'] * len(chunk))})",
-                             ["prefect.flow-run." + i for i in chunk])
-                out["events"] += conn.changes()
-                for key, table, column in (("task_runs", "task_runs", "flow_run_id"), ("logs", "logs", "flow_run_id"),
-                                           ("artifacts", "artifacts", "flow_run_id"), ("flow_runs", "flow_runs", "id")):
-                    conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
-                    out[key] += conn.changes()
+                delete(conn, chunk, ",".join("?" * len(chunk)), out, paths)
 
-        self._write_fn(delete)
+        if ids:
+            self._write_fn(chunks)
         for path in self._unreferenced_result_files(paths):
             with contextlib.suppress(OSError):
                 out["bytes"] += os.path.getsize(path)
@@ -1844,32 +1852,20 @@ class _RunRecords:
             clause, values = _state_filter(states)
             where, params = f"{where} AND {clause}", params + values
         ids = [r["id"] for r in self._query(f"SELECT id FROM task_runs WHERE {where}", tuple(params))]
-        out = {"flow_runs": 0, "task_runs": 0, "logs": 0, "artifacts": 0, "events": 0, "result_files": 0, "bytes": 0}
-        paths: list = []
 
-        def delete(conn: apsw.Connection) -> None:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                paths.extend(p for (p,) in conn.execute(
-                    f"SELECT result_path FROM task_runs WHERE id IN ({marks}) AND result_path IS NOT NULL", chunk))
-                out["bytes"] += conn.execute(f"SELECT coalesce(sum({_ROW_BYTES[1][2]}), 0) FROM task_runs WHERE id IN"
-                                             f" ({marks})", chunk).fetchall()[0][0]
-                conn.execute(f"DELETE FROM events WHERE resource_id IN ({marks})", ["prefect.task-run." + i for i in chunk])
-                out["events"] += conn.changes()
-                conn.execute(f"DELETE FROM logs WHERE flow_run_id IS NULL AND task_run_id IN ({marks})", chunk)
-                out["logs"] += conn.changes()
-                conn.execute(f"DELETE FROM task_runs WHERE id IN ({marks})", chunk)
-                out["task_runs"] += conn.changes()
+        def delete(conn: apsw.Connection, chunk: list, marks: str, out: dict, paths: list) -> None:
+            paths.extend(p for (p,) in conn.execute(
+                f"SELECT result_path FROM task_runs WHERE id IN ({marks}) AND result_path IS NOT NULL", chunk))
+            out["bytes"] += conn.execute(f"SELECT coalesce(sum({_ROW_BYTES[1][2]}), 0) FROM task_runs WHERE id IN"
+                                         f" ({marks})", chunk).fetchall()[0][0]
+            conn.execute(f"DELETE FROM events WHERE resource_id IN ({marks})", ["prefect.task-run." + i for i in chunk])
+            out["events"] += conn.changes()
+            conn.execute(f"DELETE FROM logs WHERE flow_run_id IS NULL AND task_run_id IN ({marks})", chunk)
+            out["logs"] += conn.changes()
+            conn.execute(f"DELETE FROM task_runs WHERE id IN ({marks})", chunk)
+            out["task_runs"] += conn.changes()
 
-        if ids:
-            self._write_fn(delete)
-        for path in self._unreferenced_result_files(paths):
-            with contextlib.suppress(OSError):
-                out["bytes"] += os.path.getsize(path)
-                os.remove(path)
-                out["result_files"] += 1
-        return out
+        return self._delete_in_chunks(ids, delete)
 
     def prune_events(self, before: float) -> int:
         """Delete events that occurred before ``before``; returns how many."""
