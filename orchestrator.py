@@ -48,7 +48,8 @@ ORCHESTRATOR__RUNTIME__ prefix.
 Decisions where Prefect is silent or surprising (the README's migration table says the same):
 - Tasks still queued or running when a flow returns are waited for; Prefect drops the queued ones.
 - ``ThreadPoolTaskRunner(max_workers=None)`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256
-  threads (Prefect: unbounded), so a 10,000-item map does not start 10,000 threads.
+  threads (Prefect: unbounded), so a 10,000-item map does not start 10,000 threads; past eight, threads
+  start only while queued work stalls.
 - A run's start record and its log lines are written behind (at most 0.2 s late, or with the run's next
   committed state, whichever is first); every final state is committed before the caller moves on.
 - ``retry_jitter_factor`` is applied to local retries (Prefect ignores it outside its server).
@@ -2762,6 +2763,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
         self.path = path
         self.readonly = readonly
         self.busy_ms = busy_ms  # how long a read or write waits for a lock (the web view waits less)
+        self.committing = False  # a commit is under way (see _commit)
         self.clock = clock or _CLOCK  # what "now" is for every row this store writes (tests inject one)
         events = _setting("ORCHESTRATOR_TASK_RUN_EVENTS")
         if events not in ("failures", "all"):
@@ -2942,6 +2944,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
             staged, self._ops = self._ops, []
             seq = self._seq
         conn = self._writer
+        self.committing = True  # a thread pool reads it: threads waiting on a commit are not stalled
         try:
             conn.execute("BEGIN IMMEDIATE")
             for run in dirty.values():
@@ -2961,6 +2964,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
                 body(conn)
             conn.execute("COMMIT")
         except BaseException as exc:
+            self.committing = False
             if not conn.getautocommit():
                 conn.execute("ROLLBACK")
             full = isinstance(exc, apsw.FullError) and logs
@@ -2978,6 +2982,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
             if isinstance(exc, apsw.Error):
                 raise StoreError(f"could not write to {self.path}: {exc}") from exc
             raise
+        self.committing = False
         for run in dirty.values():
             run.stored = True
             if self.task_run_events and run.__class__ is TaskRun:
@@ -5421,7 +5426,10 @@ class ThreadPoolTaskRunner(TaskRunner):
     """The default runner: submitted tasks run on a pool of threads in the flow's process.
 
     ``max_workers=None`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256. Threads start only when
-    no idle one can take the work, and exiting the runner waits for every submitted call.
+    no idle one can take the work, and exiting the runner waits for every submitted call. Past the first
+    eight, a thread starts only when the queued work stalls (no call finished for 5 ms), and then their
+    number doubles: short tasks run on a few threads (256 threads taking turns at the GIL make a map of
+    no-op tasks half as fast), blocking ones on as many as they need within a few tens of milliseconds.
 
     >>> ThreadPoolTaskRunner(max_workers=4).max_workers
     4
@@ -5440,6 +5448,8 @@ class ThreadPoolTaskRunner(TaskRunner):
         self._idle = 0
         self._lock = threading.Lock()
         self._abandoned = False
+        self._finished = 0  # calls done, which the stall watcher reads
+        self._watching = False
 
     def duplicate(self) -> "ThreadPoolTaskRunner":
         return type(self)(self.max_workers)
@@ -5459,10 +5469,40 @@ class ThreadPoolTaskRunner(TaskRunner):
                 return
             if len(self._threads) >= self.max_workers:
                 return
-            thread = threading.Thread(target=self._work, name=f"orchestrator-task-{len(self._threads)}",
-                                      daemon=True)
-            self._threads.append(thread)
-        thread.start()
+            if len(self._threads) >= _EAGER_THREADS:
+                if not self._watching:
+                    self._watching = True
+                    threading.Thread(target=self._watch, name="orchestrator-pool", daemon=True).start()
+                return
+        self._start_threads(1)
+
+    def _start_threads(self, n: int) -> None:
+        started = []
+        with self._lock:
+            for _ in range(min(n, self.max_workers - len(self._threads))):
+                thread = threading.Thread(target=self._work, name=f"orchestrator-task-{len(self._threads)}",
+                                          daemon=True)
+                self._threads.append(thread)
+                started.append(thread)
+        for thread in started:
+            thread.start()
+
+    def _watch(self) -> None:
+        """While calls wait in the queue: when none finished for 5 ms (the threads block: I/O, sleeps,
+        waits on other tasks), double the threads, up to ``max_workers``."""
+        queue, seen = self._queue, -1
+        while True:
+            time.sleep(0.005)
+            with self._lock:
+                if queue is not self._queue or queue.qsize() == 0 or len(self._threads) >= self.max_workers:
+                    self._watching = False
+                    return
+                # threads waiting on a commit are not stalled: the database is working for them
+                stalled = self._finished == seen and not any(st.committing for st in list(_STORES.values()))
+                seen = self._finished
+                grow = min(len(self._threads), queue.qsize()) if stalled else 0
+            if grow:
+                self._start_threads(grow)
 
     def _work(self) -> None:
         queue = self._queue
@@ -5477,6 +5517,7 @@ class ThreadPoolTaskRunner(TaskRunner):
                 logging.getLogger("orchestrator").exception("A task runner call failed")
             with self._lock:
                 self._idle += 1
+                self._finished += 1
 
     def abandon(self) -> None:
         """Stop waiting for running calls (a cancelled flow past its grace period); queued ones still
@@ -5495,6 +5536,7 @@ class ThreadPoolTaskRunner(TaskRunner):
 
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner
+_EAGER_THREADS = 8  # threads a ThreadPoolTaskRunner starts without waiting to see its work stall
 
 
 # == 12. Process and Dask task runners ====================================================================

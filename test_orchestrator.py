@@ -2486,6 +2486,30 @@ class TestFuturesAndRunners:
         exc, name = f()
         assert isinstance(exc, KeyError) and name == "Failed"
 
+    def test_thread_pool_grows_only_when_its_work_stalls(self, db):
+        names = set()
+
+        @task
+        def quick(i):
+            names.add(threading.current_thread().name)
+            return i
+
+        @task
+        def nap(i):
+            time.sleep(0.2)
+            return i
+
+        @flow
+        def both():
+            assert len(quick.map(range(2000)).result()) == 2000
+            started = time.monotonic()
+            assert nap.map(range(64)).result() == list(range(64))
+            return len(names), time.monotonic() - started
+
+        threads, took = both()
+        assert threads < 64  # short tasks stay on a few threads (the old pool started 256)
+        assert took < 1.2  # blocking ones: the threads doubled to 64 within tens of ms (8 threads take 1.6 s)
+
     def test_add_done_callback(self, db):
         called = []
 
