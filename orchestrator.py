@@ -5399,6 +5399,9 @@ class TaskRunner:
         """Run the zero-argument ``call`` (one task run, from start to final state) somewhere."""
         raise NotImplementedError
 
+    def _admit(self) -> None:
+        """Called before each new run is made for this runner: a runner may make the caller wait here."""
+
     def abandon(self) -> None:
         """Stop waiting for calls still running (a cancelled flow past its grace period)."""
 
@@ -5476,6 +5479,17 @@ class ThreadPoolTaskRunner(TaskRunner):
                 return
         self._start_threads(1)
 
+    def _admit(self) -> None:
+        """A flow that queues more than _QUEUE_LIMIT runs at once waits here until the queue drains to 90%
+        of that, so a 100,000-item map holds at most that many runs that have not started (each holds
+        about 2 KB until it runs). Calls from the pool's own threads never wait: they would wait on
+        themselves."""
+        queue = self._queue
+        if queue is None or queue.qsize() < _QUEUE_LIMIT or threading.current_thread() in self._threads:
+            return
+        while queue.qsize() >= _QUEUE_LIMIT * 0.9 and not self._abandoned and queue is self._queue:
+            time.sleep(0.002)
+
     def _start_threads(self, n: int) -> None:
         started = []
         with self._lock:
@@ -5537,6 +5551,7 @@ class ThreadPoolTaskRunner(TaskRunner):
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner
 _EAGER_THREADS = 8  # threads a ThreadPoolTaskRunner starts without waiting to see its work stall
+_QUEUE_LIMIT = 10_000  # runs a ThreadPoolTaskRunner holds queued before a flow's submissions wait
 
 
 # == 12. Process and Dask task runners ====================================================================
@@ -7331,6 +7346,7 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
         if flow_ctx.cancelled and _TASK_CTX.get() is None:
             raise _CancelSignal()
         runner = runner or flow_ctx.task_runner
+    runner._admit()
     engine = _TaskEngine(task, parameters, wait_for, flow_ctx, _TASK_CTX.get())
     engine.create()
     if runner.remote and not task._is_async:

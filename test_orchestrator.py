@@ -2510,6 +2510,26 @@ class TestFuturesAndRunners:
         assert threads < 64  # short tasks stay on a few threads (the old pool started 256)
         assert took < 1.2  # blocking ones: the threads doubled to 64 within tens of ms (8 threads take 1.6 s)
 
+    def test_a_flow_queueing_past_the_limit_waits_for_the_queue_to_drain(self, db, monkeypatch):
+        monkeypatch.setattr(o, "_QUEUE_LIMIT", 50)
+        gate = threading.Event()
+
+        @task
+        def held(i):
+            gate.wait(10)
+            return i
+
+        @flow(task_runner=o.ThreadPoolTaskRunner(max_workers=2))
+        def many():
+            threading.Timer(0.5, gate.set).start()
+            started = time.monotonic()
+            futures = held.map(range(200))
+            return time.monotonic() - started, futures.result()
+
+        took, values = many()
+        assert values == list(range(200))
+        assert took >= 0.45  # the map waited for the held runs: 50 queued is the (lowered) limit
+
     def test_add_done_callback(self, db):
         called = []
 
