@@ -2507,9 +2507,10 @@ class _TaskQueue:
                     raise self._write_error(exc) from exc
         self._sync(self._stage(None, (self._ENQUEUE_SQL, values)))
 
+    # a run a worker holds may be Scheduled again (AwaitingRetry, AwaitingConcurrencySlot): it is not queued
     _QUEUED_SQL = (f"SELECT q.id FROM task_runs q WHERE q.deferred = 1 AND q.state_type = 'SCHEDULED' AND"
-                   f" q.task_key = ? AND (q.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(q.wait_for) w"
-                   f" JOIN task_runs d ON d.id = w.value WHERE d.state_type NOT IN {_FINAL_SQL})) ORDER BY q.id LIMIT ?")
+                   f" q.task_key = ? AND q.process_id IS NULL AND (q.wait_for IS NULL OR NOT EXISTS"
+                   f" (SELECT 1 FROM json_each(q.wait_for) w JOIN task_runs d ON d.id = w.value WHERE d.state_type NOT IN {_FINAL_SQL})) ORDER BY q.id LIMIT ?")
 
     def _queued(self, conn: apsw.Connection, task_keys: list, n: int) -> list:
         """The ids of the ``n`` oldest queued runs of these tasks whose upstream runs are all final (one
@@ -7062,7 +7063,7 @@ class _TaskEngine:
         self._record(AwaitingConcurrencySlot(scheduled_time=self.store.clock.time()))
         self.store.stage_task_run(self.run)
         try:
-            self.slot_ids = _acquire(names, 1, None, True, rate=False)
+            self.slot_ids = _acquire(names, 1, None, True, rate=False, store=self.store)
         except ConcurrencySlotAcquisitionError as exc:
             return Failed(message=f"{exc}; the task cannot start (a limit of 0 admits nothing).", data=exc)
         return None
@@ -9359,12 +9360,13 @@ def delete_concurrency_limit(name: str) -> bool:
     return _get_store().delete_limit(name)
 
 
-def _acquire(names: list, occupy: int, timeout_seconds: Optional[float], strict: bool, rate: bool) -> list:
-    """Wait for slots on every named limit (polling other processes every 50 ms, woken at once by this
-    process's releases); returns the slot ids to give back."""
+def _acquire(names: list, occupy: int, timeout_seconds: Optional[float], strict: bool, rate: bool,
+             store: Optional["_Store"] = None) -> list:
+    """Wait for slots on every named limit of ``store`` (default: this process's database), polling other
+    processes every 50 ms and woken at once by this process's releases; returns the slot ids to give back."""
     if isinstance(occupy, bool) or not isinstance(occupy, int) or occupy < 1:
         raise ValueError(f"occupy must be a whole number of at least 1, not {occupy!r}")
-    store = _get_store()
+    store = store or _get_store()
     process_id = store.register_process()
     deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
     while True:
@@ -11016,6 +11018,7 @@ class TaskWorker:
         self._running: dict = {}  # task run id -> its TaskRun (None until its thread takes it)
         self._rows: Any = None  # the queue claimed rows wait in for a thread
         self._threads = 0
+        self._closed = False  # set as the worker stops: threads then take no more runs
         self._started_at: Optional[_dt.datetime] = None
         self.forced = False
         self.logger = get_logger("task_worker")
@@ -11121,12 +11124,13 @@ class TaskWorker:
                     self._running.pop(row["id"], None)
                 self._wake.set()
 
-    def _run(self, row: dict) -> State:
+    def _run(self, row: dict) -> Optional[State]:
         task = self.tasks[row["task_key"]]
         run = _claimed_run(row)
         with self._lock:
-            if row["id"] in self._running:
-                self._running[row["id"]] = run
+            if self._closed:  # the worker stopped before a thread took this run: it was queued again
+                return None
+            self._running[row["id"]] = run
         try:
             params = pickle.loads(row["parameters_blob"]) if row["parameters_blob"] is not None else \
                 json.loads(row["parameters"] or "{}")
@@ -11162,7 +11166,7 @@ class TaskWorker:
             self._wake.wait(0.05)
             self._wake.clear()
         with self._lock:
-            left = dict(self._running)
+            left, self._closed = dict(self._running), True
         for run in left.values():
             if run is not None:
                 run.ended_by_flow = True

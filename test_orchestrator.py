@@ -6086,7 +6086,7 @@ def bg_fail(x):
 BG_CALLS: list = []
 
 
-@task(retries=2, retry_delay_seconds=0)
+@task(retries=2, retry_delay_seconds=0.1)  # AwaitingRetry is a Scheduled state: no other thread may take it
 def bg_flaky(key):
     BG_CALLS.append(key)
     if BG_CALLS.count(key) < 3:
@@ -6241,7 +6241,9 @@ class TestBackgroundTasks:
 
     def test_retries_timeouts_caching_and_hooks_apply(self, db, bg_worker):
         assert bg_flaky.delay("a").result(timeout=20) == 3
-        assert rows(db, "SELECT run_count FROM task_runs WHERE name LIKE 'bg_flaky-%'")[0]["run_count"] == 3
+        flaky = rows(db, "SELECT run_count, claims, history FROM task_runs WHERE name LIKE 'bg_flaky-%'")[0]
+        assert (flaky["run_count"], flaky["claims"]) == (3, 1)
+        assert [h[1] for h in json.loads(flaky["history"])].count("AwaitingRetry") == 2
         timed = bg_sleepy.delay()
         timed.wait(timeout=20)
         assert timed.state.name == "TimedOut"
@@ -6262,6 +6264,10 @@ class TestBackgroundTasks:
         o.create_concurrency_limit("tag:bg-db", 1)
         spans = sorted(f.result(timeout=30) for f in [bg_tagged.delay(i) for i in range(4)])
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # one at a time, though four slots
+        # a run waiting for its slot is Scheduled (AwaitingConcurrencySlot) but held: nobody claims it again
+        held = rows(db, "SELECT claims, history FROM task_runs WHERE name LIKE 'bg_tagged-%'")
+        assert [r["claims"] for r in held] == [1] * 4
+        assert all([h[1] for h in json.loads(r["history"])].count("Running") == 1 for r in held)
 
     def test_futures_as_arguments_and_wait_for(self, db, bg_worker):
         first = bg_add.delay(1)
