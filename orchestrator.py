@@ -10816,10 +10816,17 @@ class PrefectDistributedFuture(PrefectTaskRunFuture):
     for that run and receive its result.
     """
 
-    __slots__ = ()
+    __slots__ = ("_store",)
 
     def __init__(self, task_run_id: Any) -> None:
         super().__init__(str(task_run_id))
+        self._store: Optional[_Store] = None
+
+    def _db(self) -> "_Store":
+        """The database of this process when the future is first used; it stays with it."""
+        if self._store is None:
+            self._store = _get_store()
+        return self._store
 
     def __reduce__(self) -> tuple:
         return (PrefectDistributedFuture, (self._task_run_id,))
@@ -10838,7 +10845,7 @@ class PrefectDistributedFuture(PrefectTaskRunFuture):
         """The run's state as recorded now; once it is final, with its result (or exception)."""
         if self._final_state is not None:
             return self._final_state
-        store = _get_store()
+        store = self._db()
         row = store.background_task_run(self._task_run_id)
         if row is None:
             raise ObjectNotFound(f"No task run with id {self._task_run_id!r}.")
@@ -10851,7 +10858,7 @@ class PrefectDistributedFuture(PrefectTaskRunFuture):
         """Wait until the run is final, at most ``timeout`` seconds; never raises on timeout."""
         if self._final_state is not None or self.state.is_final():
             return
-        _await_change(lambda: self.state.is_final(), timeout)
+        _await_change(self._db(), lambda: self.state.is_final(), timeout)
 
     def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> Any:
         """The run's value, waiting for it; raises ``TimeoutError`` when ``timeout`` passes first, and the
@@ -10882,10 +10889,9 @@ def _recorded_task_state(row: dict, results_dir: str) -> State:
     return state
 
 
-def _await_change(done: Callable[[], bool], timeout: Optional[float], poll: float = 0.002) -> bool:
-    """Wait until ``done()``, asking it again whenever another connection commits to the database (and at
+def _await_change(store: _Store, done: Callable[[], bool], timeout: Optional[float], poll: float = 0.002) -> bool:
+    """Wait until ``done()``, asking it again whenever another connection commits to ``store`` (and at
     least once a second, and after crash detection); False when ``timeout`` passes first."""
-    store = _get_store()
     deadline = None if timeout is None else time.monotonic() + timeout
     version, asked, crashes = store.data_version(), time.monotonic(), time.monotonic()
     while True:
@@ -10926,12 +10932,14 @@ class _FutureWatcher:
                 if not self.waiting:
                     self.thread = None
                     return
-                ids = list(self.waiting)
-            try:
-                states = _get_store().task_run_states(ids)
-            except StoreError:
-                states = {}
-            for run_id in ids:
+                by_store: dict = {}  # each future asks its own database
+                for run_id, entries in self.waiting.items():
+                    by_store.setdefault(entries[0][0]._db(), []).append(run_id)
+            states: dict = {}
+            for store, ids in by_store.items():
+                with contextlib.suppress(StoreError):
+                    states.update(store.task_run_states(ids))
+            for run_id in states:
                 if states.get(run_id) in _FINAL_NAMES:
                     with self.lock:
                         entries = self.waiting.pop(run_id, [])
@@ -10941,7 +10949,7 @@ class _FutureWatcher:
                             fn(future)
                         except Exception:  # noqa: BLE001 - a callback's error must not stop the others
                             logging.getLogger("orchestrator").exception("A future's done callback raised")
-            _await_change(lambda: True, 1.0)
+            _await_change(next(iter(by_store)), lambda: True, 1.0 if len(by_store) == 1 else 0.05)
 
 
 _FUTURE_WATCHER = _FutureWatcher()
@@ -10990,7 +10998,13 @@ def _enqueue(task: "Task", parameters: dict, wait_for: Optional[Iterable], depen
     run.history.append(("SCHEDULED", "Scheduled", None, now))
     run.task_inputs = inputs
     store.enqueue_task_run(run, blob, task.retries or 0, sorted(set(upstream)) or None)
-    return PrefectDistributedFuture(run.id)
+    return _distributed_future(run.id, store)
+
+
+def _distributed_future(task_run_id: str, store: _Store) -> PrefectDistributedFuture:
+    future = PrefectDistributedFuture(task_run_id)
+    future._store = store
+    return future
 
 
 class TaskWorker:
@@ -11139,7 +11153,7 @@ class TaskWorker:
             engine.logger = _task_logger(engine.store, run)
             return engine._finish(Failed(message=f"The parameters of task run {run.id} could not be read: "
                                                  f"{type(exc).__name__}: {exc}"))
-        upstream = [PrefectDistributedFuture(i) for i in run.task_inputs.get("wait_for", ())]
+        upstream = [_distributed_future(i, self._store) for i in run.task_inputs.get("wait_for", ())]
         engine = _TaskEngine(task, params, upstream or None, None, None, run=run, store=self._store)
         engine.persist = True  # the caller is in another process: the value must be kept
         return engine.run_sync() if not task._is_async else _run_coro_sync(engine.run_async())
