@@ -965,6 +965,45 @@ class TestStoreRecords:
         assert json.loads(trow["parameters"]) == {"x": 2, "y": 1}
         assert trow["state_type"] == "COMPLETED" and trow["end_time"] >= trow["start_time"]
 
+    def test_a_plain_call_is_recorded_as_the_general_engine_records_it(self, db):
+        """A sync task with no options, called with plain values, takes a straight path through the
+        engine; what it records and logs is what the general path (here forced by retries) records."""
+        seen = []
+
+        @task
+        def add(x, y=2):
+            seen.append((o.TaskRunContext.get().task_run.state.name, o.TaskRunContext.get().parameters))
+            o.get_run_logger().info("adding")
+            return x + y
+
+        @task
+        def fail(x):
+            raise ValueError(f"bad {x}")
+
+        @flow
+        def f():
+            add(1), add.with_options(retries=1)(1)
+            fail(3, return_state=True), fail.with_options(retries=1, retry_delay_seconds=0)(3, return_state=True)
+
+        state = f(return_state=True)
+        run_id = state.state_details.flow_run_id
+        plain, general, plain_fail, general_fail = task_rows(db, run_id)
+        assert seen == [("Running", {"x": 1, "y": 2})] * 2
+        for a, b in ((plain, general), (plain_fail, general_fail)):
+            for column in ("state_type", "state_name", "parameters", "task_inputs", "tags", "result_serializer",
+                           "result_preview", "inputs_hash"):
+                assert a[column] == b[column], column
+            assert a["start_time"] <= a["end_time"] == a["state_timestamp"]
+        assert history_names(plain) == history_names(general) == ["Pending", "Running", "Completed"]
+        assert history_names(plain_fail) == ["Pending", "Running", "Failed"]
+        assert plain["result"] == general["result"] and plain["run_count"] == general["run_count"] == 1
+        assert plain_fail["state_message"] == general_fail["state_message"]
+        logs = rows(db, "SELECT task_run_id, level, message FROM logs WHERE task_run_id IS NOT NULL ORDER BY id")
+        by_run = [[(r["level"], r["message"].split(":")[0]) for r in logs if r["task_run_id"] == t["id"]]
+                  for t in (plain, general, plain_fail, general_fail)]
+        assert by_run[0] == by_run[1] == [(20, "adding"), (20, "Finished in state Completed()")]
+        assert by_run[2][-1][0] == 40 and by_run[2][-1] == by_run[3][-1]
+
     def test_upstream_links_recorded(self, db):
         @task
         def plus(x, y=0):
@@ -1032,6 +1071,33 @@ class TestStoreRecords:
 
 
 class TestStoreConnection:
+    def test_the_flusher_checkpoints_the_write_ahead_log_instead_of_the_committing_thread(self, db, monkeypatch):
+        monkeypatch.setattr(o, "_WAL_CHECKPOINT_PAGES", 40)
+
+        @task
+        def inc(x):
+            return x + 1
+
+        @flow
+        def f(n):
+            for i in range(n):
+                inc(i)
+
+        f(5)
+        s = store(db)
+        assert s._writer.execute("PRAGMA wal_autocheckpoint").fetchall()[0][0] == 320  # the writer's fallback
+        before = os.path.getsize(db)
+        f(300)  # past 40 pages of log: the committing thread leaves it to the flusher, which copies it back
+        wal = Path(db + "-wal").stat().st_size
+        assert wal >= 40 * 4096
+        s._checkpoint()
+        assert os.path.getsize(db) > before  # the rows are in the database file itself now
+        copy = Path(db).parent / "copy.db"
+        copy.write_bytes(Path(db).read_bytes())  # the file alone, without its log
+        import apsw
+
+        assert apsw.Connection(str(copy)).execute("SELECT count(*) FROM task_runs").fetchall()[0][0] == 305
+
     def test_a_full_disk_costs_log_lines_not_run_states(self, db):
         out = run_py("""
             import orchestrator as o
