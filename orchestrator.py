@@ -1505,11 +1505,41 @@ class _Table:
         # compiled once, as namedtuple and dataclasses do: a tuple display is the fastest way to gather
         # the values on the hot path (every task run's commit)
         self.insert_values = eval(f"lambda run: ({', '.join(c.write for c in columns)},)", globals())
+        self._upserts: dict = {}  # rows -> the statement that writes that many (see upsert_sql)
         self.update_values = eval(f"lambda run: ({''.join(c.write + ', ' for c in changed)}run.id)", globals())
         body = "".join(f"    v = row[{c.name!r}]; rec.{c.attr} = {c.read}\n" for c in columns if c.attr)
         scope: dict = {}
         exec(f"def load(rec, row):\n{body}    return rec\n", globals(), scope)
         self.load = scope["load"]  # load(record, row): the record's column attributes set from a row dict
+
+    def upsert_sql(self, n: int) -> str:
+        """One statement that writes ``n`` records: new ones inserted, stored ones updated as ``update_sql``
+        would (each SQLite call releases and takes back the GIL, which a busy thread holds for up to 5 ms:
+        a group commit makes one call, not one per run).
+
+        >>> _Table("t", (_col("id"), _col("a", update=True), _col("b"))).upsert_sql(2)
+        'INSERT INTO t (id, a, b) VALUES (?,?,?),(?,?,?) ON CONFLICT(id) DO UPDATE SET a=excluded.a'
+        """
+        sql = self._upserts.get(n)
+        if sql is None:
+            values = "(" + ",".join("?" * len(self.columns)) + ")"
+            sql = self._upserts[n] = (
+                f"INSERT INTO {self.name} ({', '.join(c.name for c in self.columns)}) VALUES "
+                f"{','.join([values] * n)} ON CONFLICT(id) DO UPDATE SET "
+                + ", ".join(f"{c.name}=excluded.{c.name}" for c in self.columns if c.update))
+        return sql
+
+    def write_many(self, conn: apsw.Connection, runs: list) -> None:
+        """Write these records in as few statements as the sizes cached allow (powers of two, at most 256
+        rows a statement: a handful of prepared statements serve every batch)."""
+        i, values = 0, self.insert_values
+        while i < len(runs):
+            n = min(256, 1 << ((len(runs) - i).bit_length() - 1))
+            flat: list = []
+            for run in runs[i:i + n]:
+                flat.extend(values(run))
+            conn.execute(self.upsert_sql(n), flat)
+            i += n
 
     def attributes_besides(self, names: tuple) -> tuple:
         """The column attributes not in ``names`` (those a record class leaves to a default of None)."""
@@ -2970,15 +3000,21 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
         conn = self._writer
         self.committing = True  # a thread pool reads it: threads waiting on a commit are not stalled
         try:
-            if len(dirty) == 1 and not logs and not staged and not ops and body is None \
-                    and not self.task_run_events:  # one record: its statement is its own transaction
-                self._write_run(conn, next(iter(dirty.values())))
+            flow_runs = [run for run in dirty.values() if run.__class__ is FlowRun]
+            task_runs = [run for run in dirty.values() if run.__class__ is not FlowRun] if flow_runs \
+                else list(dirty.values())
+            if not flow_runs and len(task_runs) <= 256 and not logs and not staged and not ops and body is None \
+                    and not self.task_run_events:  # one statement: its own transaction
+                if task_runs:
+                    _TASK_RUNS.write_many(conn, task_runs)
                 return self._committed(dirty, seq)
             conn.execute("BEGIN IMMEDIATE")
-            for run in dirty.values():
-                if self.task_run_events and run.__class__ is TaskRun:
-                    _task_run_events(conn, run)  # first: the row's own trigger adds Failed and Crashed after them
+            for run in flow_runs:
                 self._write_run(conn, run)
+            if self.task_run_events:
+                for run in task_runs:
+                    _task_run_events(conn, run)  # first: the row's own trigger adds Failed and Crashed after them
+            _TASK_RUNS.write_many(conn, task_runs)
             if logs:
                 conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
                                  "timestamp) VALUES (?,?,?,?,?,?)", logs)
@@ -7457,7 +7493,10 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
     def call() -> None:
         state = None
         try:
-            state = engine.run_sync() if not task._is_async else _run_coro_sync(engine.run_async())
+            if task._is_async:
+                state = _run_coro_sync(engine.run_async())
+            else:
+                state = engine.run_plain() if engine.remote is None and engine.plain() else engine.run_sync()
         except BaseException as exc:  # an engine error must still finish the future
             state = _exception_state(exc, "Task")
             engine._record(state)
