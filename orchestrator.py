@@ -1302,6 +1302,11 @@ _MIGRATIONS = [
     DROP INDEX task_runs_flow;
     CREATE INDEX task_runs_flow ON task_runs(flow_run_id) WHERE flow_run_id IS NOT NULL;
     """,
+    # 14: migration 8 made a second index identical to flow_runs_due; every write of a Scheduled run paid
+    #     for both
+    """
+    DROP INDEX flow_runs_waiting;
+    """,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
@@ -1505,41 +1510,11 @@ class _Table:
         # compiled once, as namedtuple and dataclasses do: a tuple display is the fastest way to gather
         # the values on the hot path (every task run's commit)
         self.insert_values = eval(f"lambda run: ({', '.join(c.write for c in columns)},)", globals())
-        self._upserts: dict = {}  # rows -> the statement that writes that many (see upsert_sql)
         self.update_values = eval(f"lambda run: ({''.join(c.write + ', ' for c in changed)}run.id)", globals())
         body = "".join(f"    v = row[{c.name!r}]; rec.{c.attr} = {c.read}\n" for c in columns if c.attr)
         scope: dict = {}
         exec(f"def load(rec, row):\n{body}    return rec\n", globals(), scope)
         self.load = scope["load"]  # load(record, row): the record's column attributes set from a row dict
-
-    def upsert_sql(self, n: int) -> str:
-        """One statement that writes ``n`` records: new ones inserted, stored ones updated as ``update_sql``
-        would (each SQLite call releases and takes back the GIL, which a busy thread holds for up to 5 ms:
-        a group commit makes one call, not one per run).
-
-        >>> _Table("t", (_col("id"), _col("a", update=True), _col("b"))).upsert_sql(2)
-        'INSERT INTO t (id, a, b) VALUES (?,?,?),(?,?,?) ON CONFLICT(id) DO UPDATE SET a=excluded.a'
-        """
-        sql = self._upserts.get(n)
-        if sql is None:
-            values = "(" + ",".join("?" * len(self.columns)) + ")"
-            sql = self._upserts[n] = (
-                f"INSERT INTO {self.name} ({', '.join(c.name for c in self.columns)}) VALUES "
-                f"{','.join([values] * n)} ON CONFLICT(id) DO UPDATE SET "
-                + ", ".join(f"{c.name}=excluded.{c.name}" for c in self.columns if c.update))
-        return sql
-
-    def write_many(self, conn: apsw.Connection, runs: list) -> None:
-        """Write these records in as few statements as the sizes cached allow (powers of two, at most 256
-        rows a statement: a handful of prepared statements serve every batch)."""
-        i, values = 0, self.insert_values
-        while i < len(runs):
-            n = min(256, 1 << ((len(runs) - i).bit_length() - 1))
-            flat: list = []
-            for run in runs[i:i + n]:
-                flat.extend(values(run))
-            conn.execute(self.upsert_sql(n), flat)
-            i += n
 
     def attributes_besides(self, names: tuple) -> tuple:
         """The column attributes not in ``names`` (those a record class leaves to a default of None)."""
@@ -3000,21 +2975,15 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
         conn = self._writer
         self.committing = True  # a thread pool reads it: threads waiting on a commit are not stalled
         try:
-            flow_runs = [run for run in dirty.values() if run.__class__ is FlowRun]
-            task_runs = [run for run in dirty.values() if run.__class__ is not FlowRun] if flow_runs \
-                else list(dirty.values())
-            if not flow_runs and len(task_runs) <= 256 and not logs and not staged and not ops and body is None \
-                    and not self.task_run_events:  # one statement: its own transaction
-                if task_runs:
-                    _TASK_RUNS.write_many(conn, task_runs)
+            if len(dirty) == 1 and not logs and not staged and not ops and body is None \
+                    and not self.task_run_events:  # one record: its statement is its own transaction
+                self._write_run(conn, next(iter(dirty.values())))
                 return self._committed(dirty, seq)
             conn.execute("BEGIN IMMEDIATE")
-            for run in flow_runs:
-                self._write_run(conn, run)
-            if self.task_run_events:
-                for run in task_runs:
+            for run in dirty.values():
+                if self.task_run_events and run.__class__ is TaskRun:
                     _task_run_events(conn, run)  # first: the row's own trigger adds Failed and Crashed after them
-            _TASK_RUNS.write_many(conn, task_runs)
+                self._write_run(conn, run)
             if logs:
                 conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
                                  "timestamp) VALUES (?,?,?,?,?,?)", logs)
@@ -5528,8 +5497,8 @@ class ThreadPoolTaskRunner(TaskRunner):
 
     ``max_workers=None`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256. Threads start only when
     no idle one can take the work, and exiting the runner waits for every submitted call. Past the first
-    eight, a thread starts only when the queued work stalls (no call finished for 5 ms), and then their
-    number doubles: short tasks run on a few threads (256 threads taking turns at the GIL make a map of
+    eight, a thread starts only when the queued work stalls (no call finished for 5 ms while the process
+    used less than half a core: threads waiting for the GIL are not stalled), and then their number doubles: short tasks run on a few threads (256 threads taking turns at the GIL make a map of
     no-op tasks half as fast), blocking ones on as many as they need within a few tens of milliseconds.
 
     >>> ThreadPoolTaskRunner(max_workers=4).max_workers
@@ -5565,15 +5534,14 @@ class ThreadPoolTaskRunner(TaskRunner):
             self._queue = queue.SimpleQueue()
         self._queue.put((contextvars.copy_context(), call))
         with self._lock:
-            if self._idle > 0:
-                self._idle -= 1
-                return
             if len(self._threads) >= self.max_workers:
                 return
-            if len(self._threads) >= _EAGER_THREADS:
+            if len(self._threads) >= _EAGER_THREADS:  # past the first eight, the watcher decides
                 if not self._watching:
                     self._watching = True
                     threading.Thread(target=self._watch, name="orchestrator-pool", daemon=True).start()
+                return
+            if self._idle >= self._queue.qsize():  # threads wait for work: they take what is queued
                 return
         self._start_threads(1)
 
@@ -5596,21 +5564,28 @@ class ThreadPoolTaskRunner(TaskRunner):
                                           daemon=True)
                 self._threads.append(thread)
                 started.append(thread)
+            self._idle += len(started)
         for thread in started:
             thread.start()
 
     def _watch(self) -> None:
         """While calls wait in the queue: when none finished for 5 ms (the threads block: I/O, sleeps,
         waits on other tasks), double the threads, up to ``max_workers``."""
-        queue, seen = self._queue, -1
+        queue, seen, cpu, empty = self._queue, -1, time.process_time(), 0
         while True:
             time.sleep(0.005)
+            used, cpu = time.process_time() - cpu, time.process_time()
             with self._lock:
-                if queue is not self._queue or queue.qsize() == 0 or len(self._threads) >= self.max_workers:
+                empty = empty + 1 if queue.qsize() == 0 else 0
+                # it lingers for 50 ms with nothing queued: calls submitted one by one reuse it
+                if queue is not self._queue or empty >= 10 or len(self._threads) >= self.max_workers:
                     self._watching = False
                     return
-                # threads waiting on a commit are not stalled: the database is working for them
-                stalled = self._finished == seen and not any(st.committing for st in list(_STORES.values()))
+                # threads waiting on a commit are not stalled: the database is working for them; nor are
+                # threads waiting for the GIL while a busy thread (the flow submitting a large map) holds
+                # it: the process then used most of a core meanwhile, and more threads would only wait too
+                stalled = self._finished == seen and used < 0.0025 and \
+                    not any(st.committing for st in list(_STORES.values()))
                 seen = self._finished
                 grow = min(len(self._threads), queue.qsize()) if stalled else 0
             if grow:
@@ -5622,6 +5597,8 @@ class ThreadPoolTaskRunner(TaskRunner):
             item = queue.get()
             if item is None:
                 return
+            with self._lock:  # _idle: the threads not running a call
+                self._idle -= 1
             ctx, call = item
             try:
                 ctx.run(call)

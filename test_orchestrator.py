@@ -1071,33 +1071,6 @@ class TestStoreRecords:
 
 
 class TestStoreConnection:
-    def test_a_group_commit_writes_new_and_stored_records_in_few_statements(self, db):
-        s = store(db)
-        now = time.time()
-        runs = [o.TaskRun(o._uuid7(), f"t-{i}", "t-key", None, o.Pending(), {"i": i}, json.dumps({"i": i}), (), now)
-                for i in range(307)]
-        for r in runs[:5]:
-            r.history.append(("PENDING", "Pending", None, now))
-            s.stage_task_run(r)
-        s.flush()
-        assert all(r.stored for r in runs[:5])
-        statements = []
-        s._writer.setexectrace(lambda cursor, sql, bindings: statements.append(sql) or True)
-        try:
-            for r in runs:  # five stored records change, 302 new ones: one transaction
-                r.state = o.Completed(data=None)
-                r.history.append(("COMPLETED", "Completed", None, now + 1))
-                s.stage_task_run(r)
-            s.commit_task_run(runs[0])
-        finally:
-            s._writer.setexectrace(None)
-        task_writes = [q for q in statements if q.startswith("INSERT INTO task_runs")]
-        assert len(task_writes) == 5  # 307 = 256 + 32 + 16 + 2 + 1 rows, stored and new alike: not 307 statements
-        got = rows(db, "SELECT name, state_type, history FROM task_runs ORDER BY name")
-        assert len(got) == 307 and {r["state_type"] for r in got} == {"COMPLETED"}
-        assert [h[1] for h in json.loads(next(r for r in got if r["name"] == "t-0")["history"])] == \
-            ["Pending", "Completed"]
-
     def test_the_flusher_checkpoints_the_write_ahead_log_instead_of_the_committing_thread(self, db, monkeypatch):
         monkeypatch.setattr(o, "_WAL_CHECKPOINT_PAGES", 40)
 
@@ -2594,13 +2567,15 @@ class TestFuturesAndRunners:
 
         @flow
         def both():
-            assert len(quick.map(range(2000)).result()) == 2000
+            assert len(quick.map(range(5000)).result()) == 5000
             started = time.monotonic()
             assert nap.map(range(64)).result() == list(range(64))
             return len(names), time.monotonic() - started
 
         threads, took = both()
-        assert threads < 64  # short tasks stay on a few threads (the old pool started 256)
+        # short tasks stay on a few threads (the old pool started 256): while the flow submits, the threads
+        # wait for the GIL, not for I/O, and more of them would only wait too
+        assert threads <= 16
         assert took < 1.2  # blocking ones: the threads doubled to 64 within tens of ms (8 threads take 1.6 s)
 
     def test_a_flow_queueing_past_the_limit_waits_for_the_queue_to_drain(self, db, monkeypatch):
