@@ -1656,13 +1656,25 @@ class _RunRecords:
         return self._query("SELECT * FROM logs WHERE flow_run_id=? ORDER BY id", (flow_run_id,))
 
     def read_cache(self, key: str) -> Optional[tuple]:
-        """(expiration, task run id, result, serializer, file name, preview) behind a cache key, or None."""
+        """(expiration, task run id, result, serializer, file name, preview) behind a cache key, or None.
+        Records read are remembered until the database changes (any commit, by any connection, changes
+        ``PRAGMA data_version``): a loop of cache hits then reads the file once, not once a hit."""
         try:
-            return self._reader().execute(
+            reader = self._reader()
+            version = reader.execute("PRAGMA data_version").fetchall()[0][0]
+            memo = getattr(self._readers, "cache_memo", None)
+            if memo is None or memo[0] != version:
+                memo = self._readers.cache_memo = (version, {})
+            if key in memo[1]:
+                return memo[1][key]
+            row = reader.execute(
                 "SELECT c.expiration, c.task_run_id, r.result, r.result_serializer, r.result_path,"
                 " r.result_preview FROM cache c JOIN task_runs r ON r.id = c.task_run_id WHERE c.key=?", (key,)).fetchone()
         except apsw.Error as exc:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
+        if len(memo[1]) < 256 and (row is None or row[2] is None or len(row[2]) <= 16_384):
+            memo[1][key] = row
+        return row
 
     def replay_index(self, flow_run_id: str) -> dict:
         """Completed task runs of a flow run with a persisted result, by (task key, call order)."""

@@ -1268,6 +1268,34 @@ class TestStoreConnection:
 
 
 class TestResultsAndCaching:
+    def test_cache_records_are_remembered_only_until_the_database_changes(self, db):
+        calls = []
+
+        @task(cache_key_fn=lambda ctx, params: "memo-key")
+        def cached(x):
+            calls.append(x)
+            return x
+
+        @flow
+        def hits(n):
+            return [cached(i) for i in range(n)]
+
+        assert hits(1) == [0]
+        s = store(db)
+        reads = []
+        s._reader().setexectrace(lambda cursor, sql, bindings: reads.append(sql) or True)
+        try:
+            assert hits(50) == [0] * 50 and calls == [0]
+        finally:
+            s._reader().setexectrace(None)
+        assert sum("FROM cache" in q for q in reads) <= 2  # not one read per hit
+        import apsw
+
+        other = apsw.Connection(db)  # another process clears the cache: the next call sees it at once
+        other.execute("DELETE FROM cache")
+        other.close()
+        assert hits(2) == [0, 0] and calls == [0, 0]
+
     def test_cache_key_fn_hits_within_and_across_runs(self, db):
         calls = []
 
