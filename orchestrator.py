@@ -2551,7 +2551,8 @@ class _TaskQueue:
     # a run a worker holds may be Scheduled again (AwaitingRetry, AwaitingConcurrencySlot): it is not queued
     _QUEUED_SQL = (f"SELECT q.id FROM task_runs q WHERE q.deferred = 1 AND q.state_type = 'SCHEDULED' AND"
                    f" q.task_key = ? AND q.process_id IS NULL AND (q.wait_for IS NULL OR NOT EXISTS"
-                   f" (SELECT 1 FROM json_each(q.wait_for) w JOIN task_runs d ON d.id = w.value WHERE d.state_type NOT IN {_FINAL_SQL})) ORDER BY q.id LIMIT ?")
+                   f" (SELECT 1 FROM json_each(q.wait_for) w JOIN task_runs d ON d.id = w.value"
+                   f" WHERE d.state_type NOT IN {_FINAL_SQL})) ORDER BY q.id LIMIT ?")
 
     def _queued(self, conn: apsw.Connection, task_keys: list, n: int) -> list:
         """The ids of the ``n`` oldest queued runs of these tasks whose upstream runs are all final (one
@@ -5510,7 +5511,8 @@ class ThreadPoolTaskRunner(TaskRunner):
     ``max_workers=None`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256. Threads start only when
     no idle one can take the work, and exiting the runner waits for every submitted call. Past the first
     eight, a thread starts only when the queued work stalls (no call finished for 5 ms while the process
-    used less than half a core: threads waiting for the GIL are not stalled), and then their number doubles: short tasks run on a few threads (256 threads taking turns at the GIL make a map of
+    used less than half a core: threads waiting for the GIL are not stalled), and then their number
+    doubles: short tasks run on a few threads (256 threads taking turns at the GIL make a map of
     no-op tasks half as fast), blocking ones on as many as they need within a few tens of milliseconds.
 
     >>> ThreadPoolTaskRunner(max_workers=4).max_workers
@@ -7285,9 +7287,9 @@ class _TaskEngine:
 
     # -- drivers -------------------------------------------------------------------------------------
     def plain(self) -> bool:
-        """Whether this direct call needs none of the steps that make ``steps()`` a generator: a sync task
-        with no retries, timeout, cache, run-name template, hooks or tags, called in a flow (not cancelled,
-        not replaying a retried run's results) with arguments that hold no futures."""
+        """Whether this call (direct, or on the thread pool) needs none of the steps that make ``steps()`` a
+        generator: a sync task with no retries, timeout, cache, run-name template, hooks or tags, called in
+        a flow (not cancelled, not replaying a retried run's results) with arguments that hold no futures."""
         task, ctx = self.task, self.flow_ctx
         return (ctx is not None and self.wait_for is None and not ctx.cancelled and not ctx.replay
                 and not task.retries and not task.timeout_seconds and task._cache_policy is None
