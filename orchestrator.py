@@ -7070,11 +7070,7 @@ class _TaskEngine:
                 return self._finish(reused)
         delays = [_jittered(d, task.retry_jitter_factor) for d in task._delays]
         while True:
-            run.run_count += 1
-            run.start_time = run.start_time or self.store.clock.time()
-            self._record(Running() if run.run_count == 1 else Retrying())
-            self.store.stage_task_run(run)
-            _run_hooks(task.on_running_hooks, self.logger, (task, run, run.state), run.state)
+            self._begin_attempt()
             attempt = yield ("call",)
             state = self._attempt_state(attempt)
             if state.type is not _FAILED or not self._should_retry(state, len(delays)):
@@ -7092,6 +7088,16 @@ class _TaskEngine:
         elif state.type is _FAILED:
             self._log_failure(state, "")
         return self._finish(state)
+
+    def _begin_attempt(self) -> None:
+        """An attempt starts: Running (Retrying after the first), staged, and the on_running hooks."""
+        run, task = self.run, self.task
+        run.run_count += 1
+        run.start_time = run.start_time or self.store.clock.time()
+        self._record(Running() if run.run_count == 1 else Retrying())
+        self.store.stage_task_run(run)
+        if task.on_running_hooks:
+            _run_hooks(task.on_running_hooks, self.logger, (task, run, run.state), run.state)
 
     def _attempt_state(self, attempt: _Attempt) -> State:
         if attempt.timed_out:
@@ -7306,10 +7312,7 @@ class _TaskEngine:
         self.logger = _task_logger(self.store, run)
         if self.persist:  # what a retry of the flow run matches this call by (see _replay)
             run.inputs_hash = _inputs_key(run, run_params)
-        run.run_count = 1
-        run.start_time = self.store.clock.time()
-        self._record(Running())
-        self.store.stage_task_run(run)
+        self._begin_attempt()
         if self.log_prints:
             _patch_print()
         token = _TASK_CTX.set(self._context())
