@@ -645,7 +645,9 @@ class State:
     "TimedOut('boom', type=FAILED)"
     """
 
-    __slots__ = ("type", "name", "message", "timestamp", "state_details", "data", "id")
+    # the details are made when first read: most states only ever carry their run's ids (two slots), and
+    # a 100,000-item map keeps 100,000 final states
+    __slots__ = ("type", "name", "message", "timestamp", "_details", "_task_run_id", "_flow_run_id", "data", "id")
 
     def __class_getitem__(cls, item: Any) -> Any:
         """``State[int]``, as in annotations such as ``list[State[int | None]]``."""
@@ -667,8 +669,31 @@ class State:
         self.message = message
         self.data = data
         self.timestamp = time.time() if timestamp is None else timestamp
-        self.state_details = state_details or StateDetails()
-        self.id = None
+        self._details = state_details
+        self._task_run_id = self._flow_run_id = self.id = None
+
+    @property
+    def state_details(self) -> StateDetails:
+        details = self._details
+        if details is None:
+            details = self._details = StateDetails()
+            if self._task_run_id is not None:
+                details.task_run_id = self._task_run_id
+            if self._flow_run_id is not None:
+                details.flow_run_id = self._flow_run_id
+        return details
+
+    @state_details.setter
+    def state_details(self, details: StateDetails) -> None:
+        self._details = details
+
+    def _link(self, task_run_id: Optional[str], flow_run_id: Optional[str]) -> None:
+        """Record the run this state belongs to (in its details, made only when someone reads them)."""
+        details = self._details
+        if details is None:
+            self._task_run_id, self._flow_run_id = task_run_id, flow_run_id
+        else:
+            details.task_run_id, details.flow_run_id = task_run_id, flow_run_id
 
     def is_scheduled(self) -> bool:
         return self.type is _SCHEDULED
@@ -5224,13 +5249,14 @@ class _TaskFuture(PrefectConcurrentFuture):
         return self._final_state is not None
 
     def _wait(self, timeout: Optional[float] = None) -> bool:
-        if self._final_state is not None:
+        gate = self._gate
+        if self._final_state is not None or gate is None:  # a finished future lets go of its lock
             return True
         if timeout is None:
-            _acquire_interruptibly(self._gate)
-        elif not self._gate.acquire(timeout=max(0.0, timeout)):
+            _acquire_interruptibly(gate)
+        elif not gate.acquire(timeout=max(0.0, timeout)):
             return False
-        self._gate.release()
+        gate.release()
         return True
 
     def wait(self, timeout: Optional[float] = None) -> None:
@@ -5260,7 +5286,8 @@ class _TaskFuture(PrefectConcurrentFuture):
             callbacks, self._callbacks = self._callbacks, None
             if self._run.remote_ref is None:
                 self._run = None  # a 100,000-item map keeps 100,000 finished futures: not their run records
-        self._gate.release()
+        gate, self._gate = self._gate, None  # nor their locks (a waiter that read it first still wakes)
+        gate.release()
         for fn in callbacks or ():
             try:
                 fn(self)
@@ -5640,7 +5667,7 @@ class ThreadPoolTaskRunner(TaskRunner):
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner
 _EAGER_THREADS = 8  # threads a ThreadPoolTaskRunner starts without waiting to see its work stall
-_QUEUE_LIMIT = 10_000  # runs a ThreadPoolTaskRunner holds queued before a flow's submissions wait
+_QUEUE_LIMIT = 2_000  # runs a ThreadPoolTaskRunner holds queued before a flow's submissions wait
 
 
 # == 12. Process and Dask task runners ====================================================================
@@ -7010,8 +7037,7 @@ class _TaskEngine:
         return str(n)
 
     def _record(self, state: State) -> None:
-        state.state_details.task_run_id = self.run.id
-        state.state_details.flow_run_id = self.run.flow_run_id
+        state._link(self.run.id, self.run.flow_run_id)
         self.run.state = state
         self.run.history.append((state.type._value_, state.name, state.message, state.timestamp))
 

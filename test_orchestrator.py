@@ -2626,6 +2626,30 @@ class TestFuturesAndRunners:
         assert values == list(range(200))
         assert took >= 0.45  # the map waited for the held runs: 50 queued is the (lowered) limit
 
+    def test_finished_futures_keep_their_state_and_ids_but_not_their_lock_or_run(self, db):
+        @task
+        def inc(x):
+            return x + 1
+
+        kept = []
+
+        @flow
+        def mapped():
+            kept.append(inc.map(range(300)))
+            kept[0].wait()
+
+        mapped()
+        futures = kept[0]
+        assert all(f._gate is None and f._run is None for f in futures)  # a 100k map keeps 100k of these
+        assert all(f._wait(timeout=0) for f in futures)  # waiting on a finished one returns at once
+        state = futures[7].state
+        assert state._details is None  # made only when read
+        details = state.state_details
+        assert details.task_run_id == futures[7].task_run_id
+        assert details.flow_run_id == rows(db, "SELECT flow_run_id FROM task_runs WHERE id=?",
+                                           (futures[7].task_run_id,))[0]["flow_run_id"]
+        assert state.state_details is details and futures.result()[:3] == [1, 2, 3]
+
     def test_add_done_callback(self, db):
         called = []
 
