@@ -1340,8 +1340,7 @@ _FINAL_SQL = "(" + ", ".join(f"'{t}'" for t in _FINAL_NAMES) + ")"  # the same, 
 
 
 _UUID_LOCK = threading.Lock()
-_UUID_LAST = 0  # the last id's millisecond (above 74 bits) and random part (the low 74)
-_MASK_74, _MASK_62 = (1 << 74) - 1, (1 << 62) - 1
+_UUID_NOW = [0, 0, ""]  # the millisecond of the last id, its 74 random bits, and its first 15 characters
 
 
 def _uuid7() -> str:
@@ -1349,21 +1348,18 @@ def _uuid7() -> str:
     makes within one millisecond count up from a random start (RFC 9562's monotonic method), so they sort
     in the order they were made: queued background runs start in the order they were queued.
 
-    >>> u = _uuid7(); u[14], len(u), _uuid7() > u
-    ('7', 36, True)
+    >>> u = _uuid7(); u[14], u[19] in "89ab", len(u), _uuid7() > u
+    ('7', True, 36, True)
     """
-    global _UUID_LAST
     ms = time.time_ns() // 1_000_000
+    now = _UUID_NOW
     with _UUID_LOCK:
-        if ms > _UUID_LAST >> 74:
-            _UUID_LAST = (ms << 74) | random.getrandbits(74)  # ids need uniqueness, not secrecy
+        if ms > now[0]:  # the start leaves room to count up: 2**72 ids in one millisecond never happen
+            now[0], now[1], now[2] = ms, random.getrandbits(72), "%08x-%04x-7" % (ms >> 16, ms & 0xFFFF)
         else:  # the same millisecond (or the clock stepped back): one past the last id
-            _UUID_LAST += 1
-        last = _UUID_LAST
-    rnd = last & _MASK_74
-    value = ((last >> 74) << 80) | (0x7 << 76) | ((rnd >> 62) << 64) | (0b10 << 62) | (rnd & _MASK_62)
-    h = "%032x" % value
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+            now[1] += 1
+        rnd, head = now[1], now[2]
+    return "%s%03x-%04x-%012x" % (head, rnd >> 62, 0x8000 | (rnd >> 48) & 0x3FFF, rnd & 0xFFFFFFFFFFFF)
 
 
 def _id_at(ts: float) -> str:
@@ -7505,9 +7501,11 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
         runner = runner or flow_ctx.task_runner
     runner._admit()
     engine = _TaskEngine(task, parameters, wait_for, flow_ctx, _TASK_CTX.get())
-    engine.create()
     if runner.remote and not task._is_async:
         engine.remote = runner
+    plain = engine.remote is None and engine.plain()
+    if not plain:  # a plain run's record is first written when it starts (Pending with Running), as direct calls'
+        engine.create()
     future = _TaskFuture(engine.run)
 
     def call() -> None:
@@ -7516,7 +7514,7 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
             if task._is_async:
                 state = _run_coro_sync(engine.run_async())
             else:
-                state = engine.run_plain() if engine.remote is None and engine.plain() else engine.run_sync()
+                state = engine.run_plain() if plain and engine.plain() else engine.run_sync()
         except BaseException as exc:  # an engine error must still finish the future
             state = _exception_state(exc, "Task")
             engine._record(state)

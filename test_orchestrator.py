@@ -1004,6 +1004,38 @@ class TestStoreRecords:
         assert by_run[0] == by_run[1] == [(20, "adding"), (20, "Finished in state Completed()")]
         assert by_run[2][-1][0] == 40 and by_run[2][-1] == by_run[3][-1]
 
+    def test_a_submitted_plain_run_is_first_written_when_it_starts(self, db):
+        """Submitted to the thread pool, a plain run is written once, as it starts (as in Prefect, whose
+        engine creates the run in the worker); a run with options is written Pending at once."""
+        release = threading.Event()
+        seen = {}
+
+        @task
+        def hold():
+            release.wait(10)
+
+        @task
+        def plain(x):
+            return x
+
+        @flow(task_runner=o.ThreadPoolTaskRunner(max_workers=1))
+        def f():
+            held = hold.submit()
+            queued, optioned = plain.submit(1), plain.with_options(retries=1).submit(2)
+            o._get_store().flush()
+            seen["queued"] = [r["state_name"] for r in rows(db, "SELECT state_name FROM task_runs WHERE id IN (?, ?)",
+                                                            (queued.task_run_id, optioned.task_run_id))]
+            seen["state"] = queued.state.name
+            release.set()
+            held.wait()
+            return queued.result(), optioned.result(), queued.task_run_id
+
+        one, two, queued_id = f()
+        assert (one, two) == (1, 2)
+        assert seen == {"queued": ["Pending"], "state": "Pending"}  # only the run with retries was written
+        (row,) = rows(db, "SELECT * FROM task_runs WHERE id=?", (queued_id,))
+        assert history_names(row) == ["Pending", "Running", "Completed"] and row["run_count"] == 1
+
     def test_upstream_links_recorded(self, db):
         @task
         def plus(x, y=0):
