@@ -1457,10 +1457,19 @@ def _history_json(history: list) -> str:
     >>> _history_json([("COMPLETED", "Completed", None, 1.5), ("FAILED", "Timed Out", "m", 2.0)])
     '[["COMPLETED","Completed",null,1.5],["FAILED","Timed Out","m",2.0]]'
     """
-    enc = _ENCODER.encode
-    return "[" + ",".join([f'["{t}","{n}",null,{ts!r}]' if m is None and n.isalnum() else
-                           f'["{t}",{enc(n)},{"null" if m is None else enc(m)},{ts!r}]'
-                           for t, n, m, ts in history]) + "]"
+    heads, enc = _HISTORY_HEADS, _ENCODER.encode
+    return "[" + ",".join([f"{heads.get((t, n)) or _history_head(t, n)}{ts!r}]" if m is None else
+                           f'["{t}",{enc(n)},{enc(m)},{ts!r}]' for t, n, m, ts in history]) + "]"
+
+
+_HISTORY_HEADS: dict = {}  # (type, name) -> '["COMPLETED","Completed",null,': a history entry less its time
+
+
+def _history_head(state_type: str, name: str) -> str:
+    head = f'["{state_type}",{_ENCODER.encode(name)},null,'
+    if len(_HISTORY_HEADS) < 1000:  # names are few (Completed, Cached, a user's own name now and then)
+        _HISTORY_HEADS[(state_type, name)] = head
+    return head
 
 
 def _json_list(items: Any) -> str:
@@ -4830,6 +4839,7 @@ _LOGGING_LOCK = threading.Lock()
 _ROOT_HANDLERS: list = []  # the engine's own lines go straight to these (no filters, no caller lookup)
 _ROOT = logging.getLogger("orchestrator")
 _LEVEL_NAMES = {lvl: logging.getLevelName(lvl) for lvl in (10, 20, 30, 40, 50)}
+_LEVEL_COLUMNS = {lvl: f" | {name:<7} | " for lvl, name in _LEVEL_NAMES.items()}  # as the console line has it
 
 
 class _Clock:
@@ -4843,7 +4853,7 @@ class _Clock:
         second = int(created)
         if second != cls.second:
             cls.second, cls.text = second, time.strftime("%H:%M:%S", time.localtime(second))
-        return "%s.%03d" % (cls.text, (created - second) * 1000)
+        return cls.text + ".%03d" % ((created - second) * 1000)
 
 
 class _ConsoleFormatter(logging.Formatter):
@@ -5013,7 +5023,7 @@ class _RunLogger(logging.LoggerAdapter):
             now = time.time()
             extra = self.extra
             if level >= _ROOT_HANDLERS[0].level:
-                _console_write(f"{_Clock.stamp(now)} | {_LEVEL_NAMES[level]:<7} | {extra['run_label']} - {msg}\n")
+                _console_write(f"{_Clock.stamp(now)}{_LEVEL_COLUMNS[level]}{extra['run_label']} - {msg}\n")
             extra["store"].stage_log(extra["flow_run_id"], extra["task_run_id"], level, logger.name, msg, now)
             return
         record = _engine_record(logger.name, level, msg, exc, self.extra)
