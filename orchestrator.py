@@ -772,7 +772,15 @@ class State:
     def __str__(self) -> str:
         if not self.message and self.name is _TITLES[self.type]:  # Completed(): on every task's log line
             return self.name + "()"
-        parts = [repr(self.message)] if self.message else []
+        if not self.message:  # Cached(type=COMPLETED): on every cache hit's
+            text = _STATE_TEXTS.get((self.name, self.type))
+            if text is None:
+                text = f"{self.name}()" if self.type.value.lower() == self.name.lower() else \
+                    f"{self.name}(type={self.type.value})"
+                if len(_STATE_TEXTS) < 1000:
+                    _STATE_TEXTS[(self.name, self.type)] = text
+            return text
+        parts = [repr(self.message)]
         if self.type.value.lower() != self.name.lower():
             parts.append(f"type={self.type.value}")
         return f"{self.name}({', '.join(parts)})"
@@ -780,6 +788,9 @@ class State:
     def __repr__(self) -> str:
         data = self.data if self.data is not _NO_DATA else None
         return f"{self.name}(message={self.message!r}, type={self.type.value}, result={data!r})"
+
+
+_STATE_TEXTS: dict = {}  # (name, type) -> str() of a state with that name and type and no message
 
 
 def _state_maker(type_: StateType, default_name: Optional[str] = None) -> Callable[..., State]:
@@ -7326,12 +7337,12 @@ class _TaskEngine:
     # -- drivers -------------------------------------------------------------------------------------
     def plain(self) -> bool:
         """Whether this call (direct, or on the thread pool) needs none of the steps that make ``steps()`` a
-        generator: a sync task with no retries, timeout, cache, run-name template, hooks or tags, called in
-        a flow (not cancelled, not replaying a retried run's results) with arguments that hold no futures."""
+        generator: a sync task with no retries, timeout, run-name template, hooks or tags (a cache policy is
+        fine), called in a flow (not cancelled, not replaying a retried run's results) with arguments that
+        hold no futures."""
         task, ctx = self.task, self.flow_ctx
         return (ctx is not None and self.wait_for is None and not ctx.cancelled and not ctx.replay
-                and not task.retries and not task.timeout_seconds and task._cache_policy is None
-                and task._generator is None and not task._is_async and task.task_run_name is None
+                and not task.retries and not task.timeout_seconds and task._generator is None and not task._is_async and task.task_run_name is None
                 and not task.on_running_hooks and not task.on_completion_hooks and not task.on_failure_hooks
                 and not self.run.tags and all(v.__class__ in _ATOMS for v in self.parameters.values()))
 
@@ -7342,6 +7353,10 @@ class _TaskEngine:
         self.resolved = run_params = self.parameters
         run.name = f"{task.name}-{random.getrandbits(12):03x}"
         self.logger = _task_logger(self.store, run)
+        if task._cache_policy is not None:
+            cached = self._cache_lookup(run_params)
+            if cached is not None:
+                return self._finish(cached)
         if self.persist:  # what a retry of the flow run matches this call by (see _replay)
             run.inputs_hash = _inputs_key(run, run_params)
         self._begin_attempt()

@@ -1004,6 +1004,38 @@ class TestStoreRecords:
         assert by_run[0] == by_run[1] == [(20, "adding"), (20, "Finished in state Completed()")]
         assert by_run[2][-1][0] == 40 and by_run[2][-1] == by_run[3][-1]
 
+    def test_a_plain_cached_call_is_recorded_as_the_general_engine_records_it(self, db):
+        """A task with a cache policy takes the straight path too: a miss and a hit record what the general
+        path records for them (the miss its cache entry, the hit Cached without running the body)."""
+        calls = []
+
+        def make(key):
+            @task(cache_key_fn=lambda ctx, params: f"{key}-{params['x']}", persist_result=True)
+            def double(x):
+                calls.append(key)
+                return 2 * x
+            return double
+
+        plain_task, general_task = make("p"), make("g").with_options(retries=1)
+
+        @flow
+        def f():
+            return [t(3) for t in (plain_task, general_task, plain_task, general_task)]
+
+        assert f() == [6, 6, 6, 6] and calls == ["p", "g"]
+        runs = task_rows(db, rows(db, "SELECT id FROM flow_runs")[0]["id"])
+        plain_miss, general_miss, plain_hit, general_hit = runs
+        for a, b in ((plain_miss, general_miss), (plain_hit, general_hit)):
+            for column in ("state_type", "state_name", "parameters", "result_serializer", "result_preview",
+                           "run_count"):
+                assert a[column] == b[column], column
+            assert history_names(a) == history_names(b)
+        assert history_names(plain_hit) == ["Pending", "Cached"] and plain_hit["cache_key"] == "p-3"
+        cache = {r["key"]: r["task_run_id"] for r in rows(db, "SELECT key, task_run_id FROM cache")}
+        assert cache == {"p-3": plain_miss["id"], "g-3": general_miss["id"]}
+        logs = [r["message"] for r in rows(db, "SELECT message FROM logs WHERE task_run_id=?", (plain_hit["id"],))]
+        assert logs == ["Finished in state Cached(type=COMPLETED)"]
+
     def test_a_submitted_plain_run_is_first_written_when_it_starts(self, db):
         """Submitted to the thread pool, a plain run is written once, as it starts (as in Prefect, whose
         engine creates the run in the worker); a run with options is written Pending at once."""
