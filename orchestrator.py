@@ -283,6 +283,7 @@ import enum
 import functools
 import hashlib
 import inspect
+import itertools
 import json
 import logging
 import os
@@ -7048,10 +7049,10 @@ class _TaskEngine:
         ctx = self.flow_ctx
         if ctx is None:
             return "0"
-        with ctx.futures_lock:
-            n = ctx.task_counter.get(self.task.task_key, 0)
-            ctx.task_counter[self.task.task_key] = n + 1
-        return str(n)
+        counter = ctx.task_counter.get(self.task.task_key)
+        if counter is None:  # setdefault: two threads calling the task's first time share one counter
+            counter = ctx.task_counter.setdefault(self.task.task_key, itertools.count())
+        return str(next(counter))  # next() on a count is atomic: no lock
 
     def _record(self, state: State) -> None:
         state._link(self.run.id, self.run.flow_run_id)
