@@ -7296,8 +7296,9 @@ class _TaskEngine:
         self.logger.engine(level, f"Finished in state {state}")
         if state.type is _COMPLETED:
             self._transact(state)
-            _run_hooks(self.task.on_completion_hooks, self.logger, (self.task, run, state), state)
-        elif state.type is _FAILED:
+            if self.task.on_completion_hooks:
+                _run_hooks(self.task.on_completion_hooks, self.logger, (self.task, run, state), state)
+        elif state.type is _FAILED and self.task.on_failure_hooks:
             _run_hooks(self.task.on_failure_hooks, self.logger, (self.task, run, state), state)
         return state
 
