@@ -203,9 +203,43 @@ WORKLOADS["map_without_event_triggers"] = """
 """ + WORKLOADS["map"]
 
 
-def run_workload(name: str, n: int) -> float:
+def workload_code(name: str, n: int) -> str:
     code = "import os, sys, time\nfrom orchestrator import flow, task\nN = %d\n" % n
-    code += textwrap.dedent(WORKLOADS[name]) + "\nprint(result)\n"
+    return code + textwrap.dedent(WORKLOADS[name]) + "\nprint(result)\n"
+
+
+def instructions_per_item(name: str, small: int, large: int) -> float:
+    """CPU instructions per item of a workload, as callgrind counts them (the difference between two sizes,
+    so the start-up cancels out): unlike times, the same on a busy machine as on an idle one."""
+    counts = []
+    for n in (small, large):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "ORCHESTRATOR_DB": os.path.join(tmp, "bench.db"), "PYTHONPATH": ROOT,
+                   "PYTHONHASHSEED": "0"}
+            out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                                  "-c", workload_code(name, n)], capture_output=True, text=True, env=env,
+                                 stdin=subprocess.DEVNULL, timeout=1800)
+            if out.returncode != 0:
+                raise SystemExit(f"workload {name} failed under valgrind:\n{out.stderr[-2000:]}")
+            counts.append(int(out.stderr.split("Collected :")[1].split()[0]))
+    return (counts[1] - counts[0]) / (large - small)
+
+
+def instruction_figures(figures: dict) -> None:
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    print("CPU instructions per item (callgrind; the same however busy the machine is):")
+    for name, small, large in (("seq", 200, 1200), ("map", 500, 2500), ("cache_hit", 200, 1200),
+                               ("subflow", 50, 250), ("bare_sqlite_autocommit", 200, 1200)):
+        count = instructions_per_item(name, small, large)
+        figures[f"{name}_instructions"] = count
+        print(f"  {name:<28}: {count:10,.0f}")
+
+
+def run_workload(name: str, n: int) -> float:
+    code = workload_code(name, n)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "ORCHESTRATOR_DB": os.path.join(tmp, "bench.db"), "PYTHONPATH": ROOT}
         # the console lines go to a file, as a service's would: a pipe would have this process read them,
@@ -697,6 +731,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--web", action="store_true", help="only the history, CLI and web view figures")
     parser.add_argument("--tasks", action="store_true", help="only the background task figures (beside Huey)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="only the CPU instructions per task, per map item, per cache hit and per subflow "
+                             "(needs valgrind; minutes, but the same on a busy machine)")
     args = parser.parse_args()
     n, repeat = (2000, 1) if args.quick else (10_000, 3)
     figures = {}
@@ -705,6 +742,11 @@ def main() -> None:
         return
     if args.tasks:
         background_figures(args, figures)
+        return
+    if args.instructions:
+        instruction_figures(figures)
+        if args.json:
+            print(json.dumps(figures))
         return
 
     seq = best_of("seq", n, repeat) / n * 1e6
