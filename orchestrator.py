@@ -5579,6 +5579,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         self._abandoned = False
         self._finished = 0  # calls done, which the stall watcher reads
         self._watching = False
+        self._closing = False  # __exit__ has queued the threads' stop signals: the watcher adds no threads
 
     def duplicate(self) -> "ThreadPoolTaskRunner":
         return type(self)(self.max_workers)
@@ -5637,7 +5638,8 @@ class ThreadPoolTaskRunner(TaskRunner):
             with self._lock:
                 empty = empty + 1 if queue.qsize() == 0 else 0
                 # it lingers for 50 ms with nothing queued: calls submitted one by one reuse it
-                if queue is not self._queue or empty >= 10 or len(self._threads) >= self.max_workers:
+                if queue is not self._queue or empty >= 10 or len(self._threads) >= self.max_workers \
+                        or self._closing:  # the stop signals queued are not work
                     self._watching = False
                     return
                 # threads waiting on a commit are not stalled: the database is working for them; nor are
@@ -5675,12 +5677,21 @@ class ThreadPoolTaskRunner(TaskRunner):
     def __exit__(self, *exc: Any) -> None:
         self._started = False
         if self._queue is not None:
-            for _ in self._threads:
+            with self._lock:
+                self._closing = True
+                count = len(self._threads)
+            for _ in range(count):  # one stop signal (None) for each thread
                 self._queue.put(None)
-            for thread in self._threads:
-                while thread.is_alive() and not self._abandoned:
-                    thread.join(0.25)
-            self._threads, self._queue, self._idle = [], None, 0
+            while not self._abandoned:
+                with self._lock:
+                    alive = [thread for thread in self._threads if thread.is_alive()]
+                if not alive:
+                    break
+                alive[0].join(0.25)
+                if alive[0].is_alive() and self._queue.qsize() == 0:
+                    # a thread started since (for a call a running task submitted) took a signal: one more
+                    self._queue.put(None)
+            self._threads, self._queue, self._idle, self._closing = [], None, 0, False
 
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner

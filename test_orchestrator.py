@@ -2671,6 +2671,27 @@ class TestFuturesAndRunners:
         assert threads <= 32
         assert took < 1.2  # blocking ones: the threads doubled to 64 within tens of ms (8 threads take 1.6 s)
 
+    def test_exiting_the_pool_while_its_calls_block_stops_every_thread(self):
+        """The stop signals __exit__ queues are not work: a stall watcher that took them for work started
+        threads that ate them, and the threads still running calls then waited forever (a flow of blocking
+        tasks hung at its end, now and then)."""
+        release = threading.Event()
+        runner = o.ThreadPoolTaskRunner(max_workers=64)
+        runner.__enter__()
+        for _ in range(12):  # past the eight started at once: the watcher is running
+            runner._submit_call(lambda: release.wait(10))
+        time.sleep(0.02)  # the watcher grew the pool to 12 threads, all blocked, and lingers 50 ms
+        threading.Timer(0.5, release.set).start()  # meanwhile __exit__ queues its stop signals
+        threads = list(runner._threads)
+        exiting = threading.Thread(target=runner.__exit__, args=(None, None, None), daemon=True)
+        started = time.monotonic()
+        exiting.start()
+        exiting.join(10)
+        assert not exiting.is_alive(), "the runner's threads never stopped"
+        assert time.monotonic() - started < 3
+        assert runner._threads == [] and runner._queue is None
+        assert not any(thread.is_alive() for thread in threads)
+
     def test_a_flow_queueing_past_the_limit_waits_for_the_queue_to_drain(self, db, monkeypatch):
         monkeypatch.setattr(o, "_QUEUE_LIMIT", 50)
         gate = threading.Event()
