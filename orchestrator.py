@@ -1352,7 +1352,7 @@ _FINAL_SQL = "(" + ", ".join(f"'{t}'" for t in _FINAL_NAMES) + ")"  # the same, 
 
 
 _UUID_LOCK = threading.Lock()
-_UUID_NOW = [0, 0, ""]  # the millisecond of the last id, its 74 random bits, and its first 15 characters
+_UUID_NOW = [0, 0, ""]  # the last id's millisecond, its 74-bit counter (from a random start), its first 15 characters
 
 
 def _uuid7() -> str:
@@ -7355,7 +7355,8 @@ class _TaskEngine:
         hold no futures."""
         task, ctx = self.task, self.flow_ctx
         return (ctx is not None and self.wait_for is None and not ctx.cancelled and not ctx.replay
-                and not task.retries and not task.timeout_seconds and task._generator is None and not task._is_async and task.task_run_name is None
+                and not task.retries and not task.timeout_seconds and task._generator is None
+                and not task._is_async and task.task_run_name is None
                 and not task.on_running_hooks and not task.on_completion_hooks and not task.on_failure_hooks
                 and not self.run.tags and all(v.__class__ in _ATOMS for v in self.parameters.values()))
 
