@@ -7543,7 +7543,7 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
     if runner.remote and not task._is_async:
         engine.remote = runner
     plain = engine.remote is None and engine.plain()
-    if not plain:  # a plain run's record is first written when it starts (Pending with Running), as direct calls'
+    if not plain:  # a plain run's record is first written when it starts (Pending with Running)
         engine.create()
     future = _TaskFuture(engine.run)
 
@@ -7553,7 +7553,8 @@ def _submit_task(task: "Task", parameters: dict, wait_for: Optional[list],
             if task._is_async:
                 state = _run_coro_sync(engine.run_async())
             else:
-                state = engine.run_plain() if plain and engine.plain() else engine.run_sync()
+                # of what plain() asked at submission, only the flow's cancellation can have changed since
+                state = engine.run_plain() if plain and not flow_ctx.cancelled else engine.run_sync()
         except BaseException as exc:  # an engine error must still finish the future
             state = _exception_state(exc, "Task")
             engine._record(state)
