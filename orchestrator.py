@@ -276,6 +276,7 @@ __all__ = [
 
 import abc
 import builtins
+import collections
 import contextlib
 import contextvars
 import datetime as _dt
@@ -5554,11 +5555,11 @@ class ThreadPoolTaskRunner(TaskRunner):
     """The default runner: submitted tasks run on a pool of threads in the flow's process.
 
     ``max_workers=None`` means ``$ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS`` or 256. Threads start only when
-    no idle one can take the work, and exiting the runner waits for every submitted call. Past the first
-    eight, a thread starts only when the queued work stalls (no call finished for 5 ms while the process
-    used less than half a core: threads waiting for the GIL are not stalled), and then their number
-    doubles: short tasks run on a few threads (256 threads taking turns at the GIL make a map of
-    no-op tasks half as fast), blocking ones on as many as they need within a few tens of milliseconds.
+    no idle one can take the work, and exiting the runner waits for every submitted call. Past the
+    first, a thread starts only when the queued work stalls (see ``_watch``: threads waiting for the GIL
+    are not stalled), and then their number doubles: short tasks run on one thread or a few (threads
+    taking turns at the GIL make a map of no-op tasks slower), blocking ones on as many as they need
+    within a few tens of milliseconds.
 
     >>> ThreadPoolTaskRunner(max_workers=4).max_workers
     4
@@ -5596,7 +5597,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         with self._lock:
             if len(self._threads) >= self.max_workers:
                 return
-            if len(self._threads) >= _EAGER_THREADS:  # past the first eight, the watcher decides
+            if len(self._threads) >= _EAGER_THREADS:  # past the first, the watcher decides
                 if not self._watching:
                     self._watching = True
                     threading.Thread(target=self._watch, name="orchestrator-pool", daemon=True).start()
@@ -5629,12 +5630,17 @@ class ThreadPoolTaskRunner(TaskRunner):
             thread.start()
 
     def _watch(self) -> None:
-        """While calls wait in the queue: when none finished for 5 ms (the threads block: I/O, sleeps,
-        waits on other tasks), double the threads, up to ``max_workers``."""
-        queue, seen, cpu, empty = self._queue, -1, time.process_time(), 0
+        """While calls wait in the queue, every 5 ms: when the threads block (I/O, sleeps, waits on other
+        tasks), double them, up to ``max_workers``. They block when no call finished in the last 5 ms while
+        the process used less than half a core, or when it used less than 0.4 of a core over the last 20 ms
+        (calls that each block for a moment: a thread finishes one every few ms, yet waits most of the time)."""
+        queue, empty, recent = self._queue, 0, collections.deque([time.process_time()], 5)
+        seen = -1
         while True:
             time.sleep(0.005)
-            used, cpu = time.process_time() - cpu, time.process_time()
+            now = time.process_time()
+            used = now - recent[-1]
+            recent.append(now)
             with self._lock:
                 empty = empty + 1 if queue.qsize() == 0 else 0
                 # it lingers for 50 ms with nothing queued: calls submitted one by one reuse it
@@ -5645,11 +5651,14 @@ class ThreadPoolTaskRunner(TaskRunner):
                 # threads waiting on a commit are not stalled: the database is working for them; nor are
                 # threads waiting for the GIL while a busy thread (the flow submitting a large map) holds
                 # it: the process then used most of a core meanwhile, and more threads would only wait too
-                stalled = self._finished == seen and used < 0.0025 and \
-                    not any(st.committing for st in list(_STORES.values()))
+                stalled = (self._finished == seen and used < 0.0025
+                           or len(recent) == 5 and now - recent[0] < 0.008) \
+                    and not any(st.committing for st in list(_STORES.values()))
                 seen = self._finished
                 grow = min(len(self._threads), queue.qsize()) if stalled else 0
             if grow:
+                recent.clear()  # the new threads' effect is judged afresh
+                recent.append(now)
                 self._start_threads(grow)
 
     def _work(self) -> None:
@@ -5695,7 +5704,7 @@ class ThreadPoolTaskRunner(TaskRunner):
 
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner
-_EAGER_THREADS = 8  # threads a ThreadPoolTaskRunner starts without waiting to see its work stall
+_EAGER_THREADS = 1  # threads a ThreadPoolTaskRunner starts without waiting to see its work stall
 _QUEUE_LIMIT = 2_000  # runs a ThreadPoolTaskRunner holds queued before a flow's submissions wait
 
 

@@ -2671,6 +2671,27 @@ class TestFuturesAndRunners:
         assert threads <= 32
         assert took < 1.2  # blocking ones: the threads doubled to 64 within tens of ms (8 threads take 1.6 s)
 
+    def test_thread_pool_grows_for_calls_that_each_block_for_a_moment(self, db):
+        """A call that sleeps 2 ms finishes every 2 ms, so the pool never sees 5 ms without a finished call;
+        the process still idles most of the time, and that is what grows the pool."""
+        names = set()
+
+        @task
+        def blink(i):
+            names.add(threading.current_thread().name)
+            time.sleep(0.002)
+            return i
+
+        @flow
+        def f():
+            started = time.monotonic()
+            assert blink.map(range(600)).result() == list(range(600))
+            return time.monotonic() - started
+
+        took = f()
+        assert len(names) >= 4  # one thread alone would take 1.2 s sleeping
+        assert took < 1.0
+
     def test_exiting_the_pool_while_its_calls_block_stops_every_thread(self):
         """The stop signals __exit__ queues are not work: a stall watcher that took them for work started
         threads that ate them, and the threads still running calls then waited forever (a flow of blocking
