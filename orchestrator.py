@@ -1682,7 +1682,10 @@ class _RunRecords:
         if cache_record is not None:
             op = ("INSERT OR REPLACE INTO cache (key, task_run_id, expiration, created) VALUES (?,?,?,?)",
                   cache_record)
-        self._sync(self._stage(run, op))
+        seq = self._stage(run, op)
+        with self._wlock:  # _sync, inline: every task run's end commits here
+            if self._done < seq:
+                self._commit((), with_logs=False)
 
     def task_runs_of(self, flow_run_id: str) -> list:
         return self._query("SELECT * FROM task_runs WHERE flow_run_id=? ORDER BY created", (flow_run_id,))
@@ -7045,14 +7048,22 @@ class _TaskEngine:
         self.background = run is not None  # a run a task worker claimed: it exists, named and Pending
         if run is None:
             now = self.store.clock.time()
-            flow_run_id = flow_ctx.flow_run.id if flow_ctx else None
+            if flow_ctx is None:
+                flow_run_id, dynamic_key = None, "0"
+            else:  # the call's order among the flow run's calls of this task
+                flow_run_id = flow_ctx.flow_run.id
+                counter = flow_ctx.task_counter.get(task.task_key)
+                if counter is None:  # setdefault: two threads calling the task's first time share one counter
+                    counter = flow_ctx.task_counter.setdefault(task.task_key, itertools.count())
+                dynamic_key = str(next(counter))  # next() on a count is atomic: no lock
             extra_tags = _TAGS.get()
-            run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, State(_PENDING), parameters,
+            pending = State(_PENDING)
+            run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, pending, parameters,
                           _json(parameters) if parameters else "{}",
-                          (task.tags | extra_tags) if extra_tags else task.tags, now)
+                          (task.tags | extra_tags) if extra_tags else task.tags, now, dynamic_key)
             self.run = run
-            run.dynamic_key = self._dynamic_key()
-            self._record(run.state)
+            pending._task_run_id, pending._flow_run_id = run.id, flow_run_id  # _record, inline: on every call
+            run.history.append(("PENDING", "Pending", None, pending.timestamp))
         else:
             self.run = run
         self.log_prints = task.log_prints if task.log_prints is not None else (
@@ -7061,18 +7072,10 @@ class _TaskEngine:
         self.persist = task._persist
         self.cache_key: Optional[str] = None
         self.remote: Optional["TaskRunner"] = None  # a runner that executes the body elsewhere
-        self.slot_ids: list = []  # concurrency slots held for the run's tags
-        self.outer_txn = _current_transaction()  # where it was called or submitted
+        self.slot_ids: Any = ()  # concurrency slots held for the run's tags
+        # where it was called or submitted (outside a task run: no run's own transaction to make)
+        self.outer_txn = _TXN.get() if parent_task is None else _current_transaction()
         self.ctx: Optional[TaskRunContext] = None
-
-    def _dynamic_key(self) -> str:
-        ctx = self.flow_ctx
-        if ctx is None:
-            return "0"
-        counter = ctx.task_counter.get(self.task.task_key)
-        if counter is None:  # setdefault: two threads calling the task's first time share one counter
-            counter = ctx.task_counter.setdefault(self.task.task_key, itertools.count())
-        return str(next(counter))  # next() on a count is atomic: no lock
 
     def _record(self, state: State) -> None:
         state._link(self.run.id, self.run.flow_run_id)
@@ -7297,29 +7300,31 @@ class _TaskEngine:
         return (self.cache_key, self.run.id, expiration, now)
 
     def _finish(self, state: State) -> State:
-        run = self.run
+        run, task = self.run, self.task
         if self.background:
             state = self._background_outcome(state)
         if self.slot_ids:
             self.store.release_slots(self.slot_ids)
-            self.slot_ids = []
-        state = self._keep(state)
+            self.slot_ids = ()
+        if self.persist:
+            state = self._keep(state)
         self._record(state)
-        if state.is_final():
+        kind = state.type
+        if kind in _FINAL_TYPES:
             run.end_time = state.timestamp
         if state.name == "Cached" and self.flow_ctx is not None:
             self.store.stage_task_run(run)  # the value is already durable in the record it came from
         else:
-            self.store.commit_task_run(run, self._cache_record(state))
-        level = logging.ERROR if state.type in (_FAILED, _CRASHED) or state.name == "NotReady" \
-            else logging.INFO
+            self.store.commit_task_run(run, self._cache_record(state) if self.cache_key is not None else None)
+        level = logging.ERROR if kind is _FAILED or kind is _CRASHED or state.name == "NotReady" else logging.INFO
         self.logger.engine(level, f"Finished in state {state}")
-        if state.type is _COMPLETED:
-            self._transact(state)
-            if self.task.on_completion_hooks:
-                _run_hooks(self.task.on_completion_hooks, self.logger, (self.task, run, state), state)
-        elif state.type is _FAILED and self.task.on_failure_hooks:
-            _run_hooks(self.task.on_failure_hooks, self.logger, (self.task, run, state), state)
+        if kind is _COMPLETED:
+            if self.outer_txn is not None or task.on_commit_hooks or self.ctx is not None and self.ctx.txn is not None:
+                self._transact(state)
+            if task.on_completion_hooks:
+                _run_hooks(task.on_completion_hooks, self.logger, (task, run, state), state)
+        elif kind is _FAILED and task.on_failure_hooks:
+            _run_hooks(task.on_failure_hooks, self.logger, (task, run, state), state)
         return state
 
     def _background_outcome(self, state: State) -> State:
@@ -7363,33 +7368,57 @@ class _TaskEngine:
         fine), called in a flow (not cancelled, not replaying a retried run's results) with arguments that
         hold no futures."""
         task, ctx = self.task, self.flow_ctx
-        return (ctx is not None and self.wait_for is None and not ctx.cancelled and not ctx.replay
+        if not (ctx is not None and self.wait_for is None and not ctx.cancelled and not ctx.replay
                 and not task.retries and not task.timeout_seconds and task._generator is None
                 and not task._is_async and task.task_run_name is None
                 and not task.on_running_hooks and not task.on_completion_hooks and not task.on_failure_hooks
-                and not self.run.tags and all(v.__class__ in _ATOMS for v in self.parameters.values()))
+                and not self.run.tags):
+            return False
+        for value in self.parameters.values():  # a loop, not all(...): no generator on every call
+            if value.__class__ not in _ATOMS:
+                return False
+        return True
 
     def run_plain(self) -> State:
         """``run_sync`` for a call ``plain()`` allows: what ``steps()`` does for it, in a straight line
         (the same records, states and log lines), and Pending is written with Running rather than alone."""
-        run, task = self.run, self.task
-        self.resolved = run_params = self.parameters
-        run.name = f"{task.name}-{random.getrandbits(12):03x}"
-        self.logger = _task_logger(self.store, run)
+        run, task, store = self.run, self.task, self.store
+        self.resolved = params = self.parameters
+        run.name = name = f"{task.name}-{random.getrandbits(12):03x}"
+        self.logger = logger = _RunLogger(_TASK_RUNS_LOGGER, {
+            "flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {name!r}", "store": store})
         if task._cache_policy is not None:
-            cached = self._cache_lookup(run_params)
+            cached = self._cache_lookup(params)
             if cached is not None:
                 return self._finish(cached)
         if self.persist:  # what a retry of the flow run matches this call by (see _replay)
-            run.inputs_hash = _inputs_key(run, run_params)
-        self._begin_attempt()
+            run.inputs_hash = _inputs_key(run, params)
+        # _begin_attempt, for a first attempt with no on_running hooks
+        run.run_count = 1
+        run.start_time = run.start_time or store.clock.time()
+        run.state = running = State(_RUNNING)  # _record, inline
+        running._task_run_id, running._flow_run_id = run.id, run.flow_run_id
+        run.history.append(("RUNNING", "Running", None, running.timestamp))
+        store.stage_task_run(run)
         if self.log_prints:
             _patch_print()
-        token = _TASK_CTX.set(self._context())
-        try:
-            attempt = _call_sync(task.fn, (), run_params, None)
+        self.ctx = ctx = TaskRunContext(task, run, params, self.log_prints, store, logger, self.flow_ctx,
+                                        self.outer_txn)
+        token = _TASK_CTX.set(ctx)
+        try:  # _call_sync, inline: a plain value (the common case) needs no _Attempt
+            value = task.fn(**params)
+            if value.__class__ in _ATOMS:
+                attempt = None
+            else:
+                attempt = _Attempt(_run_coro_sync(value) if inspect.isawaitable(value) else value, None, False)
+        except _TimeoutSignal:
+            attempt = _Attempt(None, None, True)
+        except BaseException as exc:
+            attempt = _Attempt(None, exc, False)
         finally:
             _TASK_CTX.reset(token)
+        if attempt is None:
+            return self._finish(State(_COMPLETED, None, None, value))
         state = self._attempt_state(attempt)
         if state.type is _FAILED:
             self._log_failure(state, "")
@@ -7519,7 +7548,8 @@ def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], retu
     else:
         engine.create()
         state = engine.run_sync()
-    _raise_crash(state)
+    if state.type is _CRASHED:
+        _raise_crash(state)
     if state.type is _CANCELLED and engine.flow_ctx is not None and engine.flow_ctx.cancelled:
         raise _CancelSignal()  # the flow's code stops at its next task call
     return state if return_state else state._result()
