@@ -5402,14 +5402,17 @@ class PrefectFutureList(list):
     def result(self, timeout: Optional[float] = None, raise_on_failure: bool = True) -> list:
         if all(f.__class__ is _TaskFuture and f._final_state is not None for f in self):
             return [f._final_state._result(raise_on_failure) for f in self]  # all done: nothing to wait for
-        places: dict = {}
-        for i, fut in enumerate(self):
-            places.setdefault(fut, []).append(i)
         values: list = [None] * len(self)
+        places: dict = {}  # id(future) -> (future, its places): the unfinished ones, each once
+        for i, fut in enumerate(self):
+            if fut.__class__ is _TaskFuture and fut._final_state is not None:  # most of a large map's, by now
+                values[i] = fut._final_state._result(raise_on_failure)
+            else:
+                places.setdefault(id(fut), (fut, []))[1].append(i)
         try:
-            for fut in as_completed(list(self), timeout=timeout):
+            for fut in _as_completed([fut for fut, _ in places.values()], timeout):
                 value = fut.result(raise_on_failure=raise_on_failure)
-                for i in places[fut]:
+                for i in places[id(fut)][1]:
                     values[i] = value
         except TimeoutError as exc:
             if not str(exc).endswith("futures unfinished"):
@@ -5460,9 +5463,13 @@ def as_completed(futures: Iterable[PrefectFuture], timeout: Optional[float] = No
 
     Example: ``for fut in as_completed(futures): print(fut.result())``.
     """
+    return _as_completed(list(dict.fromkeys(futures)), timeout)
+
+
+def _as_completed(futures: list, timeout: Optional[float]):
+    """as_completed for a list of distinct futures."""
     import queue
 
-    futures = list(dict.fromkeys(futures))
     finished: queue.SimpleQueue = queue.SimpleQueue()
     for fut in futures:
         fut.add_done_callback(finished.put)
