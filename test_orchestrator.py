@@ -4478,6 +4478,11 @@ class TestFlowEngine:
         (run,) = rows(db, "SELECT state_type, state_name, history FROM flow_runs")
         assert run["state_type"] == "CANCELLED"
         assert [h[1] for h in json.loads(run["history"])][-2:] == ["Cancelling", "Cancelled"]
+        # each state's event once: the CLI's Cancelling (its trigger wrote it) is not written again by the engine
+        assert [r["event"] for r in rows(db, "SELECT event FROM events WHERE resource_id LIKE 'prefect.flow-run.%'"
+                                             " ORDER BY id")] == \
+            ["prefect.flow-run.Pending", "prefect.flow-run.Running", "prefect.flow-run.Cancelling",
+             "prefect.flow-run.Cancelled"]
         assert len(marks(mark)) == started_by_then < 40  # nothing new started after the first second
         assert (mark.parent / (mark.name + ".hook")).read_text() == "Cancelled"
         states = {r["state_type"] for r in rows(db, "SELECT state_type FROM task_runs")}
