@@ -6486,7 +6486,8 @@ _NOUNS = tuple("""
 
 def _random_name() -> str:
     """A flow run's name, as Prefect's look: ``"brave-otter"``."""
-    return f"{random.choice(_ADJECTIVES)}-{random.choice(_NOUNS)}"
+    bits = random.getrandbits(32)  # one draw for both words (random.choice draws twice, in Python, per word)
+    return f"{_ADJECTIVES[(bits >> 16) % len(_ADJECTIVES)]}-{_NOUNS[(bits & 0xFFFF) % len(_NOUNS)]}"
 
 
 def _check_name(name: str) -> str:
@@ -7705,13 +7706,17 @@ class _FlowEngine:
         run.expected_start_time = run.expected_start_time or fresh.expected_start_time
 
     def _record(self, state: State) -> None:
-        state.state_details.flow_run_id = self.run.id
+        details = state._details
+        if details is None:  # the details are made only when read (see State)
+            state._flow_run_id = self.run.id
+        else:
+            details.flow_run_id = self.run.id
         self.run.state = state
         self.run.history.append((state.type._value_, state.name, state.message, state.timestamp))
 
     def _set(self, state: State, commit: bool = True) -> None:
         self._record(state)
-        self.run.end_time = state.timestamp if state.is_final() else None
+        self.run.end_time = state.timestamp if state.type in _FINAL_TYPES else None
         if commit:
             self.store.commit_flow_run(self.run)
         else:
