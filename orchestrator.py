@@ -1093,8 +1093,9 @@ araise_state_exception = raise_state_exception.aio
 
 # Pieces of the event triggers (migration 9): an event's id, and a run's resource and related resources
 # with Prefect's labels. ``h`` is the history entry [type, name, message, timestamp] the event is for.
-_EVENT_ID_SQL = ("lower(printf('%s-%s-4%s-%s-%s', hex(randomblob(4)), hex(randomblob(2)), "
-                 "substr(hex(randomblob(2)), 2), hex(randomblob(2)), hex(randomblob(6))))")
+_EVENT_ID_SQL = ("lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), hex(randomblob(2)), "
+                 "substr(hex(randomblob(2)), 2), substr('89ab', 1 + (random() & 3), 1), substr(hex(randomblob(2)), 2), "
+                 "hex(randomblob(6))))")  # a version 4 UUID: its 13th digit 4, its 17th one of 8, 9, a, b
 _FLOW_RUN_RESOURCE_SQL = """json_object('prefect.resource.id', 'prefect.flow-run.' || NEW.id,
     'prefect.resource.name', NEW.name, 'prefect.run-count', CAST(NEW.run_count AS TEXT),
     'prefect.state-message', coalesce(h.value->>2, ''), 'prefect.state-name', h.value->>1,
@@ -1126,6 +1127,35 @@ _TASK_RUN_RELATED_SQL = """(SELECT json_group_array(json(r)) FROM (
                                  'task', 'prefect.resource.name', NEW.name)
     UNION ALL SELECT json_object('prefect.resource.id', 'prefect.tag.' || t.value, 'prefect.resource.role', 'tag')
               FROM json_each(NEW.tags) t))"""
+
+# the four event triggers, as migrations 9 and 15 create them
+_EVENT_TRIGGERS = """
+    CREATE TRIGGER flow_run_events_insert AFTER INSERT ON flow_runs BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
+               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
+        FROM json_each(NEW.history) h;
+    END;
+    CREATE TRIGGER flow_run_events_update AFTER UPDATE OF history ON flow_runs
+    WHEN json_array_length(NEW.history) > json_array_length(OLD.history) BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
+               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
+        FROM json_each(NEW.history) h WHERE h.key >= json_array_length(OLD.history);
+    END;
+    CREATE TRIGGER task_run_failure_events_insert AFTER INSERT ON task_runs
+    WHEN NEW.state_type IN ('FAILED', 'CRASHED') BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        VALUES (""" + _EVENT_ID_SQL + """, coalesce(NEW.state_timestamp, NEW.created), 'prefect.task-run.' || NEW.state_name,
+                'prefect.task-run.' || NEW.id, """ + _TASK_RUN_RESOURCE_SQL + """, """ + _TASK_RUN_RELATED_SQL + """, '{}');
+    END;
+    CREATE TRIGGER task_run_failure_events_update AFTER UPDATE OF state_type ON task_runs
+    WHEN NEW.state_type IN ('FAILED', 'CRASHED') AND OLD.state_type IS NOT NEW.state_type BEGIN
+        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
+        VALUES (""" + _EVENT_ID_SQL + """, coalesce(NEW.state_timestamp, NEW.created), 'prefect.task-run.' || NEW.state_name,
+                'prefect.task-run.' || NEW.id, """ + _TASK_RUN_RESOURCE_SQL + """, """ + _TASK_RUN_RELATED_SQL + """, '{}');
+    END;
+"""
 
 _MIGRATIONS = [
     # 1: runs, their state history (JSON list of [type, name, message, timestamp]), logs, cache records
@@ -1269,31 +1299,7 @@ _MIGRATIONS = [
     );
     CREATE INDEX events_occurred ON events(occurred);
     CREATE INDEX events_resource ON events(resource_id, id);
-    CREATE TRIGGER flow_run_events_insert AFTER INSERT ON flow_runs BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
-        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
-               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
-        FROM json_each(NEW.history) h;
-    END;
-    CREATE TRIGGER flow_run_events_update AFTER UPDATE OF history ON flow_runs
-    WHEN json_array_length(NEW.history) > json_array_length(OLD.history) BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
-        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
-               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
-        FROM json_each(NEW.history) h WHERE h.key >= json_array_length(OLD.history);
-    END;
-    CREATE TRIGGER task_run_failure_events_insert AFTER INSERT ON task_runs
-    WHEN NEW.state_type IN ('FAILED', 'CRASHED') BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
-        VALUES (""" + _EVENT_ID_SQL + """, coalesce(NEW.state_timestamp, NEW.created), 'prefect.task-run.' || NEW.state_name,
-                'prefect.task-run.' || NEW.id, """ + _TASK_RUN_RESOURCE_SQL + """, """ + _TASK_RUN_RELATED_SQL + """, '{}');
-    END;
-    CREATE TRIGGER task_run_failure_events_update AFTER UPDATE OF state_type ON task_runs
-    WHEN NEW.state_type IN ('FAILED', 'CRASHED') AND OLD.state_type IS NOT NEW.state_type BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
-        VALUES (""" + _EVENT_ID_SQL + """, coalesce(NEW.state_timestamp, NEW.created), 'prefect.task-run.' || NEW.state_name,
-                'prefect.task-run.' || NEW.id, """ + _TASK_RUN_RESOURCE_SQL + """, """ + _TASK_RUN_RELATED_SQL + """, '{}');
-    END;
+    """ + _EVENT_TRIGGERS + """
     """,
     # 10: automations (a trigger and actions, and how far into the events each has looked) and their
     #     deliveries: one row per (automation, event, action), so each action happens once across processes,
@@ -1345,6 +1351,13 @@ _MIGRATIONS = [
     """
     DROP INDEX flow_runs_waiting;
     """,
+    # 15: the triggers' event ids lacked UUID4's variant digit (three in four failed a strict UUID4 check)
+    """
+    DROP TRIGGER flow_run_events_insert;
+    DROP TRIGGER flow_run_events_update;
+    DROP TRIGGER task_run_failure_events_insert;
+    DROP TRIGGER task_run_failure_events_update;
+    """ + _EVENT_TRIGGERS,
 ]
 
 _ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")

@@ -5803,6 +5803,25 @@ class TestEventsAndAutomations:
         assert task_related[0] == {"prefect.resource.id": f"prefect.flow-run.{run_id}", "prefect.resource.role":
                                    "flow-run", "prefect.resource.name": flow_row(db, run_id)["name"]}
 
+    def test_event_ids_are_version_4_uuids(self, db):
+        import uuid
+
+        @task
+        def boom():
+            raise ValueError("no")
+
+        @flow
+        def f():
+            for _ in range(10):
+                boom(return_state=True)
+
+        f()
+        ids = [r["event_id"] for r in rows(db, "SELECT event_id FROM events")]
+        assert len(ids) == 13  # Pending, Running, Completed and ten failed task runs: each from a trigger
+        for event_id in ids:  # the old triggers left the variant digit random: three in four failed this
+            parsed = uuid.UUID(event_id)
+            assert str(parsed) == event_id and parsed.variant == uuid.RFC_4122 and parsed.version == 4
+
     def test_states_set_by_other_paths_are_events_too(self, db, clock):
         runner = o._Runner([ticking.to_deployment("every", interval=60)], limit=0, clock=clock)
         runner.ids = [d.apply() for d in runner.deployments]
