@@ -4707,14 +4707,25 @@ class FlowRunContext:
 class TaskRunContext:
     """What the engine knows inside a task run. ``TaskRunContext.get()`` is None outside one."""
 
-    __slots__ = ("task", "task_run", "parameters", "log_prints", "store", "logger", "flow_ctx", "outer_txn", "txn")
+    __slots__ = ("task", "task_run", "parameters", "log_prints", "store", "_logger", "flow_ctx", "outer_txn", "txn")
 
     def __init__(self, task: Any = None, task_run: Any = None, parameters: Any = None, log_prints: Any = None,
                  store: Any = None, logger: Any = None, flow_ctx: Any = None, outer_txn: Any = None) -> None:
         self.task, self.task_run, self.parameters, self.log_prints = task, task_run, parameters, log_prints
-        self.store, self.logger, self.flow_ctx = store, logger, flow_ctx
+        self.store, self._logger, self.flow_ctx = store, logger, flow_ctx
         self.outer_txn = outer_txn  # the transaction around the run; the run's own (``txn``) is made on demand
         self.txn = None
+
+    @property
+    def logger(self) -> Any:
+        """The run's logger, made the first time it is asked for (most task runs never log)."""
+        if self._logger is None and self.task_run is not None and self.store is not None:
+            self._logger = _task_logger(self.store, self.task_run)
+        return self._logger
+
+    @logger.setter
+    def logger(self, logger: Any) -> None:
+        self._logger = logger
 
     @staticmethod
     def get() -> Optional["TaskRunContext"]:
@@ -5042,26 +5053,31 @@ class _RunLogger(logging.LoggerAdapter):
         return msg, kwargs
 
     def engine(self, level: int, msg: str, exc: Optional[BaseException] = None) -> None:
-        """The engine's own lines: no caller lookup (the caller is always the engine). With only this
-        module's handlers installed, the line is written and stored without building a LogRecord."""
-        logger = self.logger
-        if not logger.isEnabledFor(level):
-            return
-        if exc is None and _ROOT.handlers == _ROOT_HANDLERS and not logger.handlers and not logger.filters \
-                and not logging.root.handlers:
-            now = time.time()
-            extra = self.extra
-            if level >= _ROOT_HANDLERS[0].level:
-                _console_write(f"{_Clock.stamp(now)}{_LEVEL_COLUMNS[level]}{extra['run_label']} - {msg}\n")
-            extra["store"].stage_log(extra["flow_run_id"], extra["task_run_id"], level, logger.name, msg, now)
-            return
-        record = _engine_record(logger.name, level, msg, exc, self.extra)
-        for handler in (*logger.handlers, *_ROOT.handlers):  # as they are now: handlers added later count
-            if level >= handler.level:
-                if handler.__class__ in (_ConsoleHandler, _StoreHandler):
-                    handler.emit(record)  # our own handlers need neither filters nor the handler lock
-                else:
-                    handler.handle(record)
+        """The engine's own lines (see _engine_line)."""
+        _engine_line(self.logger, self.extra, level, msg, exc)
+
+
+def _engine_line(logger: logging.Logger, extra: dict, level: int, msg: str,
+                 exc: Optional[BaseException] = None) -> None:
+    """One of the engine's own lines, for the run ``extra`` describes (a run logger's extra): no caller
+    lookup (the caller is always the engine). With only this module's handlers installed, the line is
+    written and stored without building a LogRecord."""
+    if not logger.isEnabledFor(level):
+        return
+    if exc is None and _ROOT.handlers == _ROOT_HANDLERS and not logger.handlers and not logger.filters \
+            and not logging.root.handlers:
+        now = time.time()
+        if level >= _ROOT_HANDLERS[0].level:
+            _console_write(f"{_Clock.stamp(now)}{_LEVEL_COLUMNS[level]}{extra['run_label']} - {msg}\n")
+        extra["store"].stage_log(extra["flow_run_id"], extra["task_run_id"], level, logger.name, msg, now)
+        return
+    record = _engine_record(logger.name, level, msg, exc, extra)
+    for handler in (*logger.handlers, *_ROOT.handlers):  # as they are now: handlers added later count
+        if level >= handler.level:
+            if handler.__class__ in (_ConsoleHandler, _StoreHandler):
+                handler.emit(record)  # our own handlers need neither filters nor the handler lock
+            else:
+                handler.handle(record)
 
 
 _RECORD_BASE: dict = {}
@@ -7089,7 +7105,7 @@ class _TaskEngine:
             self.run = run
         self.log_prints = task.log_prints if task.log_prints is not None else (
             (parent_task.log_prints if parent_task else flow_ctx.log_prints if flow_ctx else False))
-        self.logger: Optional[_RunLogger] = None
+        self._logger: Optional[_RunLogger] = None
         self.persist = task._persist
         self.cache_key: Optional[str] = None
         self.remote: Optional["TaskRunner"] = None  # a runner that executes the body elsewhere
@@ -7097,6 +7113,17 @@ class _TaskEngine:
         # where it was called or submitted (outside a task run: no run's own transaction to make)
         self.outer_txn = _TXN.get() if parent_task is None else _current_transaction()
         self.ctx: Optional[TaskRunContext] = None
+
+    @property
+    def logger(self) -> _RunLogger:
+        """The run's logger, made when first needed (a plain run that completes writes its line without it)."""
+        if self._logger is None:
+            self._logger = _task_logger(self.store, self.run)
+        return self._logger
+
+    @logger.setter
+    def logger(self, logger: _RunLogger) -> None:
+        self._logger = logger
 
     def _record(self, state: State) -> None:
         state._link(self.run.id, self.run.flow_run_id)
@@ -7405,9 +7432,7 @@ class _TaskEngine:
         (the same records, states and log lines), and Pending is written with Running rather than alone."""
         run, task, store = self.run, self.task, self.store
         self.resolved = params = self.parameters
-        run.name = name = f"{task.name}-{random.getrandbits(12):03x}"
-        self.logger = logger = _RunLogger(_TASK_RUNS_LOGGER, {
-            "flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {name!r}", "store": store})
+        run.name = f"{task.name}-{random.getrandbits(12):03x}"
         if task._cache_policy is not None:
             cached = self._cache_lookup(params)
             if cached is not None:
@@ -7423,7 +7448,7 @@ class _TaskEngine:
         store.stage_task_run(run)
         if self.log_prints:
             _patch_print()
-        self.ctx = ctx = TaskRunContext(task, run, params, self.log_prints, store, logger, self.flow_ctx,
+        self.ctx = ctx = TaskRunContext(task, run, params, self.log_prints, store, self._logger, self.flow_ctx,
                                         self.outer_txn)
         token = _TASK_CTX.set(ctx)
         try:  # _call_sync, inline: a plain value (the common case) needs no _Attempt
@@ -7439,11 +7464,33 @@ class _TaskEngine:
         finally:
             _TASK_CTX.reset(token)
         if attempt is None:
-            return self._finish(State(_COMPLETED, None, None, value))
+            return self._completed(State(_COMPLETED, None, None, value))
         state = self._attempt_state(attempt)
         if state.type is _FAILED:
             self._log_failure(state, "")
         return self._finish(state)
+
+    def _completed(self, state: State) -> State:
+        """``_finish`` for a plain run that completed with a plain value, in a straight line: with no cache
+        key, transaction or hook to serve, its value is kept, its record committed and its line written.
+        Anything else goes through ``_finish``."""
+        run, task, store, ctx = self.run, self.task, self.store, self.ctx
+        if self.cache_key is not None or self.outer_txn is not None or ctx.txn is not None or task.on_commit_hooks:
+            return self._finish(state)
+        if self.persist:
+            kept = _persist(state.data, task.result_serializer, store.results_dir, run.id)
+            if kept[3] is not None:  # not kept: _finish says why (or fails the run, when it asked to persist)
+                return self._finish(state)
+            run.keep_result(kept)
+        state._task_run_id, state._flow_run_id = run.id, run.flow_run_id  # _record, inline
+        run.state = state
+        run.history.append(("COMPLETED", "Completed", None, state.timestamp))
+        run.end_time = state.timestamp
+        store.commit_task_run(run)
+        extra = {"flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {run.name!r}",
+                 "store": store}  # what the run's logger would carry; most runs never make one
+        _engine_line(_TASK_RUNS_LOGGER, extra, logging.INFO, "Finished in state Completed()")
+        return state
 
     def _context(self) -> TaskRunContext:
         self.ctx = TaskRunContext(task=self.task, task_run=self.run, parameters=self.resolved,
