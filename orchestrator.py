@@ -7609,7 +7609,8 @@ async def _arun_task_generator(task: "Task", parameters: dict, wait_for: Optiona
 
 def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
     """A direct call of a task: run it in this thread and return its value (or state)."""
-    _setup_logging()
+    if not _LOGGING_READY:
+        _setup_logging()
     engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
     if engine.plain():
         state = engine.run_plain()
@@ -7620,7 +7621,11 @@ def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], retu
         _raise_crash(state)
     if state.type is _CANCELLED and engine.flow_ctx is not None and engine.flow_ctx.cancelled:
         raise _CancelSignal()  # the flow's code stops at its next task call
-    return state if return_state else state._result()
+    if return_state:
+        return state
+    if state.type is _COMPLETED and state.data.__class__ in _ATOMS:  # the common case: no checks to make
+        return state.data
+    return state._result()
 
 
 async def _arun_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
@@ -8809,7 +8814,7 @@ class Task(_Decorated[_P, _R]):
         if self._is_async:
             coro = _arun_task_now(self._engine_view(), params, wait_for, return_state)
             return coro if _in_event_loop() else _run_coro_sync(coro)
-        return _run_task_now(self._engine_view(), params, wait_for, return_state)
+        return _run_task_now(self if self._plain_call else _EngineTask(self), params, wait_for, return_state)
 
     def submit(self, *args: Any, return_state: bool = False, wait_for: Optional[Iterable] = None,
                **kwargs: Any) -> Any:
