@@ -7125,6 +7125,16 @@ class _TaskEngine:
     def logger(self, logger: _RunLogger) -> None:
         self._logger = logger
 
+    def _line(self, level: int, msg: str, exc: Optional[BaseException] = None) -> None:
+        """One of the engine's lines about this run, through its logger if it has one, else from its ids
+        (most runs never make a logger)."""
+        if self._logger is not None:
+            self._logger.engine(level, msg, exc)
+            return
+        run = self.run
+        _engine_line(_TASK_RUNS_LOGGER, {"flow_run_id": run.flow_run_id, "task_run_id": run.id,
+                                         "run_label": f"Task run {run.name!r}", "store": self.store}, level, msg, exc)
+
     def _record(self, state: State) -> None:
         state._link(self.run.id, self.run.flow_run_id)
         self.run.state = state
@@ -7249,13 +7259,13 @@ class _TaskEngine:
         when = "immediately" if delay <= 0 else f"{delay} second(s) from now"
         exc = state.data if isinstance(state.data, BaseException) else None
         what = f"exception: {exc!r}" if exc is not None else f"state: {state}"
-        self.logger.engine(logging.ERROR, f"Task run failed with {what} - Retry {self.run.run_count}/{retries} "
+        self._line(logging.ERROR, f"Task run failed with {what} - Retry {self.run.run_count}/{retries} "
                                           f"will start {when}", exc)
 
     def _log_failure(self, state: State, suffix: str) -> None:
         exc = state.data if isinstance(state.data, BaseException) else None
         what = f"exception: {exc!r}" if exc is not None else f"state: {state}"
-        self.logger.engine(logging.ERROR, f"Task run failed with {what}{suffix}", exc)
+        self._line(logging.ERROR, f"Task run failed with {what}{suffix}", exc)
 
     # -- caching -------------------------------------------------------------------------------------
     def _take_tag_slots(self) -> Optional[State]:
@@ -7365,7 +7375,7 @@ class _TaskEngine:
         else:
             self.store.commit_task_run(run, self._cache_record(state) if self.cache_key is not None else None)
         level = logging.ERROR if kind is _FAILED or kind is _CRASHED or state.name == "NotReady" else logging.INFO
-        self.logger.engine(level, f"Finished in state {state}")
+        self._line(level, f"Finished in state {state}")
         if kind is _COMPLETED:
             if self.outer_txn is not None or task.on_commit_hooks or self.ctx is not None and self.ctx.txn is not None:
                 self._transact(state)
@@ -7487,9 +7497,7 @@ class _TaskEngine:
         run.history.append(("COMPLETED", "Completed", None, state.timestamp))
         run.end_time = state.timestamp
         store.commit_task_run(run)
-        extra = {"flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {run.name!r}",
-                 "store": store}  # what the run's logger would carry; most runs never make one
-        _engine_line(_TASK_RUNS_LOGGER, extra, logging.INFO, "Finished in state Completed()")
+        self._line(logging.INFO, "Finished in state Completed()")
         return state
 
     def _context(self) -> TaskRunContext:
