@@ -5673,8 +5673,7 @@ class ThreadPoolTaskRunner(TaskRunner):
         tasks), double them, up to ``max_workers``. They block when no call finished in the last 5 ms while
         the process used less than half a core, or when it used less than 0.4 of a core over the last 20 ms
         (calls that each block for a moment: a thread finishes one every few ms, yet waits most of the time)."""
-        queue, empty, recent = self._queue, 0, collections.deque([time.process_time()], 5)
-        seen = -1
+        queue, empty, seen, recent = self._queue, 0, -1, collections.deque([time.process_time()], 5)
         while True:
             time.sleep(0.005)
             now = time.process_time()
