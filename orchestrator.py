@@ -5111,9 +5111,13 @@ def _flow_logger(store: _Store, run: FlowRun) -> _RunLogger:
 
 
 def _task_logger(store: _Store, run: TaskRun) -> _RunLogger:
-    return _RunLogger(_TASK_RUNS_LOGGER, {
-        "flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {run.name!r}",
-        "store": store})
+    return _RunLogger(_TASK_RUNS_LOGGER, _task_extra(store, run))
+
+
+def _task_extra(store: _Store, run: TaskRun) -> dict:
+    """What a task run's log records carry: its ids, its label and its store."""
+    return {"flow_run_id": run.flow_run_id, "task_run_id": run.id, "run_label": f"Task run {run.name!r}",
+            "store": store}
 
 
 def get_run_logger(context: Any = None, **extra: Any) -> logging.LoggerAdapter:
@@ -7094,12 +7098,10 @@ class _TaskEngine:
                 dynamic_key = str(next(counter))  # next() on a count is atomic: no lock
             extra_tags = _TAGS.get()
             pending = State(_PENDING)
-            run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, pending, parameters,
-                          _json(parameters) if parameters else "{}",
-                          (task.tags | extra_tags) if extra_tags else task.tags, now, dynamic_key)
-            self.run = run
-            pending._task_run_id, pending._flow_run_id = run.id, flow_run_id  # _record, inline: on every call
-            run.history.append(("PENDING", "Pending", None, pending.timestamp))
+            self.run = TaskRun(_uuid7(), task.name, task.task_key, flow_run_id, pending, parameters,
+                               _json(parameters) if parameters else "{}",
+                               (task.tags | extra_tags) if extra_tags else task.tags, now, dynamic_key)
+            self._record(pending)
         else:
             self.run = run
         self.log_prints = task.log_prints if task.log_prints is not None else (
@@ -7130,14 +7132,16 @@ class _TaskEngine:
         if self._logger is not None:
             self._logger.engine(level, msg, exc)
             return
-        run = self.run
-        _engine_line(_TASK_RUNS_LOGGER, {"flow_run_id": run.flow_run_id, "task_run_id": run.id,
-                                         "run_label": f"Task run {run.name!r}", "store": self.store}, level, msg, exc)
+        _engine_line(_TASK_RUNS_LOGGER, _task_extra(self.store, self.run), level, msg, exc)
 
     def _record(self, state: State) -> None:
-        state._link(self.run.id, self.run.flow_run_id)
-        self.run.state = state
-        self.run.history.append((state.type._value_, state.name, state.message, state.timestamp))
+        run = self.run
+        if state._details is None:  # State._link, inline: every task run records two or three states
+            state._task_run_id, state._flow_run_id = run.id, run.flow_run_id
+        else:
+            state._link(run.id, run.flow_run_id)
+        run.state = state
+        run.history.append((state.type._value_, state.name, state.message, state.timestamp))
 
     def create(self) -> None:
         """Buffer the new run record (Pending)."""
@@ -7356,14 +7360,16 @@ class _TaskEngine:
         expiration = now + self.task.cache_expiration.total_seconds() if self.task.cache_expiration else None
         return (self.cache_key, self.run.id, expiration, now)
 
-    def _finish(self, state: State) -> State:
+    def _finish(self, state: State, kept: bool = False) -> State:
+        """The run's end: its value kept (unless ``kept`` says that is done), recorded, committed, logged,
+        its transaction and hooks served."""
         run, task = self.run, self.task
         if self.background:
             state = self._background_outcome(state)
         if self.slot_ids:
             self.store.release_slots(self.slot_ids)
             self.slot_ids = ()
-        if self.persist:
+        if self.persist and not kept:
             state = self._keep(state)
         self._record(state)
         kind = state.type
@@ -7451,9 +7457,7 @@ class _TaskEngine:
         # _begin_attempt, for a first attempt with no on_running hooks
         run.run_count = 1
         run.start_time = run.start_time or store.clock.time()
-        run.state = running = State(_RUNNING)  # _record, inline
-        running._task_run_id, running._flow_run_id = run.id, run.flow_run_id
-        run.history.append(("RUNNING", "Running", None, running.timestamp))
+        self._record(State(_RUNNING))
         store.stage_task_run(run)
         if self.log_prints:
             _patch_print()
@@ -7487,13 +7491,10 @@ class _TaskEngine:
         if self.cache_key is not None or self.outer_txn is not None or ctx.txn is not None or task.on_commit_hooks:
             return self._finish(state)
         if self.persist:
-            kept = _persist(state.data, task.result_serializer, store.results_dir, run.id)
-            if kept[3] is not None:  # not kept: _finish says why (or fails the run, when it asked to persist)
-                return self._finish(state)
-            run.keep_result(kept)
-        state._task_run_id, state._flow_run_id = run.id, run.flow_run_id  # _record, inline
-        run.state = state
-        run.history.append(("COMPLETED", "Completed", None, state.timestamp))
+            state = self._keep(state)
+            if state.type is not _COMPLETED:  # the value could not be kept, and the task asked for it to be
+                return self._finish(state, kept=True)
+        self._record(state)
         run.end_time = state.timestamp
         store.commit_task_run(run)
         self._line(logging.INFO, "Finished in state Completed()")
@@ -7616,8 +7617,7 @@ async def _arun_task_generator(task: "Task", parameters: dict, wait_for: Optiona
 
 def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
     """A direct call of a task: run it in this thread and return its value (or state)."""
-    if not _LOGGING_READY:
-        _setup_logging()
+    _setup_logging()
     engine = _TaskEngine(task, parameters, wait_for, _FLOW_CTX.get(), _TASK_CTX.get())
     if engine.plain():
         state = engine.run_plain()
@@ -7628,11 +7628,7 @@ def _run_task_now(task: "Task", parameters: dict, wait_for: Optional[list], retu
         _raise_crash(state)
     if state.type is _CANCELLED and engine.flow_ctx is not None and engine.flow_ctx.cancelled:
         raise _CancelSignal()  # the flow's code stops at its next task call
-    if return_state:
-        return state
-    if state.type is _COMPLETED and state.data.__class__ in _ATOMS:  # the common case: no checks to make
-        return state.data
-    return state._result()
+    return state if return_state else state._result()
 
 
 async def _arun_task_now(task: "Task", parameters: dict, wait_for: Optional[list], return_state: bool) -> Any:
@@ -8821,7 +8817,7 @@ class Task(_Decorated[_P, _R]):
         if self._is_async:
             coro = _arun_task_now(self._engine_view(), params, wait_for, return_state)
             return coro if _in_event_loop() else _run_coro_sync(coro)
-        return _run_task_now(self if self._plain_call else _EngineTask(self), params, wait_for, return_state)
+        return _run_task_now(self._engine_view(), params, wait_for, return_state)
 
     def submit(self, *args: Any, return_state: bool = False, wait_for: Optional[Iterable] = None,
                **kwargs: Any) -> Any:
