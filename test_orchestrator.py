@@ -6550,9 +6550,10 @@ class TestBackgroundTasks:
         done = bg_add.delay(1)
         done.result(timeout=20)
         queued = bg_one.delay()  # no worker serves it: it stays queued, and prune leaves it
-        store(db).flush()
         logs = "SELECT count(*) AS n FROM logs WHERE task_run_id=?"
-        assert rows(db, logs, (done.task_run_id,))[0]["n"] >= 1
+        # The run's last line ("Finished in state ...") follows its final state, so result()
+        # can return a moment before the worker writes it.
+        assert wait_until(lambda: store(db).flush() or rows(db, logs, (done.task_run_id,))[0]["n"] >= 1)
         out = cli(db, "prune", "--older-than", "0s")
         assert out.returncode == 0 and "1 task run(s)" in out.stdout, out
         assert rows(db, "SELECT id FROM task_runs") == [{"id": queued.task_run_id}]
