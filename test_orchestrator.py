@@ -1267,6 +1267,24 @@ class TestStoreConnection:
         assert s._query("SELECT count(*) AS n FROM extra") == [{"n": 0}]
         s.close()
 
+    def test_events_written_before_migration_16_keep_their_whole_json(self, tmp_path):
+        import apsw
+
+        path = str(tmp_path / "v15.db")
+        conn = apsw.Connection(path)
+        for migration in o._MIGRATIONS[:15]:
+            conn.execute(migration)
+        conn.execute("PRAGMA user_version=15")
+        conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
+                     " ('r1', 'old-run', 'f', 'PENDING', 'Pending', '[[\"PENDING\", \"Pending\", null, 5.0]]', 5)")
+        conn.close()
+        s = o._Store(path)
+        assert s._query("SELECT state_index FROM events") == [{"state_index": None}]  # its JSON was written whole
+        (event,) = s.events()
+        assert json.loads(event["resource"])["prefect.resource.name"] == "old-run"
+        assert json.loads(event["payload"])["validated_state"]["type"] == "PENDING"
+        s.close()
+
     def test_write_behind_buffer_survives_a_failed_transaction(self, db):
         s = store(db)
         run = o.TaskRun(o._uuid7(), "t", "k", None, o.Pending())
@@ -5788,7 +5806,7 @@ class TestEventsAndAutomations:
         with o.tags("prod"):
             state = nightly(return_state=True)
         run_id = state.state_details.flow_run_id
-        found = rows(db, "SELECT event, resource_id, resource, related, payload FROM events ORDER BY id")
+        found = rows(db, "SELECT event, resource_id, resource, related, payload FROM event_rows ORDER BY id")
         assert [r["event"] for r in found] == ["prefect.flow-run.Pending", "prefect.flow-run.Running",
                                                "prefect.task-run.Failed", "prefect.flow-run.Failed"]
         last = found[-1]
@@ -5802,6 +5820,35 @@ class TestEventsAndAutomations:
         task_related = json.loads(found[2]["related"])
         assert task_related[0] == {"prefect.resource.id": f"prefect.flow-run.{run_id}", "prefect.resource.role":
                                    "flow-run", "prefect.resource.name": flow_row(db, run_id)["name"]}
+
+    def test_flow_run_state_events_are_stored_compact_and_read_whole(self, db):
+        @flow(retries=1)
+        def flaky():
+            if o.get_run_context().flow_run.run_count < 2:
+                raise ValueError("first try")
+
+        with o.tags("t1"):
+            run_id = flaky(return_state=True).state_details.flow_run_id
+        raw = rows(db, "SELECT event, resource, state_index, run_count FROM events ORDER BY id")
+        assert [(r["event"], r["resource"], r["state_index"], r["run_count"]) for r in raw] == [
+            ("prefect.flow-run.Pending", "", 0, 0), ("prefect.flow-run.Running", "", 1, 1),
+            ("prefect.flow-run.AwaitingRetry", "", 2, 2), ("prefect.flow-run.Running", "", 3, 2),
+            ("prefect.flow-run.Completed", "", 4, 2)]
+        whole = rows(db, "SELECT * FROM event_rows ORDER BY id")
+        retry = json.loads(whole[2]["resource"])
+        assert retry["prefect.resource.id"] == f"prefect.flow-run.{run_id}" and retry["prefect.run-count"] == "2"
+        assert retry["prefect.state-type"] == "SCHEDULED" and retry["prefect.state-name"] == "AwaitingRetry"
+        assert retry["prefect.state-timestamp"].startswith(time.strftime("%Y-%m-%dT", time.gmtime(whole[2]["occurred"])))
+        assert json.loads(whole[3]["payload"])["intended"] == {"from": "SCHEDULED", "to": "RUNNING"}
+        assert json.loads(whole[0]["payload"])["intended"] == {"from": None, "to": "PENDING"}
+        assert {"prefect.resource.id": "prefect.tag.t1", "prefect.resource.role": "tag"} in json.loads(whole[4]["related"])
+        # a run row damaged by hand: its events still list, without the parts its history held
+        store(db)._write([("UPDATE flow_runs SET history = '{\"not\": \"a list\"}', tags = '[' WHERE id = ?",
+                           (run_id,))])
+        listed = o._get_store().events(limit=10)
+        assert len(listed) == 5 and json.loads(listed[0]["resource"])["prefect.state-type"] is None
+        assert json.loads(listed[0]["related"]) == [{"prefect.resource.id": "prefect.flow.flaky",
+                                                     "prefect.resource.role": "flow", "prefect.resource.name": "flaky"}]
 
     def test_event_ids_are_version_4_uuids(self, db):
         import uuid
@@ -5834,7 +5881,7 @@ class TestEventsAndAutomations:
         events = [r["event"] for r in rows(db, "SELECT event FROM events WHERE resource_id=? ORDER BY id",
                                            (f"prefect.flow-run.{first['id']}",))]
         assert events == ["prefect.flow-run.Scheduled", "prefect.flow-run.Late", "prefect.flow-run.Cancelled"]
-        related = json.loads(rows(db, "SELECT related FROM events ORDER BY id DESC LIMIT 1")[0]["related"])
+        related = json.loads(rows(db, "SELECT related FROM event_rows ORDER BY id DESC LIMIT 1")[0]["related"])
         assert {"prefect.resource.id": f"prefect.deployment.{runner.ids[0]}", "prefect.resource.role": "deployment",
                 "prefect.resource.name": "every"} in related
 
