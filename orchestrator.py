@@ -3649,6 +3649,9 @@ def _hash_bytes(part: Any) -> bytes:
         return _pickle_digest(part).encode()
 
 
+_NO_INPUTS_HASH = _hash({})  # a call with no parameters (most subflows): made once
+
+
 def _inputs_key(run: "TaskRun", resolved: dict) -> str:
     """What identifies a call's inputs for durable retry: with no upstream values resolved, the
     parameters' JSON (already made for the record) when short; else a hash of the resolved inputs."""
@@ -7863,7 +7866,7 @@ class _FlowEngine:
                                            self.parent_task)
             holder = self.placeholder.run
             holder.task_inputs = inputs
-            holder.inputs_hash = _hash(self.parameters)
+            holder.inputs_hash = _hash(self.parameters) if self.parameters else _NO_INPUTS_HASH
             reused = self._replay_subflow()
             if reused is not None:
                 return reused
