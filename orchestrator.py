@@ -7938,7 +7938,7 @@ class _FlowEngine:
                     f"Upstream task run '{failed}' did not reach a 'COMPLETED' state.")))
         kind = "subflow" if self.parent_ctx else "flow"
         self.logger.engine(logging.INFO, f"Beginning {kind} run {run.name!r} for flow {flow.name!r}")
-        delays = _retry_delays(flow.retries or 0, flow.retry_delay_seconds)
+        delays = _retry_delays(flow.retries, flow.retry_delay_seconds) if flow.retries else ()
         first_attempt = run.run_count
         while True:
             run.run_count += 1
@@ -7947,7 +7947,8 @@ class _FlowEngine:
             # a top-level run's Running is on record before its code runs, so a kill at once still shows
             # the attempt (a subflow's is written with its next state, or its parent's next commit)
             self._set(Running(), commit=self.placeholder is None)
-            _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
+            if flow.on_running_hooks:
+                _run_hooks(flow.on_running_hooks, self.logger, (flow, run, run.state), run.state)
             attempt = yield ("call",)
             state = self._attempt_state(attempt, ctx)
             if state.type is not _FAILED or run.run_count - first_attempt > len(delays):
@@ -7980,7 +7981,11 @@ class _FlowEngine:
                 self.logger.engine(logging.ERROR, f"Encountered exception during execution: {attempt.error!r}",
                                    attempt.error)
             return _exception_state(attempt.error, "Flow")
-        value = _collect_states(attempt.value)
+        value = attempt.value
+        if value.__class__ in _ATOMS:  # a plain value holds no futures or states
+            self.returned = value
+            return State(_COMPLETED, None, None, value)
+        value = _collect_states(value)
         self.returned = _NO_DATA if isinstance(value, State) else value
         return _return_value_to_state(value)
 
@@ -8062,9 +8067,12 @@ class _FlowEngine:
         self.finished = True  # on record: what follows (the log line, hooks) cannot change it
         level = logging.ERROR if state.type in (_FAILED, _CRASHED) else logging.INFO
         self.logger.engine(level, f"Finished in state {state}")
-        hooks = {_COMPLETED: flow.on_completion_hooks, _FAILED: flow.on_failure_hooks, _CRASHED: flow.on_crashed_hooks,
-                 _CANCELLED: flow.on_cancellation_hooks, _CANCELLING: flow.on_cancellation_hooks}.get(state.type, ())
-        _run_hooks(hooks, self.logger, (flow, run, state), state)
+        kind = state.type
+        hooks = flow.on_completion_hooks if kind is _COMPLETED else flow.on_failure_hooks if kind is _FAILED else \
+            flow.on_crashed_hooks if kind is _CRASHED else \
+            flow.on_cancellation_hooks if kind is _CANCELLED or kind is _CANCELLING else ()
+        if hooks:
+            _run_hooks(hooks, self.logger, (flow, run, state), state)
         if self.placeholder is None:
             self.store.flush()  # a top-level run ends with its log lines written
             _run_automations(self.store, f"flow-run:{run.id}")  # e.g. "tell me when it fails", before exiting
