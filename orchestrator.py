@@ -1540,14 +1540,15 @@ def _is_json_key(key: Any) -> bool:
 
 
 def _history_json(history: list) -> str:
-    """A run's state history as JSON, built directly (it is written on every state change).
+    """A run's state history as JSON, built directly (it is written on every state change). Times are
+    written to the microsecond: the shortest exact form of a float (``repr``) cost a task 3% more.
 
     >>> _history_json([("COMPLETED", "Completed", None, 1.5), ("FAILED", "Timed Out", "m", 2.0)])
-    '[["COMPLETED","Completed",null,1.5],["FAILED","Timed Out","m",2.0]]'
+    '[["COMPLETED","Completed",null,1.500000],["FAILED","Timed Out","m",2.000000]]'
     """
     heads, enc = _HISTORY_HEADS, _ENCODER.encode
-    return "[" + ",".join([f"{heads.get((t, n)) or _history_head(t, n)}{ts!r}]" if m is None else
-                           f'["{t}",{enc(n)},{enc(m)},{ts!r}]' for t, n, m, ts in history]) + "]"
+    return "[" + ",".join([f"{heads.get((t, n)) or _history_head(t, n)}{ts:.6f}]" if m is None else
+                           f'["{t}",{enc(n)},{enc(m)},{ts:.6f}]' for t, n, m, ts in history]) + "]"
 
 
 _HISTORY_HEADS: dict = {}  # (type, name) -> '["COMPLETED","Completed",null,': a history entry less its time
