@@ -1096,24 +1096,51 @@ araise_state_exception = raise_state_exception.aio
 _EVENT_ID_SQL = ("printf('%08x-%04x-4%03x-%x%03x-%012x', random() & 4294967295, random() & 65535, random() & 4095, "
                  "8 + (random() & 3), random() & 4095, random() & 281474976710655)")  # a version 4 UUID: its 13th
 # digit 4, its 17th one of 8, 9, a, b; from random() rather than hex(randomblob()), which cost twice as much
-_FLOW_RUN_RESOURCE_SQL = """json_object('prefect.resource.id', 'prefect.flow-run.' || NEW.id,
-    'prefect.resource.name', NEW.name, 'prefect.run-count', CAST(NEW.run_count AS TEXT),
-    'prefect.state-message', coalesce(h.value->>2, ''), 'prefect.state-name', h.value->>1,
-    'prefect.state-timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', h.value->>3, 'unixepoch'),
-    'prefect.state-type', h.value->>0)"""
-_FLOW_RUN_RELATED_SQL = """(SELECT json_group_array(json(r)) FROM (
-    SELECT json_object('prefect.resource.id', 'prefect.flow.' || NEW.flow_name, 'prefect.resource.role', 'flow',
-                       'prefect.resource.name', NEW.flow_name) AS r
-    UNION ALL SELECT json_object('prefect.resource.id', 'prefect.deployment.' || NEW.deployment_id,
+
+
+def _flow_run_resource_sql(resource_id: str, name: str, run_count: str, entry: Callable[[int], str],
+                           timestamp: str) -> str:
+    """A flow-run state event's resource, with Prefect's labels: ``entry(i)`` is the SQL of field i of
+    the history entry [type, name, message, timestamp] the event is for."""
+    return f"""json_object('prefect.resource.id', {resource_id},
+    'prefect.resource.name', {name}, 'prefect.run-count', CAST({run_count} AS TEXT),
+    'prefect.state-message', coalesce({entry(2)}, ''), 'prefect.state-name', {entry(1)},
+    'prefect.state-timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', {timestamp}, 'unixepoch'),
+    'prefect.state-type', {entry(0)})"""
+
+
+def _state_payload_sql(entry: Callable[[int], str], previous_type: str) -> str:
+    """A flow-run state event's payload: the state proposed (from ``previous_type``) and the one validated."""
+    return f"""json_object('intended', json_object('from', {previous_type},
+    'to', {entry(0)}), 'validated_state', json_object('type', {entry(0)}, 'name', {entry(1)},
+    'message', coalesce({entry(2)}, '')))"""
+
+
+def _history_entry_sql(field: int) -> str:
+    return f"h.value->>{field}"
+
+
+_FLOW_RUN_RESOURCE_SQL = _flow_run_resource_sql("'prefect.flow-run.' || NEW.id", "NEW.name", "NEW.run_count",
+                                                _history_entry_sql, "h.value->>3")
+
+
+def _flow_run_related_sql(run: str, tags: str) -> str:
+    """A flow run's related resources as a JSON array (its flow, deployment and tags), for the run row
+    ``run`` (NEW in a trigger, f in event_rows) with its tags list ``tags``."""
+    return f"""(SELECT json_group_array(json(r)) FROM (
+    SELECT json_object('prefect.resource.id', 'prefect.flow.' || {run}.flow_name, 'prefect.resource.role', 'flow',
+                       'prefect.resource.name', {run}.flow_name) AS r
+    UNION ALL SELECT json_object('prefect.resource.id', 'prefect.deployment.' || {run}.deployment_id,
                                  'prefect.resource.role', 'deployment', 'prefect.resource.name',
-                                 coalesce((SELECT d.name FROM deployments d WHERE d.id = NEW.deployment_id), ''))
-              WHERE NEW.deployment_id IS NOT NULL
+                                 coalesce((SELECT d.name FROM deployments d WHERE d.id = {run}.deployment_id), ''))
+              WHERE {run}.deployment_id IS NOT NULL
     UNION ALL SELECT json_object('prefect.resource.id', 'prefect.tag.' || t.value, 'prefect.resource.role', 'tag')
-              FROM json_each(NEW.tags) t))"""
-_STATE_PAYLOAD_SQL = """json_object('intended', json_object('from', CASE WHEN h.key > 0 THEN
-    json_extract(NEW.history, '$[' || (h.key - 1) || '][0]') END,
-    'to', h.value->>0), 'validated_state', json_object('type', h.value->>0, 'name', h.value->>1,
-    'message', coalesce(h.value->>2, '')))"""
+              FROM json_each({tags}) t))"""
+
+
+_FLOW_RUN_RELATED_SQL = _flow_run_related_sql("NEW", "NEW.tags")
+_STATE_PAYLOAD_SQL = _state_payload_sql(
+    _history_entry_sql, "CASE WHEN h.key > 0 THEN json_extract(NEW.history, '$[' || (h.key - 1) || '][0]') END")
 _TASK_RUN_RESOURCE_SQL = """json_object('prefect.resource.id', 'prefect.task-run.' || NEW.id,
     'prefect.resource.name', NEW.name, 'prefect.run-count', CAST(NEW.run_count AS TEXT),
     'prefect.state-message', coalesce(NEW.state_message, ''), 'prefect.state-name', NEW.state_name,
@@ -1185,26 +1212,12 @@ def _entry_sql(field: int, before: int = 0) -> str:
 
 _EVENT_ROWS_VIEW = """
     CREATE VIEW event_rows AS SELECT e.id, e.event_id, e.occurred, e.event, e.resource_id,
-        CASE WHEN e.state_index IS NULL THEN e.resource ELSE json_object(
-            'prefect.resource.id', e.resource_id, 'prefect.resource.name', f.name,
-            'prefect.run-count', CAST(e.run_count AS TEXT), 'prefect.state-message', coalesce(""" + _entry_sql(2) + """, ''),
-            'prefect.state-name', """ + _entry_sql(1) + """,
-            'prefect.state-timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', e.occurred, 'unixepoch'),
-            'prefect.state-type', """ + _entry_sql(0) + """) END AS resource,
-        CASE WHEN e.state_index IS NULL THEN e.related ELSE (SELECT json_group_array(json(r)) FROM (
-            SELECT json_object('prefect.resource.id', 'prefect.flow.' || f.flow_name, 'prefect.resource.role', 'flow',
-                               'prefect.resource.name', f.flow_name) AS r
-            UNION ALL SELECT json_object('prefect.resource.id', 'prefect.deployment.' || f.deployment_id,
-                                         'prefect.resource.role', 'deployment', 'prefect.resource.name',
-                                         coalesce((SELECT d.name FROM deployments d WHERE d.id = f.deployment_id), ''))
-                      WHERE f.deployment_id IS NOT NULL
-            UNION ALL SELECT json_object('prefect.resource.id', 'prefect.tag.' || t.value, 'prefect.resource.role', 'tag')
-                      FROM json_each(CASE WHEN json_valid(f.tags) THEN f.tags ELSE '[]' END) t)) END AS related,
-        CASE WHEN e.state_index IS NULL THEN e.payload ELSE json_object(
-            'intended', json_object('from', CASE WHEN e.state_index > 0 THEN """ + _entry_sql(0, 1) + """ END,
-                                    'to', """ + _entry_sql(0) + """),
-            'validated_state', json_object('type', """ + _entry_sql(0) + """, 'name', """ + _entry_sql(1) + """,
-                                           'message', coalesce(""" + _entry_sql(2) + """, ''))) END AS payload
+        CASE WHEN e.state_index IS NULL THEN e.resource ELSE """ + _flow_run_resource_sql(
+            "e.resource_id", "f.name", "e.run_count", _entry_sql, "e.occurred") + """ END AS resource,
+        CASE WHEN e.state_index IS NULL THEN e.related ELSE """ + _flow_run_related_sql(
+            "f", "CASE WHEN json_valid(f.tags) THEN f.tags ELSE '[]' END") + """ END AS related,
+        CASE WHEN e.state_index IS NULL THEN e.payload ELSE """ + _state_payload_sql(
+            _entry_sql, f"CASE WHEN e.state_index > 0 THEN {_entry_sql(0, 1)} END") + """ END AS payload
     FROM events e LEFT JOIN flow_runs f ON e.state_index IS NOT NULL AND f.id = substr(e.resource_id, 18);
 """
 
