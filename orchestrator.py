@@ -8006,7 +8006,7 @@ class _FlowEngine:
     def _wait_for_children(self, ctx: FlowRunContext) -> None:
         """Tasks still queued or running when the flow returns are waited for, not dropped (a cancelled
         run waits only until its grace period ends)."""
-        if not ctx.futures:  # nothing was submitted (only this thread submits for a run with no futures)
+        if not ctx.futures:  # nothing was submitted: a task that submits more was itself submitted first
             return
         while True:
             with ctx.futures_lock:
