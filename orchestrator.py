@@ -8099,26 +8099,9 @@ class _FlowEngine:
             _patch_print()
         return self.create()
 
-    @contextlib.contextmanager
-    def _running(self):
+    def _running(self) -> "_Running":
         """The run's context, its task runner and its entry in the active registry, for one execution."""
-        runner = self.flow.task_runner.duplicate()
-        try:
-            runner.__enter__()
-        except OrchestratorError as exc:
-            self._finish(Failed(message=f"The task runner could not start: {exc}", data=exc))
-            raise
-        with self._as_current() as ctx, _Entered(runner):
-            ctx.task_runner, self.ctx, self.runner = runner, ctx, runner
-            self.thread_id = threading.get_ident()
-            _ACTIVE_FLOWS[self.run.id] = self
-            progress = _ProgressLine.start(self) if self.parent_ctx is None else None
-            try:
-                yield ctx
-            finally:
-                _ACTIVE_FLOWS.pop(self.run.id, None)
-                if progress is not None:
-                    progress.stop()
+        return _Running(self)
 
     def run_sync(self) -> State:
         try:
@@ -8197,17 +8180,47 @@ class _FlowEngine:
             pass
 
 
-class _Entered:
-    """A runner that is already entered, as a context manager that only exits it."""
+class _Running:
+    """What ``_FlowEngine._running`` gives: on entry the run's task runner is started and its context made
+    current, and the run is registered as active; on exit, the reverse (a class rather than a generator
+    context manager: every subflow call enters one)."""
 
-    def __init__(self, runner: TaskRunner) -> None:
-        self.runner = runner
+    __slots__ = ("engine", "runner", "scope", "progress")
 
-    def __enter__(self) -> TaskRunner:
-        return self.runner
+    def __init__(self, engine: "_FlowEngine") -> None:
+        self.engine = engine
+
+    def __enter__(self) -> FlowRunContext:
+        engine = self.engine
+        self.runner = runner = engine.flow.task_runner.duplicate()
+        try:
+            runner.__enter__()
+        except OrchestratorError as exc:
+            engine._finish(Failed(message=f"The task runner could not start: {exc}", data=exc))
+            raise
+        self.scope, self.progress = engine._as_current(), None
+        ctx = self.scope.__enter__()
+        try:
+            ctx.task_runner, engine.ctx, engine.runner = runner, ctx, runner
+            engine.thread_id = threading.get_ident()
+            _ACTIVE_FLOWS[engine.run.id] = engine
+            if engine.parent_ctx is None:
+                self.progress = _ProgressLine.start(engine)
+        except BaseException:
+            self.__exit__(*sys.exc_info())
+            raise
+        return ctx
 
     def __exit__(self, *exc: Any) -> None:
-        self.runner.__exit__(*exc)
+        try:
+            _ACTIVE_FLOWS.pop(self.engine.run.id, None)
+            if self.progress is not None:
+                self.progress.stop()
+        finally:
+            try:
+                self.runner.__exit__(*exc)
+            finally:
+                self.scope.__exit__(*exc)
 
 
 def _pickled_or_none(value: Any) -> Optional[bytes]:
