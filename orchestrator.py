@@ -1156,20 +1156,24 @@ _TASK_RUN_RELATED_SQL = """(SELECT json_group_array(json(r)) FROM (
               FROM json_each(NEW.tags) t))"""
 
 # the four event triggers, as migrations 9 and 15 create them
-_EVENT_TRIGGERS = """
+def _flow_run_event_triggers(columns: str, values: str) -> str:
+    """The two triggers that make a flow run's new history entries events (``h``: the entry), writing
+    ``columns`` with ``values`` besides each event's id, time, name and resource id."""
+    head = (f"INSERT INTO events (event_id, occurred, event, resource_id, {columns})\n"
+            f"        SELECT {_EVENT_ID_SQL}, h.value->>3, 'prefect.flow-run.' || (h.value->>1), "
+            f"'prefect.flow-run.' || NEW.id,\n               {values}\n        FROM json_each(NEW.history) h")
+    return f"""
     CREATE TRIGGER flow_run_events_insert AFTER INSERT ON flow_runs BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
-        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
-               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
-        FROM json_each(NEW.history) h;
+        {head};
     END;
     CREATE TRIGGER flow_run_events_update AFTER UPDATE OF history ON flow_runs
     WHEN json_array_length(NEW.history) > json_array_length(OLD.history) BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
-        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
-               """ + _FLOW_RUN_RESOURCE_SQL + """, """ + _FLOW_RUN_RELATED_SQL + """, """ + _STATE_PAYLOAD_SQL + """
-        FROM json_each(NEW.history) h WHERE h.key >= json_array_length(OLD.history);
-    END;
+        {head} WHERE h.key >= json_array_length(OLD.history);
+    END;"""
+
+
+_EVENT_TRIGGERS = _flow_run_event_triggers(
+    "resource, related, payload", f"{_FLOW_RUN_RESOURCE_SQL}, {_FLOW_RUN_RELATED_SQL}, {_STATE_PAYLOAD_SQL}") + """
     CREATE TRIGGER task_run_failure_events_insert AFTER INSERT ON task_runs
     WHEN NEW.state_type IN ('FAILED', 'CRASHED') BEGIN
         INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)
@@ -1186,21 +1190,7 @@ _EVENT_TRIGGERS = """
 
 # Since migration 16 the flow-run triggers write an event's names and ids only, with the history entry it is
 # for (state_index) and the run count then; event_rows gives every event whole, these from their run's row.
-_COMPACT_EVENT_TRIGGERS = """
-    CREATE TRIGGER flow_run_events_insert AFTER INSERT ON flow_runs BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, state_index, run_count)
-        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
-               '', h.key, NEW.run_count
-        FROM json_each(NEW.history) h;
-    END;
-    CREATE TRIGGER flow_run_events_update AFTER UPDATE OF history ON flow_runs
-    WHEN json_array_length(NEW.history) > json_array_length(OLD.history) BEGIN
-        INSERT INTO events (event_id, occurred, event, resource_id, resource, state_index, run_count)
-        SELECT """ + _EVENT_ID_SQL + """, h.value->>3, 'prefect.flow-run.' || (h.value->>1), 'prefect.flow-run.' || NEW.id,
-               '', h.key, NEW.run_count
-        FROM json_each(NEW.history) h WHERE h.key >= json_array_length(OLD.history);
-    END;
-"""
+_COMPACT_EVENT_TRIGGERS = _flow_run_event_triggers("resource, state_index, run_count", "'', h.key, NEW.run_count")
 
 
 def _entry_sql(field: int, before: int = 0) -> str:
