@@ -1091,11 +1091,13 @@ araise_state_exception = raise_state_exception.aio
 # Writes that may be late (a task's start record, log lines) wait in a buffer that the next committed
 # write, or a flusher thread within _FLUSH_SECONDS, takes along.
 
-# Pieces of the event triggers (migration 9): an event's id, and a run's resource and related resources
-# with Prefect's labels. ``h`` is the history entry [type, name, message, timestamp] the event is for.
+# Pieces of the event triggers (migration 9) and of the event_rows view (16): an event's id, and a flow
+# run's resource, related resources and payload with Prefect's labels. In the triggers ``h`` is the history
+# entry [type, name, message, timestamp] the event is for.
+# An event's id: a version 4 UUID (its 13th digit 4, its 17th one of 8, 9, a, b), from random() rather than
+# hex(randomblob()), which cost twice as much.
 _EVENT_ID_SQL = ("printf('%08x-%04x-4%03x-%x%03x-%012x', random() & 4294967295, random() & 65535, random() & 4095, "
-                 "8 + (random() & 3), random() & 4095, random() & 281474976710655)")  # a version 4 UUID: its 13th
-# digit 4, its 17th one of 8, 9, a, b; from random() rather than hex(randomblob()), which cost twice as much
+                 "8 + (random() & 3), random() & 4095, random() & 281474976710655)")
 
 
 def _flow_run_resource_sql(resource_id: str, name: str, run_count: str, entry: Callable[[int], str],
@@ -1155,7 +1157,6 @@ _TASK_RUN_RELATED_SQL = """(SELECT json_group_array(json(r)) FROM (
     UNION ALL SELECT json_object('prefect.resource.id', 'prefect.tag.' || t.value, 'prefect.resource.role', 'tag')
               FROM json_each(NEW.tags) t))"""
 
-# the four event triggers, as migrations 9 and 15 create them
 def _flow_run_event_triggers(columns: str, values: str) -> str:
     """The two triggers that make a flow run's new history entries events (``h``: the entry), writing
     ``columns`` with ``values`` besides each event's id, time, name and resource id."""
@@ -1172,6 +1173,7 @@ def _flow_run_event_triggers(columns: str, values: str) -> str:
     END;"""
 
 
+# the four event triggers, as migrations 9 and 15 create them
 _EVENT_TRIGGERS = _flow_run_event_triggers(
     "resource, related, payload", f"{_FLOW_RUN_RESOURCE_SQL}, {_FLOW_RUN_RELATED_SQL}, {_STATE_PAYLOAD_SQL}") + """
     CREATE TRIGGER task_run_failure_events_insert AFTER INSERT ON task_runs
