@@ -1213,6 +1213,10 @@ _EVENT_ROWS_VIEW = """
     FROM events e LEFT JOIN flow_runs f ON e.state_index IS NOT NULL AND f.id = substr(e.resource_id, 18);
 """
 
+_ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
+_FINAL_NAMES = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")  # the final state types, as stored
+_FINAL_SQL = "(" + ", ".join(f"'{t}'" for t in _FINAL_NAMES) + ")"  # the same, for SQL's IN
+
 _MIGRATIONS = [
     # 1: runs, their state history (JSON list of [type, name, message, timestamp]), logs, cache records
     """
@@ -1425,11 +1429,21 @@ _MIGRATIONS = [
     DROP TRIGGER flow_run_events_insert;
     DROP TRIGGER flow_run_events_update;
     """ + _COMPACT_EVENT_TRIGGERS + _EVENT_ROWS_VIEW,
+    # 17: no index on task_runs.flow_run_id: its page was a third of each task run's commit. A flow run
+    #     holds the span of ids its task runs were given (see _FlowEngine.create and _set), and a flow's
+    #     task runs are read as that range of the primary key (see _flow_tasks). Older runs get the span of
+    #     the task runs they have, found through the index before it goes
+    f"""
+    ALTER TABLE flow_runs ADD COLUMN task_ids_from TEXT;
+    ALTER TABLE flow_runs ADD COLUMN task_ids_to TEXT;
+    UPDATE flow_runs SET
+        task_ids_from = coalesce((SELECT min(t.id) FROM task_runs t WHERE t.flow_run_id = flow_runs.id), id),
+        task_ids_to = CASE WHEN state_type IN {_FINAL_SQL} THEN coalesce(
+            (SELECT max(t.id) FROM task_runs t WHERE t.flow_run_id = flow_runs.id), id) END;
+    DROP INDEX task_runs_flow;
+    """,
 ]
 
-_ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING", "PAUSED")
-_FINAL_NAMES = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")  # the final state types, as stored
-_FINAL_SQL = "(" + ", ".join(f"'{t}'" for t in _FINAL_NAMES) + ")"  # the same, for SQL's IN
 
 
 _UUID_LOCK = threading.Lock()
@@ -1674,6 +1688,8 @@ _FLOW_RUNS = _Table("flow_runs", (
     _Column("pid", "os.getpid() if run.stored or run.state.type is not _SCHEDULED else None", True),
     _col("created"), _Column("parameters_blob", "run.parameters_blob"), _Column("process_id", "run.process_id", True),
     *_RESULT_COLUMNS, _col("idempotency_key"),
+    # the span of ids of the run's task runs (None: open), how its task runs are found (see _flow_tasks)
+    _col("task_ids_from", True), _col("task_ids_to", True),
 ))
 
 _TASK_RUNS = _Table("task_runs", (
@@ -1688,14 +1704,14 @@ _TASK_RUNS = _Table("task_runs", (
 
 # about what a row of each table holds (its text and blobs, plus the fixed columns and SQLite's overhead):
 # what ``prune`` and ``delete`` report as freed
-_ROW_BYTES = (
-    ("flow_runs", "id", "120 + length(history) + length(parameters) + coalesce(length(result), 0)"
-                        " + coalesce(length(parameters_blob), 0) + coalesce(length(state_message), 0)"),
-    ("task_runs", "flow_run_id", "120 + length(history) + length(parameters) + length(task_inputs)"
-                                 " + coalesce(length(result), 0) + coalesce(length(state_message), 0)"),
-    ("logs", "flow_run_id", "40 + length(message)"),
-    ("artifacts", "flow_run_id", "60 + coalesce(length(data), 0) + coalesce(length(description), 0)"),
-)
+_ROW_BYTES = {
+    "flow_runs": "120 + length(history) + length(parameters) + coalesce(length(result), 0)"
+                 " + coalesce(length(parameters_blob), 0) + coalesce(length(state_message), 0)",
+    "task_runs": "120 + length(history) + length(parameters) + length(task_inputs)"
+                 " + coalesce(length(result), 0) + coalesce(length(state_message), 0)",
+    "logs": "40 + length(message)",
+    "artifacts": "60 + coalesce(length(data), 0) + coalesce(length(description), 0)",
+}
 
 
 def _total_run_time(run: Any) -> float:
@@ -1719,6 +1735,22 @@ def _running_seconds(history: list, now: float) -> float:
 
 
 # == 6. Store: runs, their records and coordination =======================================================
+
+
+def _flow_tasks(marks: str = "?", alias: str = "") -> str:
+    """SQL: a condition that holds for the task runs (``alias``) of the flow runs ``marks`` stands for (one
+    ``?`` each); its parameters are their ids, three times over. task_runs has no index on flow_run_id (its
+    page made each task run's commit a third dearer): a flow run keeps the span of ids its task runs were
+    given (``task_ids_from``, ``task_ids_to``; None is open), and they are read as that range of the primary
+    key. ``+`` keeps the planner from building an index of flow_run_id for a join.
+
+    >>> q = _flow_tasks("?,?", "t"); q.count("?"), q[:12], q[-23:]
+    (6, 't.id BETWEEN', '+t.flow_run_id IN (?,?)')
+    """
+    t = f"{alias}." if alias else ""
+    return (f"{t}id BETWEEN (SELECT coalesce(min(coalesce(task_ids_from, '')), '') FROM flow_runs WHERE id IN"
+            f" ({marks})) AND (SELECT coalesce(max(coalesce(task_ids_to, '~')), '~') FROM flow_runs WHERE id IN"
+            f" ({marks})) AND +{t}flow_run_id IN ({marks})")
 
 
 class _RunRecords:
@@ -1769,7 +1801,7 @@ class _RunRecords:
                 self._commit((), with_logs=False)
 
     def task_runs_of(self, flow_run_id: str) -> list:
-        return self._query("SELECT * FROM task_runs WHERE flow_run_id=? ORDER BY created", (flow_run_id,))
+        return self._query(f"SELECT * FROM task_runs WHERE {_flow_tasks()} ORDER BY created", (flow_run_id,) * 3)
 
     # -- logs and cache -----------------------------------------------------------------------------
     def stage_log(self, flow_run_id: Optional[str], task_run_id: Optional[str], level: int, logger: str,
@@ -1808,8 +1840,8 @@ class _RunRecords:
         index: dict = {}
         for r in self._query(
                 "SELECT id, task_key, dynamic_key, inputs_hash, child_flow_run_id, result_serializer, result_path,"
-                " result_note FROM task_runs WHERE flow_run_id=? AND state_type='COMPLETED' AND result_note IS NULL"
-                " AND (result_serializer IS NOT NULL OR child_flow_run_id IS NOT NULL)", (flow_run_id,)):
+                f" result_note FROM task_runs WHERE {_flow_tasks()} AND state_type='COMPLETED' AND result_note IS NULL"
+                " AND (result_serializer IS NOT NULL OR child_flow_run_id IS NOT NULL)", (flow_run_id,) * 3):
             index.setdefault((r["task_key"], r["dynamic_key"]), r)
         return index
 
@@ -1858,7 +1890,8 @@ class _RunRecords:
     def task_progress(self, flow_run_id: str) -> dict:
         """How far a flow run's tasks are: counts by state type (and "total")."""
         counts = {r["state_type"]: r["n"] for r in self._query(
-            "SELECT state_type, count(*) AS n FROM task_runs WHERE flow_run_id=? GROUP BY state_type", (flow_run_id,))}
+            f"SELECT state_type, count(*) AS n FROM task_runs WHERE {_flow_tasks()} GROUP BY state_type",
+            (flow_run_id,) * 3)}
         return {**counts, "total": sum(counts.values())}
 
     def runs(self, flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
@@ -1889,26 +1922,28 @@ class _RunRecords:
 
     def subflow_tree(self, flow_run_id: str, limit: int = 500) -> list:
         """The flow runs below one (subflows and theirs), each with its ``depth`` and ``parent_flow_run_id``:
-        found through their parent task runs, which the task-runs index reaches."""
+        found through their parent task runs, each flow run's as its span of task run ids (see _flow_tasks)."""
         return self._query(
             "WITH RECURSIVE tree(id, depth) AS (SELECT ?, 0 UNION ALL SELECT t.child_flow_run_id, tree.depth + 1"
-            " FROM task_runs t JOIN tree ON t.flow_run_id = tree.id WHERE t.child_flow_run_id IS NOT NULL"
-            " AND tree.depth < 20) SELECT f.*, tree.depth FROM tree JOIN flow_runs f ON f.id = tree.id"
+            " FROM tree JOIN flow_runs p ON p.id = tree.id JOIN task_runs t ON t.id BETWEEN"
+            " coalesce(p.task_ids_from, '') AND coalesce(p.task_ids_to, '~') AND +t.flow_run_id = tree.id"
+            " WHERE t.child_flow_run_id IS NOT NULL AND tree.depth < 20)"
+            " SELECT f.*, tree.depth FROM tree CROSS JOIN flow_runs f ON f.id = tree.id"
             " WHERE tree.depth > 0 ORDER BY f.id LIMIT ?", (flow_run_id, limit))
 
     def task_runs_page(self, flow_run_id: str, state: Optional[str], offset: int, limit: int) -> list:
         extra, params = ("", ()) if not state else _state_filter((state,))
-        return self._query(f"SELECT * FROM task_runs WHERE flow_run_id=? {'AND ' + extra if extra else ''}"
+        return self._query(f"SELECT * FROM task_runs WHERE {_flow_tasks()} {'AND ' + extra if extra else ''}"
                            " ORDER BY start_time IS NULL, start_time, id LIMIT ? OFFSET ?",
-                           (flow_run_id, *params, limit, offset))
+                           ((flow_run_id,) * 3 + tuple(params) + (limit, offset)))
 
     def task_bars(self, flow_run_id: str, limit: int) -> list:
         """What a timeline draws of a flow run's task runs, as (name, state type, start, end) tuples (no dicts:
         a run may have 10,000), started ones, first started first."""
         try:
             return self._reader().execute(
-                "SELECT name, state_type, start_time, end_time FROM task_runs WHERE flow_run_id=? AND start_time"
-                " IS NOT NULL ORDER BY start_time LIMIT ?", (flow_run_id, limit)).fetchall()
+                f"SELECT name, state_type, start_time, end_time FROM task_runs WHERE {_flow_tasks()} AND start_time"
+                " IS NOT NULL ORDER BY start_time LIMIT ?", (*(flow_run_id,) * 3, limit)).fetchall()
         except apsw.Error as exc:
             raise StoreError(f"could not read {self.path}: {exc}") from exc
 
@@ -1963,23 +1998,28 @@ class _RunRecords:
         """Delete flow runs with their task runs, logs, artifacts and result files; returns what went."""
 
         def delete(conn: apsw.Connection, chunk: list, marks: str, out: dict, paths: list) -> None:
-            for table, column in (("task_runs", "flow_run_id"), ("flow_runs", "id")):
+            # task runs first (found through their flow runs' spans of ids), flow runs last
+            which = {"task_runs": (_flow_tasks(marks), chunk * 3), "flow_runs": (f"id IN ({marks})", chunk),
+                     "logs": (f"flow_run_id IN ({marks})", chunk), "artifacts": (f"flow_run_id IN ({marks})", chunk)}
+            for table in ("task_runs", "flow_runs"):
+                where, params = which[table]
                 paths.extend(p for (p,) in conn.execute(
-                    f"SELECT result_path FROM {table} WHERE {column} IN ({marks}) AND result_path IS NOT NULL",
-                    chunk).fetchall())
-            for table, column, size in _ROW_BYTES:
-                out["bytes"] += conn.execute(f"SELECT coalesce(sum({size}), 0) FROM {table} WHERE {column} IN"
-                                             f" ({marks})", chunk).fetchall()[0][0]
+                    f"SELECT result_path FROM {table} WHERE {where} AND result_path IS NOT NULL", params).fetchall())
+            for table, size in _ROW_BYTES.items():
+                where, params = which[table]
+                out["bytes"] += conn.execute(f"SELECT coalesce(sum({size}), 0) FROM {table} WHERE {where}",
+                                             params).fetchall()[0][0]
+            where, params = which["task_runs"]
             conn.execute(f"DELETE FROM events WHERE resource_id IN (SELECT 'prefect.task-run.' || id FROM "
-                         f"task_runs WHERE flow_run_id IN ({marks}))", chunk)
+                         f"task_runs WHERE {where})", params)
             conn.execute(f"DELETE FROM events WHERE resource_id IN ({marks})", ["prefect.flow-run." + i for i in chunk])
             out["events"] += conn.changes()
-            for key, table, column in (("task_runs", "task_runs", "flow_run_id"), ("logs", "logs", "flow_run_id"),
-                                       ("artifacts", "artifacts", "flow_run_id"), ("flow_runs", "flow_runs", "id")):
-                conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
-                out[key] += conn.changes()
+            for table in ("task_runs", "logs", "artifacts", "flow_runs"):
+                where, params = which[table]
+                conn.execute(f"DELETE FROM {table} WHERE {where}", params)
+                out[table] += conn.changes()
 
-        return self._delete_in_chunks(ids, delete)
+        return self._delete_in_chunks(sorted(ids), delete)  # in order: a chunk's span of task run ids is narrow
 
     def _delete_in_chunks(self, ids: list, delete: Callable) -> dict:
         """Run ``delete(conn, chunk, marks, out, paths)`` over ``ids`` 500 at a time in one transaction, then
@@ -2027,7 +2067,7 @@ class _RunRecords:
         def delete(conn: apsw.Connection, chunk: list, marks: str, out: dict, paths: list) -> None:
             paths.extend(p for (p,) in conn.execute(
                 f"SELECT result_path FROM task_runs WHERE id IN ({marks}) AND result_path IS NOT NULL", chunk))
-            out["bytes"] += conn.execute(f"SELECT coalesce(sum({_ROW_BYTES[1][2]}), 0) FROM task_runs WHERE id IN"
+            out["bytes"] += conn.execute(f"SELECT coalesce(sum({_ROW_BYTES['task_runs']}), 0) FROM task_runs WHERE id IN"
                                          f" ({marks})", chunk).fetchall()[0][0]
             conn.execute(f"DELETE FROM events WHERE resource_id IN ({marks})", ["prefect.task-run." + i for i in chunk])
             out["events"] += conn.changes()
@@ -2886,8 +2926,8 @@ class _Processes:
         message, time): its process is gone, or serve ended it."""
         type_, name, message, now = entry
         for task_id, task_history in conn.execute(
-                f"SELECT id, history FROM task_runs WHERE flow_run_id=? AND state_type NOT IN {_FINAL_SQL}",
-                (flow_run_id,)).fetchall():
+                f"SELECT id, history FROM task_runs WHERE {_flow_tasks()} AND state_type NOT IN {_FINAL_SQL}",
+                (flow_run_id,) * 3).fetchall():
             conn.execute("UPDATE task_runs SET state_type=?, state_name=?, state_message=?, state_timestamp=?,"
                          " end_time=?, history=? WHERE id=?",
                          (type_, name, message, now, now, _history_json([*map(tuple, json.loads(task_history)), entry]),
@@ -7162,7 +7202,11 @@ class _TaskEngine:
             if flow_ctx is None:
                 flow_run_id, dynamic_key = None, "0"
             else:  # the call's order among the flow run's calls of this task
-                flow_run_id = flow_ctx.flow_run.id
+                flow_run = flow_ctx.flow_run
+                flow_run_id = flow_run.id
+                if flow_run.task_ids_to is not None:  # called after its flow run ended (by a hook, say)
+                    flow_run.task_ids_to = None  # the span opens again, written with (or before) this run
+                    self.store.stage_flow_run(flow_run)
                 counter = flow_ctx.task_counter.get(task.task_key)
                 if counter is None:  # setdefault: two threads calling the task's first time share one counter
                     counter = flow_ctx.task_counter.setdefault(task.task_key, itertools.count())
@@ -7830,6 +7874,7 @@ class _FlowEngine:
             self.parent_ctx.log_prints if self.parent_ctx else _setting("ORCHESTRATOR_LOGGING_LOG_PRINTS"))
         self.logger: Optional[_RunLogger] = None  # made by create(), once the run's name is final
         self.placeholder: Optional[_TaskEngine] = None
+        self.prior_ids_to: Optional[str] = None  # where an earlier attempt's span of task run ids ended
         self.ctx: Optional[FlowRunContext] = None
         self.runner: Optional[TaskRunner] = None
         self.thread_id: Optional[int] = None
@@ -7855,7 +7900,11 @@ class _FlowEngine:
 
     def _set(self, state: State, commit: bool = True) -> None:
         self._record(state)
-        self.run.end_time = state.timestamp if state.type in _FINAL_TYPES else None
+        if state.type in _FINAL_TYPES:
+            self.run.end_time = state.timestamp
+            self._close_task_ids()
+        else:
+            self.run.end_time = None
         if commit:
             self.store.commit_flow_run(self.run)
         else:
@@ -7865,6 +7914,7 @@ class _FlowEngine:
         """Name the run, validate its parameters and record it; returns a state when nothing is to run
         (a subflow whose completed result an earlier attempt recorded)."""
         upstream_failed = None
+        self._open_task_ids()
         if self.parent_ctx is not None:
             # futures and states among a subflow's arguments arrive as their values, as Prefect's do, and
             # are recorded as the parent task run's upstream inputs
@@ -7907,6 +7957,23 @@ class _FlowEngine:
         else:
             self.store.stage_flow_run(run)  # a subflow is committed with its next state
         return None
+
+    def _open_task_ids(self) -> None:
+        """Open the span of ids the run's task runs get (read by _flow_tasks): from an id made in this
+        process before any of them (ids one process makes only grow, whatever its clock does), to no end
+        until the run is final (see _set)."""
+        run = self.run
+        if run.stored:  # a recorded run continues here: its earlier task runs keep their ids
+            mark = _uuid7()
+            run.task_ids_from = min(run.task_ids_from or mark, mark)
+            self.prior_ids_to, run.task_ids_to = run.task_ids_to, None
+        else:
+            run.task_ids_from = run.id  # made here, before any task run of it
+
+    def _close_task_ids(self) -> None:
+        """Close the span: an id made now is above every id this process gave the run's task runs."""
+        prior = self.prior_ids_to
+        self.run.task_ids_to = _uuid7() if prior is None else max(prior, _uuid7())
 
     def _replay_subflow(self) -> Optional[State]:
         """On a retried parent: a completed subflow call recorded by an earlier attempt is not run again."""
@@ -8079,6 +8146,9 @@ class _FlowEngine:
             flow.on_cancellation_hooks if kind is _CANCELLED or kind is _CANCELLING else ()
         if hooks:
             _run_hooks(hooks, self.logger, (flow, run, state), state)
+            if run.task_ids_to is None:  # a hook called a task, which opened the span again: close it
+                self._close_task_ids()
+                self.store.stage_flow_run(run)
         if self.placeholder is None:
             self.store.flush()  # a top-level run ends with its log lines written
             _run_automations(self.store, f"flow-run:{run.id}")  # e.g. "tell me when it fails", before exiting

@@ -943,6 +943,104 @@ class TestStoreSchema:
 
 
 class TestStoreRecords:
+    def test_a_flow_runs_task_runs_are_read_as_its_span_of_ids(self, db):
+        """No index on task_runs.flow_run_id: a flow run records the span of ids its task runs got, and its
+        task runs are read as that range of the primary key, less those of other runs inside it (here a
+        subflow's, whose ids fall inside its parent's span)."""
+
+        @flow
+        def inner():
+            return [show(f"inner{i}") for i in range(3)]
+
+        @flow
+        def outer():
+            show("before")
+            inner()
+            return show("after")
+
+        state = outer(return_state=True)
+        s = store(db)
+        parent = flow_row(db, state.state_details.flow_run_id)
+        (child,) = rows(db, "SELECT * FROM flow_runs WHERE parent_flow_run_id=?", (parent["id"],))
+        mine = s.task_runs_of(parent["id"])
+        assert [t["name"].rsplit("-", 1)[0] for t in mine] == ["show", "inner", "show"]
+        assert [t["name"].rsplit("-", 1)[0] for t in s.task_runs_of(child["id"])] == ["show"] * 3
+        every = rows(db, "SELECT id, flow_run_id FROM task_runs")
+        for run in (parent, child):
+            inside = [t for t in every if run["task_ids_from"] <= t["id"] <= run["task_ids_to"]]
+            assert {t["id"] for t in inside} >= {t["id"] for t in every if t["flow_run_id"] == run["id"]}
+        assert len([t for t in every if parent["task_ids_from"] <= t["id"] <= parent["task_ids_to"]]) == 6
+        assert s.task_progress(parent["id"]) == {"COMPLETED": 3, "total": 3}
+        assert [r["id"] for r in s.subflow_tree(parent["id"])] == [child["id"]]
+        assert [r["name"] for r in rows(db, "PRAGMA index_list(task_runs)") if r["name"] == "task_runs_flow"] == []
+        plan = " ".join(r["detail"] for r in rows(
+            db, f"EXPLAIN QUERY PLAN SELECT * FROM task_runs WHERE {o._flow_tasks()}", (parent["id"],) * 3))
+        assert "PRIMARY KEY (id>? AND id<?)" in plan and "SCAN task_runs" not in plan, plan
+        gone = s.delete_flow_runs([parent["id"]])  # its own task runs go; its subflow's stay with it
+        assert gone["task_runs"] == 3 and len(s.task_runs_of(child["id"])) == 3
+
+    def test_a_task_a_flow_hook_calls_after_the_run_ended_is_still_its_own(self, db):
+        def hook(flow_, run, state):
+            show("from the hook")
+
+        @flow(on_completion=[hook])
+        def hooked():
+            return show("body")
+
+        run_id = hooked(return_state=True).state_details.flow_run_id
+        s = store(db)
+        assert sorted(t["parameters"] for t in s.task_runs_of(run_id)) == ['{"x": "body"}', '{"x": "from the hook"}']
+        row = flow_row(db, run_id)
+        assert row["task_ids_to"] is not None  # the span was opened again for the hook's task, then closed
+        assert all(row["task_ids_from"] <= t["id"] <= row["task_ids_to"] for t in task_rows(db, run_id))
+
+    def test_a_continued_run_reads_its_new_task_runs_while_it_runs(self, db):
+        """A recorded run continued (``retry``, a serve child) opens its span of task run ids again, so that
+        its new task runs are read (by the web view, crash marking) while it runs, with the earlier ones."""
+        seen, attempts = [], []
+
+        @task
+        def look(attempt):
+            seen.append(len(store(db).task_runs_of(o.TaskRunContext.get().task_run.flow_run_id)))
+
+        @flow
+        def twice():
+            show(1)
+            look(len(attempts))  # a new argument: run again, not reused from the first attempt
+            attempts.append(1)
+            if len(attempts) == 1:
+                raise ValueError("the first attempt fails")
+
+        row = flow_row(db, twice(return_state=True).state_details.flow_run_id)
+        assert row["task_ids_to"] is not None
+        assert o._FlowEngine(twice, {}, None, resume=row).run_sync().is_completed()
+        assert seen == [2, 4]
+        after = flow_row(db, row["id"])
+        assert after["task_ids_from"] == row["task_ids_from"] and after["task_ids_to"] > row["task_ids_to"]
+
+    def test_migration_17_gives_older_flow_runs_the_span_of_their_task_runs(self, tmp_path):
+        import apsw
+
+        path = str(tmp_path / "v16.db")
+        conn = apsw.Connection(path)
+        for migration in o._MIGRATIONS[:16]:
+            conn.execute(migration)
+        conn.execute("PRAGMA user_version=16")
+        for run_id, state in (("r1", "COMPLETED"), ("r2", "RUNNING"), ("r3", "FAILED")):
+            conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, created)"
+                         " VALUES (?, ?, 'f', ?, ?, 1)", (run_id, run_id + "-run", state, state.title()))
+        for task_id, flow_id in (("t1", "r1"), ("t2", "r2"), ("t3", "r1"), ("t4", None)):
+            conn.execute("INSERT INTO task_runs (id, flow_run_id, name, task_key, state_type, state_name, created)"
+                         " VALUES (?, ?, 'x', 'k', 'COMPLETED', 'Completed', 1)", (task_id, flow_id))
+        conn.close()
+        s = o._Store(path)
+        spans = {r["id"]: (r["task_ids_from"], r["task_ids_to"]) for r in s._query("SELECT * FROM flow_runs")}
+        assert spans == {"r1": ("t1", "t3"), "r2": ("t2", None), "r3": ("r3", "r3")}  # r2 runs: open-ended
+        assert [t["id"] for t in s.task_runs_of("r1")] == ["t1", "t3"] and s.task_runs_of("r3") == []
+        assert [t["id"] for t in s.task_runs_of("r2")] == ["t2"]
+        assert "task_runs_flow" not in [r["name"] for r in s._query("PRAGMA index_list(task_runs)")]
+        s.close()
+
     def test_flow_and_task_history_recorded(self, db):
         @task
         def add(x, y):
@@ -4398,6 +4496,8 @@ class TestFlowEngine:
         assert pickle.loads(after["result"]) == sum(2 * i for i in range(20))
         reused = rows(db, "SELECT count(*) AS n FROM task_runs WHERE state_name='Cached'")[0]["n"]
         assert reused == 7
+        # both attempts' task runs (made by two processes) are inside the run's span of ids
+        assert len(store(db).task_runs_of(run["id"])) == rows(db, "SELECT count(*) AS n FROM task_runs")[0]["n"] == 28
 
     def test_sigkill_then_retry_twenty_times(self, db, flow_file):
         """Killed at a random point and retried, 20 times: each task body runs once, except the one in
