@@ -7971,9 +7971,11 @@ class _FlowEngine:
             run.task_ids_from = run.id  # made here, before any task run of it
 
     def _close_task_ids(self) -> None:
-        """Close the span: an id made now is above every id this process gave the run's task runs."""
+        """Close the span: above every id this process has made (the last one's time and version digit,
+        then a character above every hex digit), so above every id it gave the run's task runs."""
+        mark = _UUID_NOW[2] + "~"
         prior = self.prior_ids_to
-        self.run.task_ids_to = _uuid7() if prior is None else max(prior, _uuid7())
+        self.run.task_ids_to = mark if prior is None else max(prior, mark)
 
     def _replay_subflow(self) -> Optional[State]:
         """On a retried parent: a completed subflow call recorded by an earlier attempt is not run again."""
