@@ -4597,7 +4597,7 @@ class TestFlowEngine:
         assert run["state_type"] == "CANCELLED"
         assert [h[1] for h in json.loads(run["history"])][-2:] == ["Cancelling", "Cancelled"]
         # each state's event once: the CLI's Cancelling (its trigger wrote it) is not written again by the engine
-        assert [r["event"] for r in rows(db, "SELECT event FROM events WHERE resource_id LIKE 'prefect.flow-run.%'"
+        assert [r["event"] for r in rows(db, "SELECT event FROM event_rows WHERE resource_id LIKE 'prefect.flow-run.%'"
                                              " ORDER BY id")] == \
             ["prefect.flow-run.Pending", "prefect.flow-run.Running", "prefect.flow-run.Cancelling",
              "prefect.flow-run.Cancelled"]
@@ -5931,10 +5931,13 @@ class TestEventsAndAutomations:
             run_id = flaky(return_state=True).state_details.flow_run_id
         raw = rows(db, "SELECT event, resource, state_index, run_count FROM events ORDER BY id")
         assert [(r["event"], r["resource"], r["state_index"], r["run_count"]) for r in raw] == [
-            ("prefect.flow-run.Pending", "", 0, 0), ("prefect.flow-run.Running", "", 1, 1),
-            ("prefect.flow-run.AwaitingRetry", "", 2, 2), ("prefect.flow-run.Running", "", 3, 2),
-            ("prefect.flow-run.Completed", "", 4, 2)]
+            ("", "", 0, 0), ("", "", 1, 1), ("", "", 2, 2), ("", "", 3, 2), ("", "", 4, 2)]
         whole = rows(db, "SELECT * FROM event_rows ORDER BY id")
+        assert [r["event"] for r in whole] == [
+            "prefect.flow-run.Pending", "prefect.flow-run.Running", "prefect.flow-run.AwaitingRetry",
+            "prefect.flow-run.Running", "prefect.flow-run.Completed"]
+        history = json.loads(flow_row(db, run_id)["history"])
+        assert [r["occurred"] for r in whole] == [h[3] for h in history]  # each its own state's time
         retry = json.loads(whole[2]["resource"])
         assert retry["prefect.resource.id"] == f"prefect.flow-run.{run_id}" and retry["prefect.run-count"] == "2"
         assert retry["prefect.state-type"] == "SCHEDULED" and retry["prefect.state-name"] == "AwaitingRetry"
@@ -5947,8 +5950,55 @@ class TestEventsAndAutomations:
                            (run_id,))])
         listed = o._get_store().events(limit=10)
         assert len(listed) == 5 and json.loads(listed[0]["resource"])["prefect.state-type"] is None
+        assert listed[0]["event"] == "prefect.flow-run.Unknown" and listed[0]["occurred"] > 0
         assert json.loads(listed[0]["related"]) == [{"prefect.resource.id": "prefect.flow.flaky",
                                                      "prefect.resource.role": "flow", "prefect.resource.name": "flaky"}]
+
+    def test_a_subflows_events_written_in_one_row_each_read_their_own_state(self, db):
+        """A subflow's row is first written final, with three history entries: three events in one write,
+        each read with its own state's name and time (the row keeps the write's time, for pruning)."""
+
+        @flow
+        def inner():
+            return 1
+
+        @flow
+        def outer():
+            return inner(return_state=True).state_details.flow_run_id
+
+        child_id = outer()
+        mine = rows(db, "SELECT event, occurred FROM event_rows WHERE resource_id=? ORDER BY id",
+                    (f"prefect.flow-run.{child_id}",))
+        history = json.loads(flow_row(db, child_id)["history"])
+        assert [(r["event"], r["occurred"]) for r in mine] == [(f"prefect.flow-run.{h[1]}", h[3]) for h in history]
+        assert [h[1] for h in history] == ["Pending", "Running", "Completed"]
+        stored = rows(db, "SELECT occurred FROM events WHERE resource_id=?", (f"prefect.flow-run.{child_id}",))
+        (written,) = {r["occurred"] for r in stored}
+        assert written == pytest.approx(history[-1][3], abs=1e-6)
+        child_events = "SELECT count(*) AS n FROM events WHERE resource_id=?"
+        store(db).prune_events(written)  # the parent's earlier states go; the subflow's three stay together
+        assert rows(db, child_events, (f"prefect.flow-run.{child_id}",))[0]["n"] == 3
+        store(db).prune_events(written + 1)
+        assert rows(db, child_events, (f"prefect.flow-run.{child_id}",))[0]["n"] == 0
+
+    def test_events_written_by_migration_16s_triggers_read_the_same_after_18(self, tmp_path):
+        import apsw
+
+        path = str(tmp_path / "v17.db")
+        conn = apsw.Connection(path)
+        for migration in o._MIGRATIONS[:17]:
+            conn.execute(migration)
+        conn.execute("PRAGMA user_version=17")
+        conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
+                     " ('r1', 'old-run', 'f', 'RUNNING', 'Running',"
+                     " '[[\"PENDING\", \"Pending\", null, 5.0], [\"RUNNING\", \"Running\", null, 6.0]]', 5)")
+        before = conn.execute("SELECT event, occurred, resource FROM event_rows ORDER BY id").fetchall()
+        conn.close()
+        s = o._Store(path)
+        after = [(r["event"], r["occurred"], r["resource"]) for r in s._query("SELECT * FROM event_rows ORDER BY id")]
+        assert after == [tuple(r) for r in before] and [r[:2] for r in after] == [
+            ("prefect.flow-run.Pending", 5.0), ("prefect.flow-run.Running", 6.0)]
+        s.close()
 
     def test_event_ids_are_version_4_uuids(self, db):
         import uuid
@@ -5978,7 +6028,7 @@ class TestEventsAndAutomations:
         clock.advance(3600)
         store.mark_late()
         store.request_cancel(first["id"])
-        events = [r["event"] for r in rows(db, "SELECT event FROM events WHERE resource_id=? ORDER BY id",
+        events = [r["event"] for r in rows(db, "SELECT event FROM event_rows WHERE resource_id=? ORDER BY id",
                                            (f"prefect.flow-run.{first['id']}",))]
         assert events == ["prefect.flow-run.Scheduled", "prefect.flow-run.Late", "prefect.flow-run.Cancelled"]
         related = json.loads(rows(db, "SELECT related FROM event_rows ORDER BY id DESC LIMIT 1")[0]["related"])
