@@ -1761,10 +1761,13 @@ def _running_seconds(history: list, now: float) -> float:
     ...                   ("COMPLETED", "Completed", None, 10.5)], 99.0)
     2.5
     """
-    total = 0.0
-    for (kind, _, _, start), after in zip(history, [*history[1:], None]):
-        if kind == "RUNNING":
-            total += (after[3] if after is not None else now) - start
+    total, running_since = 0.0, None
+    for kind, _, _, at in history:
+        if running_since is not None:
+            total += at - running_since
+        running_since = at if kind == "RUNNING" else None
+    if running_since is not None:
+        total += now - running_since
     return max(0.0, total)
 
 
@@ -6906,6 +6909,8 @@ def _resolve_arguments(parameters: dict, wait_for: Optional[Iterable], keep_remo
                        own: Optional[str] = None) -> tuple:
     """(resolved parameters, task_inputs, failed upstream run id or None); raises _SelfDependency when
     they hold the future of run ``own``."""
+    if not parameters and not wait_for:  # a call with no arguments (a subflow, often): nothing to resolve
+        return {}, {}, None
     try:
         return _resolve_with(_Inputs_(keep_remote, own), parameters, wait_for)
     except RecursionError:  # an argument that holds itself
@@ -8166,9 +8171,9 @@ class _FlowEngine:
         if state.type is _COMPLETED and flow.persist_result is not False:
             run.keep_result(_persist(state.data, "pickle", self.store.results_dir, run.id))
         self._set(state, commit=self.placeholder is None)
-        if self.placeholder is not None:
-            child = state.fresh_copy()
-            child.state_details = StateDetails(child_flow_run_id=run.id)
+        if self.placeholder is not None:  # the parent's task run: the same state, linked to this run
+            child = State(state.type, state.name, state.message, state.data, None,
+                          StateDetails(child_flow_run_id=run.id))
             holder = self.placeholder.run
             holder.start_time, holder.run_count = run.start_time, max(1, run.run_count)
             self.placeholder._record(child)
@@ -8332,7 +8337,7 @@ def _pickled_or_none(value: Any) -> Optional[bytes]:
 def _parameters_blob(params: dict) -> Optional[bytes]:
     """The pickle a run keeps of its parameters for a retry, or None when their JSON (always recorded)
     gives them back exactly, so that a large plain parameter is not stored twice."""
-    return None if _plain_json(params) else _pickled_or_none(params)
+    return None if not params or _plain_json(params) else _pickled_or_none(params)
 
 
 def _plain_json(value: Any, depth: int = 0) -> bool:
