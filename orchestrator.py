@@ -1166,15 +1166,13 @@ def _flow_run_event_triggers(columns: str, values: str, lean: bool = False) -> s
     ``columns`` with ``values`` besides each event's id, time, name and resource id. ``lean`` (migration
     18): no name, the time of the write rather than of the entry (event_rows reads both from the entry),
     and the id from two random numbers: reading the entry's fields was a fifth of a subflow call's events."""
-    if lean:
-        head = (f"INSERT INTO events (event_id, occurred, event, resource_id, {columns})\n"
-                f"        SELECT {_EVENT_ID_FROM_SQL}, coalesce(NEW.state_timestamp, NEW.created), '', "
-                f"'prefect.flow-run.' || NEW.id,\n               {values}\n"
-                f"        FROM (SELECT h.key AS key, random() AS r, random() AS s FROM json_each(NEW.history) h) h")
-    else:
-        head = (f"INSERT INTO events (event_id, occurred, event, resource_id, {columns})\n"
-                f"        SELECT {_EVENT_ID_SQL}, h.value->>3, 'prefect.flow-run.' || (h.value->>1), "
-                f"'prefect.flow-run.' || NEW.id,\n               {values}\n        FROM json_each(NEW.history) h")
+    event_id, occurred, event, source = (
+        (_EVENT_ID_FROM_SQL, "coalesce(NEW.state_timestamp, NEW.created)", "''",
+         "(SELECT h.key AS key, random() AS r, random() AS s FROM json_each(NEW.history) h) h") if lean else
+        (_EVENT_ID_SQL, "h.value->>3", "'prefect.flow-run.' || (h.value->>1)", "json_each(NEW.history) h"))
+    head = (f"INSERT INTO events (event_id, occurred, event, resource_id, {columns})\n"
+            f"        SELECT {event_id}, {occurred}, {event}, 'prefect.flow-run.' || NEW.id,\n"
+            f"               {values}\n        FROM {source}")
     return f"""
     CREATE TRIGGER flow_run_events_insert AFTER INSERT ON flow_runs BEGIN
         {head};

@@ -100,6 +100,17 @@ def rows(db_path, sql, params=()):
     return store(db_path)._query(sql, params)
 
 
+def older_file(path, version):
+    """An apsw connection to a new file at ``path`` as schema version ``version`` left it."""
+    import apsw
+
+    conn = apsw.Connection(str(path))
+    for migration in o._MIGRATIONS[:version]:
+        conn.execute(migration)
+    conn.execute(f"PRAGMA user_version={version}")
+    return conn
+
+
 def flow_row(db_path, run_id):
     return rows(db_path, "SELECT * FROM flow_runs WHERE id=?", (str(run_id),))[0]
 
@@ -1019,13 +1030,8 @@ class TestStoreRecords:
         assert after["task_ids_from"] == row["task_ids_from"] and after["task_ids_to"] > row["task_ids_to"]
 
     def test_migration_17_gives_older_flow_runs_the_span_of_their_task_runs(self, tmp_path):
-        import apsw
-
         path = str(tmp_path / "v16.db")
-        conn = apsw.Connection(path)
-        for migration in o._MIGRATIONS[:16]:
-            conn.execute(migration)
-        conn.execute("PRAGMA user_version=16")
+        conn = older_file(path, 16)
         for run_id, state in (("r1", "COMPLETED"), ("r2", "RUNNING"), ("r3", "FAILED")):
             conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, created)"
                          " VALUES (?, ?, 'f', ?, ?, 1)", (run_id, run_id + "-run", state, state.title()))
@@ -1349,12 +1355,8 @@ class TestStoreConnection:
             f()
 
     def test_migration_upgrades_older_file_in_place(self, tmp_path, monkeypatch):
-        import apsw
-
         path = str(tmp_path / "old.db")
-        conn = apsw.Connection(path)  # a file as version 1 of the schema left it
-        conn.execute(o._MIGRATIONS[0])
-        conn.execute("PRAGMA user_version=1")
+        conn = older_file(path, 1)
         conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, created)"
                      " VALUES ('r1', 'old-run', 'f', 'COMPLETED', 'Completed', 1)")
         conn.close()
@@ -1366,13 +1368,8 @@ class TestStoreConnection:
         s.close()
 
     def test_events_written_before_migration_16_keep_their_whole_json(self, tmp_path):
-        import apsw
-
         path = str(tmp_path / "v15.db")
-        conn = apsw.Connection(path)
-        for migration in o._MIGRATIONS[:15]:
-            conn.execute(migration)
-        conn.execute("PRAGMA user_version=15")
+        conn = older_file(path, 15)
         conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
                      " ('r1', 'old-run', 'f', 'PENDING', 'Pending', '[[\"PENDING\", \"Pending\", null, 5.0]]', 5)")
         conn.close()
@@ -5982,13 +5979,8 @@ class TestEventsAndAutomations:
         assert rows(db, child_events, (f"prefect.flow-run.{child_id}",))[0]["n"] == 0
 
     def test_events_written_by_migration_16s_triggers_read_the_same_after_18(self, tmp_path):
-        import apsw
-
         path = str(tmp_path / "v17.db")
-        conn = apsw.Connection(path)
-        for migration in o._MIGRATIONS[:17]:
-            conn.execute(migration)
-        conn.execute("PRAGMA user_version=17")
+        conn = older_file(path, 17)
         conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
                      " ('r1', 'old-run', 'f', 'RUNNING', 'Running',"
                      " '[[\"PENDING\", \"Pending\", null, 5.0], [\"RUNNING\", \"Running\", null, 6.0]]', 5)")
