@@ -1774,7 +1774,7 @@ def _running_seconds(history: list, now: float) -> float:
 
 def _flow_tasks(marks: str = "?", alias: str = "") -> str:
     """SQL: a condition that holds for the task runs (``alias``) of the flow runs ``marks`` stands for (one
-    ``?`` each); its parameters are their ids, three times over. task_runs has no index on flow_run_id (its
+    ``?`` each, its parameters their ids three times over; or a column of a joined table). task_runs has no index on flow_run_id (its
     page made each task run's commit a third dearer): a flow run keeps the span of ids its task runs were
     given (``task_ids_from``, ``task_ids_to``; None is open), and they are read as that range of the primary
     key. ``+`` keeps the planner from building an index of flow_run_id for a join.
@@ -1960,8 +1960,7 @@ class _RunRecords:
         found through their parent task runs, each flow run's as its span of task run ids (see _flow_tasks)."""
         return self._query(
             "WITH RECURSIVE tree(id, depth) AS (SELECT ?, 0 UNION ALL SELECT t.child_flow_run_id, tree.depth + 1"
-            " FROM tree JOIN flow_runs p ON p.id = tree.id JOIN task_runs t ON t.id BETWEEN"
-            " coalesce(p.task_ids_from, '') AND coalesce(p.task_ids_to, '~') AND +t.flow_run_id = tree.id"
+            f" FROM tree JOIN task_runs t ON {_flow_tasks('tree.id', 't')}"
             " WHERE t.child_flow_run_id IS NOT NULL AND tree.depth < 20)"
             " SELECT f.*, tree.depth FROM tree CROSS JOIN flow_runs f ON f.id = tree.id"
             " WHERE tree.depth > 0 ORDER BY f.id LIMIT ?", (flow_run_id, limit))
