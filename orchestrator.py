@@ -5822,8 +5822,11 @@ class ThreadPoolTaskRunner(TaskRunner):
         """While calls wait in the queue, every 5 ms: when the threads block (I/O, sleeps, waits on other
         tasks), double them, up to ``max_workers``. They block when no call finished in the last 5 ms while
         the process used less than half a core, or when it used less than 0.4 of a core over the last 20 ms
-        (calls that each block for a moment: a thread finishes one every few ms, yet waits most of the time)."""
+        (calls that each block for a moment: a thread finishes one every few ms, yet waits most of the time).
+        Where the kernel tells (``_cpu_wants``), threads that other processes keep from a CPU are not
+        blocked: the stall must last two ticks with no thread running or runnable for most of the second."""
         queue, empty, seen, recent = self._queue, 0, -1, collections.deque([time.process_time()], 5)
+        suspect = None  # the threads' _cpu_wants and when, read when the last tick looked stalled
         while True:
             time.sleep(0.005)
             now = time.process_time()
@@ -5843,8 +5846,21 @@ class ThreadPoolTaskRunner(TaskRunner):
                            or len(recent) == 5 and now - recent[0] < 0.008) \
                     and not any(st.committing for st in list(_STORES.values()))
                 seen = self._finished
-                grow = min(len(self._threads), queue.qsize()) if stalled else 0
+            if stalled:
+                # nor are threads that other processes keep from a CPU (a loaded machine): where the kernel
+                # tells (Linux), a stall counts when the next tick looks stalled too and meanwhile no thread
+                # was running or waiting to run for most of it (a thread that holds the GIL, say)
+                wants, at = _cpu_wants(), time.monotonic()
+                if wants is not None:
+                    stalled = suspect is not None and max(
+                        (ns - suspect[0].get(tid, 0) for tid, ns in wants.items()), default=0) \
+                        < 0.8e9 * (at - suspect[1])
+                    suspect = (wants, at)
+            else:
+                suspect = None
+            grow = min(len(self._threads), queue.qsize()) if stalled else 0
             if grow:
+                suspect = None
                 recent.clear()  # the new threads' effect is judged afresh
                 recent.append(now)
                 self._start_threads(grow)
@@ -5889,6 +5905,25 @@ class ThreadPoolTaskRunner(TaskRunner):
                     # a thread started since (for a call a running task submitted) took a signal: one more
                     self._queue.put(None)
             self._threads, self._queue, self._idle, self._closing = [], None, 0, False
+
+
+def _cpu_wants() -> Optional[dict]:
+    """For each of this process's threads but the calling one, the nanoseconds it has spent running or
+    runnable yet waiting for a CPU (Linux's per-thread schedstat); None where the kernel does not say."""
+    me, wants = str(threading.get_native_id()), {}
+    try:
+        tids = os.listdir("/proc/self/task")
+    except OSError:
+        return None
+    for tid in tids:
+        if tid != me:
+            try:
+                with open(f"/proc/self/task/{tid}/schedstat", "rb") as fh:
+                    ran, waited = fh.read().split()[:2]
+                wants[tid] = int(ran) + int(waited)
+            except (OSError, ValueError):  # a thread that ended meanwhile
+                continue
+    return wants
 
 
 ConcurrentTaskRunner = ThreadPoolTaskRunner

@@ -2784,6 +2784,63 @@ class TestFuturesAndRunners:
         assert threads <= 32
         assert took < 1.2  # blocking ones: the threads doubled to 64 within tens of ms (8 threads take 1.6 s)
 
+    @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="the kernel's per-thread schedstat")
+    def test_a_pool_starved_of_cpu_by_other_processes_does_not_grow(self, db):
+        """Busy processes keep the flow's threads from a CPU for whole ticks: no call finishes and the
+        process uses little CPU, as when its threads block. The thread waiting to run tells them apart
+        (the stall rule alone doubled the pool to 64 and more under this load, in CI too)."""
+        names = set()
+
+        @task
+        def quick(i):
+            names.add(threading.current_thread().name)
+            return i
+
+        @flow
+        def many():
+            return len(quick.map(range(3000)).result())
+
+        spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                    for _ in range(2 * (os.cpu_count() or 1))]
+        try:
+            started = time.monotonic()
+            assert many() == 3000
+            assert time.monotonic() - started < 60
+        finally:
+            for spinner in spinners:
+                spinner.kill()
+                spinner.wait(10)
+        assert len(names) <= 2  # one doubling for a real wait (a page read, say); none for want of a CPU
+
+    def test_the_cpu_wants_of_threads_count_running_not_sleeping(self):
+        done, native = threading.Event(), {}
+
+        def spin():
+            native["spin"] = str(threading.get_native_id())
+            while not done.is_set():
+                pass
+
+        def nap():
+            native["nap"] = str(threading.get_native_id())
+            done.wait(30)
+
+        threads = [threading.Thread(target=spin), threading.Thread(target=nap)]
+        for thread in threads:
+            thread.start()
+        while len(native) < 2:
+            time.sleep(0.001)
+        before, at = o._cpu_wants(), time.monotonic()
+        time.sleep(0.1)
+        after, took = o._cpu_wants(), time.monotonic() - at
+        done.set()
+        for thread in threads:
+            thread.join()
+        if after is None:
+            pytest.skip("the kernel does not tell a thread's CPU time")
+        assert str(threading.get_native_id()) not in after  # the caller is left out
+        assert after[native["spin"]] - before[native["spin"]] > 0.5e9 * took  # ran or waited to, throughout
+        assert after[native["nap"]] - before[native["nap"]] < 0.01e9
+
     def test_thread_pool_grows_for_calls_that_each_block_for_a_moment(self, db):
         """A call that sleeps 2 ms finishes every 2 ms, so the pool never sees 5 ms without a finished call;
         the process still idles most of the time, and that is what grows the pool."""
