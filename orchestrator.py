@@ -1161,12 +1161,15 @@ _TASK_RUN_RELATED_SQL = """(SELECT json_group_array(json(r)) FROM (
     UNION ALL SELECT json_object('prefect.resource.id', 'prefect.tag.' || t.value, 'prefect.resource.role', 'tag')
               FROM json_each(NEW.tags) t))"""
 
-def _flow_run_event_triggers(columns: str, values: str, lean: bool = False) -> str:
+def _flow_run_event_triggers(columns: str, values: str, lean: bool = False, derived_ids: bool = False) -> str:
     """The two triggers that make a flow run's new history entries events (``h``: the entry), writing
     ``columns`` with ``values`` besides each event's id, time, name and resource id. ``lean`` (migration
     18): no name, the time of the write rather than of the entry (event_rows reads both from the entry),
-    and the id from two random numbers: reading the entry's fields was a fifth of a subflow call's events."""
+    and the id from two random numbers: reading the entry's fields was a fifth of a subflow call's events.
+    ``derived_ids`` (migration 19): no id either (``''``): event_rows derives it from the run's id and the
+    entry's position (see _DERIVED_EVENT_ID_SQL); drawing and printing it was half of what remained."""
     event_id, occurred, event, source = (
+        ("''", "coalesce(NEW.state_timestamp, NEW.created)", "''", "json_each(NEW.history) h") if derived_ids else
         (_EVENT_ID_FROM_SQL, "coalesce(NEW.state_timestamp, NEW.created)", "''",
          "(SELECT h.key AS key, random() AS r, random() AS s FROM json_each(NEW.history) h) h") if lean else
         (_EVENT_ID_SQL, "h.value->>3", "'prefect.flow-run.' || (h.value->>1)", "json_each(NEW.history) h"))
@@ -1206,6 +1209,19 @@ _COMPACT_EVENT_TRIGGERS = _flow_run_event_triggers("resource, state_index, run_c
 # Since migration 18 they write no event name and the time of the write (see _flow_run_event_triggers)
 _LEAN_EVENT_TRIGGERS = _flow_run_event_triggers("resource, state_index, run_count", "'', h.key, NEW.run_count",
                                                 lean=True)
+# Since migration 19 no event id either: event_rows derives it
+_ID_FREE_EVENT_TRIGGERS = _flow_run_event_triggers("resource, state_index, run_count", "'', h.key, NEW.run_count",
+                                                   derived_ids=True)
+# The id event_rows gives a flow-run state event stored without one (``e``: the events row): a version 4
+# UUID made of the run's id (``'prefect.flow-run.'`` and 36 characters) and the state's position in its
+# history, four hex digits that take the place of the run id's first four (the top of a UUIDv7's
+# millisecond count, which turns over every 50 days). So it is the same on every read, and two events have
+# the same id only when their runs' ids agree in 106 of their other bits: never. The run id's variant
+# digit (8, 9, a or b) is kept; its version digit becomes 4.
+_DERIVED_EVENT_ID_SQL = (
+    "printf('%04x', e.state_index & 65535) || substr(e.resource_id, 22, 4) || '-' || substr(e.resource_id, 27, 4)"
+    " || '-4' || substr(e.resource_id, 33, 3) || '-' || substr(e.resource_id, 37, 4) || '-'"
+    " || substr(e.resource_id, 42, 12)")
 
 
 def _entry_sql(field: int, before: int = 0) -> str:
@@ -1215,17 +1231,21 @@ def _entry_sql(field: int, before: int = 0) -> str:
             f"[{field}]') END")
 
 
-def _event_rows_view(lean: bool) -> str:
+def _event_rows_view(lean: bool, derived_ids: bool = False) -> str:
     """The event_rows view: every event whole. Compact events (state_index set) take their resource,
     related resources and payload from their run's row, and (``lean``, migration 18) their time and name
-    from the history entry they are for: since then the row holds the time of the write and no name."""
-    occurred, event = "e.occurred", "e.event"
+    from the history entry they are for: since then the row holds the time of the write and no name.
+    ``derived_ids`` (migration 19): an event stored with no id gets _DERIVED_EVENT_ID_SQL's."""
+    occurred, event, event_id = "e.occurred", "e.event", "e.event_id"
+    if derived_ids:
+        event_id = f"CASE WHEN e.event_id != '' THEN e.event_id ELSE {_DERIVED_EVENT_ID_SQL} END"
     if lean:
         occurred = f"CASE WHEN e.state_index IS NULL THEN e.occurred ELSE coalesce({_entry_sql(3)}, e.occurred) END"
         event = (f"CASE WHEN e.event != '' THEN e.event ELSE 'prefect.flow-run.' || coalesce({_entry_sql(1)}, "
                  f"'Unknown') END")
     return f"""
-    CREATE VIEW event_rows AS SELECT e.id, e.event_id, {occurred} AS occurred, {event} AS event, e.resource_id,
+    CREATE VIEW event_rows AS SELECT e.id, {event_id} AS event_id, {occurred} AS occurred, {event} AS event,
+        e.resource_id,
         CASE WHEN e.state_index IS NULL THEN e.resource ELSE """ + _flow_run_resource_sql(
             "e.resource_id", "f.name", "e.run_count", _entry_sql, occurred) + """ END AS resource,
         CASE WHEN e.state_index IS NULL THEN e.related ELSE """ + _flow_run_related_sql(
@@ -1474,6 +1494,13 @@ _MIGRATIONS = [
     DROP TRIGGER flow_run_events_insert;
     DROP TRIGGER flow_run_events_update;
     """ + _LEAN_EVENT_TRIGGERS + _event_rows_view(lean=True),
+    # 19: a flow run's state events are written with no id: event_rows derives it from the run's id and the
+    #     state's position (a subflow call's events cost half as much)
+    """
+    DROP VIEW event_rows;
+    DROP TRIGGER flow_run_events_insert;
+    DROP TRIGGER flow_run_events_update;
+    """ + _ID_FREE_EVENT_TRIGGERS + _event_rows_view(lean=True, derived_ids=True),
 ]
 
 

@@ -6062,11 +6062,46 @@ class TestEventsAndAutomations:
                 boom(return_state=True)
 
         f()
-        ids = [r["event_id"] for r in rows(db, "SELECT event_id FROM events")]
-        assert len(ids) == 13  # Pending, Running, Completed and ten failed task runs: each from a trigger
+        f()
+        ids = [r["event_id"] for r in rows(db, "SELECT event_id FROM event_rows")]
+        assert len(ids) == 26  # twice: Pending, Running, Completed and ten failed task runs
+        assert len(set(ids)) == 26
         for event_id in ids:  # the old triggers left the variant digit random: three in four failed this
             parsed = uuid.UUID(event_id)
             assert str(parsed) == event_id and parsed.variant == uuid.RFC_4122 and parsed.version == 4
+        # a flow run's state events store no id: it is derived, the same on every read
+        assert [r["event_id"] for r in rows(db, "SELECT event_id FROM events WHERE state_index IS NOT NULL")] == [""] * 6
+        assert [r["event_id"] for r in rows(db, "SELECT event_id FROM event_rows")] == ids
+
+    def test_derived_event_ids_differ_between_runs_made_in_one_millisecond(self, tmp_path):
+        """Ids one process makes in one millisecond differ only in their last digits (a counter): the
+        derived event ids keep those digits, and the state's position, so none of them repeats."""
+        s = o._Store(str(tmp_path / "ids.db"))
+        head = o._uuid7()[:24]
+        run_ids = [head + "%012x" % n for n in range(50)]
+        history = json.dumps([["PENDING", "Pending", None, 1.0], ["RUNNING", "Running", None, 2.0],
+                              ["COMPLETED", "Completed", None, 3.0]])
+        s._write([("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
+                   " (?, 'n', 'f', 'COMPLETED', 'Completed', ?, 1)", (run_id, history)) for run_id in run_ids])
+        ids = [r["event_id"] for r in s._query("SELECT event_id FROM event_rows")]
+        assert len(ids) == 150 and len(set(ids)) == 150
+        assert all(uuid.UUID(i).version == 4 for i in ids)
+        s.close()
+
+    def test_event_ids_stored_before_migration_19_are_kept(self, tmp_path):
+        path = tmp_path / "v18.db"
+        conn = older_file(path, 18)
+        conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
+                     " ('01234567-89ab-7def-8123-456789abcdef', 'old-run', 'f', 'RUNNING', 'Running',"
+                     " '[[\"PENDING\", \"Pending\", null, 5.0], [\"RUNNING\", \"Running\", null, 6.0]]', 5)")
+        before = conn.execute("SELECT event_id, event, occurred, resource FROM event_rows ORDER BY id").fetchall()
+        conn.close()
+        assert all(uuid.UUID(r[0]).version == 4 for r in before)
+        s = o._Store(str(path))
+        after = [(r["event_id"], r["event"], r["occurred"], r["resource"])
+                 for r in s._query("SELECT * FROM event_rows ORDER BY id")]
+        assert after == [tuple(r) for r in before]
+        s.close()
 
     def test_states_set_by_other_paths_are_events_too(self, db, clock):
         runner = o._Runner([ticking.to_deployment("every", interval=60)], limit=0, clock=clock)
