@@ -4843,14 +4843,15 @@ class TaskRun(_RunRecord):
 class FlowRunContext:
     """What the engine knows inside a flow run. ``FlowRunContext.get()`` is None outside one."""
 
-    __slots__ = ("flow", "flow_run", "parameters", "task_runner", "log_prints", "store", "logger",
+    __slots__ = ("flow", "flow_run", "parameters", "_task_runner", "start_runner", "log_prints", "store", "logger",
                  "futures", "futures_lock", "task_counter", "replay", "cancelled", "cancel_deadline", "orphans",
                  "dropped", "keep")
 
     def __init__(self, flow: Any, flow_run: Any, parameters: dict, log_prints: bool, store: Any,
                  logger: Any, task_runner: Any = None) -> None:
         self.flow, self.flow_run, self.parameters, self.log_prints = flow, flow_run, parameters, log_prints
-        self.store, self.logger, self.task_runner = store, logger, task_runner
+        self.store, self.logger, self._task_runner = store, logger, task_runner
+        self.start_runner: Optional[Callable[[], Any]] = None  # starts the runner on first use (see _Running)
         self.futures, self.futures_lock, self.task_counter = [], threading.Lock(), {}
         self.replay: Optional[dict] = None  # on a retried run: recorded results by (task key, call order)
         self.cancelled, self.cancel_deadline = False, 0.0
@@ -4858,6 +4859,21 @@ class FlowRunContext:
         # finished futures leave ``futures`` now and then (a flow that maps a million tasks in batches
         # would otherwise hold a million); ``dropped`` counts them, and their failures, for the progress line
         self.dropped, self.keep = [0, 0], 10_000
+
+    @property
+    def task_runner(self) -> Any:
+        """The run's task runner. A thread pool starts when first asked for: most subflows submit nothing."""
+        runner = self._task_runner
+        if runner is None and self.start_runner is not None:
+            with self.futures_lock:
+                if self._task_runner is None:
+                    self._task_runner = self.start_runner()
+            runner = self._task_runner
+        return runner
+
+    @task_runner.setter
+    def task_runner(self, runner: Any) -> None:
+        self._task_runner = runner
 
     def add_future(self, future: Any) -> None:
         """Track a submitted task's future, letting go of finished ones once the list doubles."""
@@ -8176,7 +8192,8 @@ class _FlowEngine:
             for fut in pending:
                 while not fut._wait(0.25):
                     if ctx.cancelled and time.monotonic() >= ctx.cancel_deadline:
-                        self.runner.abandon()
+                        if self.runner is not None:  # None: the futures are another runner's
+                            self.runner.abandon()
                         return
 
     # -- cancellation (called from the heartbeat thread) -------------------------------------------
@@ -8355,16 +8372,17 @@ class _Running:
 
     def __enter__(self) -> FlowRunContext:
         engine = self.engine
-        self.runner = runner = engine.flow.task_runner.duplicate()
-        try:
-            runner.__enter__()
-        except OrchestratorError as exc:
-            engine._finish(Failed(message=f"The task runner could not start: {exc}", data=exc))
-            raise
+        self.runner = runner = None
+        if engine.flow.task_runner.__class__ is not ThreadPoolTaskRunner:  # one that can fail to start: now
+            runner = self._start_runner()
         self.scope, self.progress = engine._as_current(), None
         ctx = self.scope.__enter__()
         try:
-            ctx.task_runner, engine.ctx, engine.runner = runner, ctx, runner
+            engine.ctx = ctx
+            if runner is None:  # a thread pool, when first asked for (FlowRunContext.task_runner)
+                ctx.start_runner = self._start_runner
+            else:
+                ctx.task_runner = runner
             engine.thread_id = threading.get_ident()
             _ACTIVE_FLOWS[engine.run.id] = engine
             if engine.parent_ctx is None:
@@ -8374,6 +8392,17 @@ class _Running:
             raise
         return ctx
 
+    def _start_runner(self) -> "TaskRunner":
+        engine = self.engine
+        runner = engine.flow.task_runner.duplicate()
+        try:
+            runner.__enter__()
+        except OrchestratorError as exc:
+            engine._finish(Failed(message=f"The task runner could not start: {exc}", data=exc))
+            raise
+        self.runner = engine.runner = runner
+        return runner
+
     def __exit__(self, *exc: Any) -> None:
         try:
             _ACTIVE_FLOWS.pop(self.engine.run.id, None)
@@ -8381,7 +8410,8 @@ class _Running:
                 self.progress.stop()
         finally:
             try:
-                self.runner.__exit__(*exc)
+                if self.runner is not None:
+                    self.runner.__exit__(*exc)
             finally:
                 self.scope.__exit__(*exc)
 
