@@ -4631,10 +4631,12 @@ class TestFlowEngine:
                                    env={**env, "ORCHESTRATOR_TASK_RUNNER_MAX_WORKERS": "1"}, stderr=subprocess.DEVNULL)
         victim = None
         try:
+            deadline = time.monotonic() + 20
+            while not os.path.exists(db) and time.monotonic() < deadline:  # the watcher makes the file
+                time.sleep(0.02)
             time.sleep(1.0)
             victim = subprocess.Popen([PY, str(path), "twenty"], env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 20
             conn = apsw.Connection(db)  # a plain reader: opening it does not run crash detection
             conn.setbusytimeout(5000)
 
