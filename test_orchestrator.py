@@ -119,6 +119,18 @@ def task_rows(db_path, flow_run_id):
     return rows(db_path, "SELECT * FROM task_runs WHERE flow_run_id=? ORDER BY created", (str(flow_run_id),))
 
 
+def thread_naming_task():
+    """(names, quick): a no-op task that adds the name of each thread it runs on to ``names``."""
+    names = set()
+
+    @task
+    def quick(i):
+        names.add(threading.current_thread().name)
+        return i
+
+    return names, quick
+
+
 def history_names(row):
     return [h[1] for h in json.loads(row["history"])]
 
@@ -2785,12 +2797,7 @@ class TestFuturesAndRunners:
         assert seen["runner"] == (o.ThreadPoolTaskRunner, 3, True, True)
 
     def test_thread_pool_grows_only_when_its_work_stalls(self, db):
-        names = set()
-
-        @task
-        def quick(i):
-            names.add(threading.current_thread().name)
-            return i
+        names, quick = thread_naming_task()
 
         @task
         def nap(i):
@@ -2816,12 +2823,7 @@ class TestFuturesAndRunners:
         """Busy processes keep the flow's threads from a CPU for whole ticks: no call finishes and the
         process uses little CPU, as when its threads block. The thread waiting to run tells them apart
         (the stall rule alone doubled the pool to 64 and more under this load, in CI too)."""
-        names = set()
-
-        @task
-        def quick(i):
-            names.add(threading.current_thread().name)
-            return i
+        names, quick = thread_naming_task()
 
         @flow
         def many():
