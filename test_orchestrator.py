@@ -119,6 +119,22 @@ def task_rows(db_path, flow_run_id):
     return rows(db_path, "SELECT * FROM task_runs WHERE flow_run_id=? ORDER BY created", (str(flow_run_id),))
 
 
+def event_rows_across_migrations(tmp_path, version, run_id, columns):
+    """``columns`` of event_rows for a flow run with two states written at schema ``version``, as that
+    version read them and as the current one does (tuples, in id order)."""
+    path = str(tmp_path / f"v{version}.db")
+    conn = older_file(path, version)
+    history = '[["PENDING", "Pending", null, 5.0], ["RUNNING", "Running", null, 6.0]]'
+    conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
+                 " (?, 'old-run', 'f', 'RUNNING', 'Running', ?, 5)", (run_id, history))
+    before = [tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM event_rows ORDER BY id")]
+    conn.close()
+    s = o._Store(path)
+    after = [tuple(r[c] for c in columns) for r in s._query("SELECT * FROM event_rows ORDER BY id")]
+    s.close()
+    return before, after
+
+
 def thread_naming_task():
     """(names, quick): a no-op task that adds the name of each thread it runs on to ``names``."""
     names = set()
@@ -6069,18 +6085,9 @@ class TestEventsAndAutomations:
         assert rows(db, child_events, (f"prefect.flow-run.{child_id}",))[0]["n"] == 0
 
     def test_events_written_by_migration_16s_triggers_read_the_same_after_18(self, tmp_path):
-        path = str(tmp_path / "v17.db")
-        conn = older_file(path, 17)
-        conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
-                     " ('r1', 'old-run', 'f', 'RUNNING', 'Running',"
-                     " '[[\"PENDING\", \"Pending\", null, 5.0], [\"RUNNING\", \"Running\", null, 6.0]]', 5)")
-        before = conn.execute("SELECT event, occurred, resource FROM event_rows ORDER BY id").fetchall()
-        conn.close()
-        s = o._Store(path)
-        after = [(r["event"], r["occurred"], r["resource"]) for r in s._query("SELECT * FROM event_rows ORDER BY id")]
-        assert after == [tuple(r) for r in before] and [r[:2] for r in after] == [
+        before, after = event_rows_across_migrations(tmp_path, 17, "r1", ("event", "occurred", "resource"))
+        assert after == before and [r[:2] for r in after] == [
             ("prefect.flow-run.Pending", 5.0), ("prefect.flow-run.Running", 6.0)]
-        s.close()
 
     def test_event_ids_are_version_4_uuids(self, db):
         import uuid
@@ -6122,19 +6129,10 @@ class TestEventsAndAutomations:
         s.close()
 
     def test_event_ids_stored_before_migration_19_are_kept(self, tmp_path):
-        path = tmp_path / "v18.db"
-        conn = older_file(path, 18)
-        conn.execute("INSERT INTO flow_runs (id, name, flow_name, state_type, state_name, history, created) VALUES"
-                     " ('01234567-89ab-7def-8123-456789abcdef', 'old-run', 'f', 'RUNNING', 'Running',"
-                     " '[[\"PENDING\", \"Pending\", null, 5.0], [\"RUNNING\", \"Running\", null, 6.0]]', 5)")
-        before = conn.execute("SELECT event_id, event, occurred, resource FROM event_rows ORDER BY id").fetchall()
-        conn.close()
+        before, after = event_rows_across_migrations(tmp_path, 18, "01234567-89ab-7def-8123-456789abcdef",
+                                                     ("event_id", "event", "occurred", "resource"))
         assert all(uuid.UUID(r[0]).version == 4 for r in before)
-        s = o._Store(str(path))
-        after = [(r["event_id"], r["event"], r["occurred"], r["resource"])
-                 for r in s._query("SELECT * FROM event_rows ORDER BY id")]
-        assert after == [tuple(r) for r in before]
-        s.close()
+        assert after == before
 
     def test_states_set_by_other_paths_are_events_too(self, db, clock):
         runner = o._Runner([ticking.to_deployment("every", interval=60)], limit=0, clock=clock)
