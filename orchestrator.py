@@ -313,6 +313,10 @@ import apsw
 _FLUSH_SECONDS = 0.2  # how late a buffered write (start record, log line) may reach the database
 _WAL_CHECKPOINT_PAGES = 1000  # the flusher checkpoints the write-ahead log past this (SQLite's own default)
 _BUSY_TIMEOUT_MS = 60_000
+# APSW's statement cache keeps an entry only while it is used again within this many statement executions
+# (a ring: each use takes the next slot). At its default of 100 the flusher's batch of a few hundred log
+# rows pushed out the task run's INSERT, whose preparation (with its triggers) then came back every batch.
+_STATEMENT_CACHE_SIZE = 2048
 
 
 class _Setting(NamedTuple):
@@ -3078,7 +3082,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
                 os.makedirs(folder, exist_ok=True)
                 if not os.path.exists(self.path):
                     self._create_file()
-                conn = apsw.Connection(self.path)
+                conn = apsw.Connection(self.path, statementcachesize=_STATEMENT_CACHE_SIZE)
         except (OSError, apsw.Error) as exc:
             raise StoreError(f"cannot create the state database at {self.path}: "
                              f"{getattr(exc, 'strerror', None) or exc}") from exc
@@ -3227,8 +3231,7 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
                     _task_run_events(conn, run)  # first: the row's own trigger adds Failed and Crashed after them
                 self._write_run(conn, run)
             if logs:
-                conn.executemany("INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, "
-                                 "timestamp) VALUES (?,?,?,?,?,?)", logs)
+                _insert_logs(conn, logs)
             for sql, params in (*staged, *ops):
                 conn.execute(sql, params)
             if body is not None:
@@ -3368,6 +3371,22 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
         """The first row of a query as a dict, or None."""
         rows = self._query(sql, params)
         return rows[0] if rows else None
+
+
+_LOG_INSERT = "INSERT INTO logs (flow_run_id, task_run_id, level, logger, message, timestamp) VALUES "
+_LOG_CHUNK = 32  # rows a statement: 192 variables
+_LOG_INSERT_CHUNK = _LOG_INSERT + ",".join(("(?,?,?,?,?,?)",) * _LOG_CHUNK)
+
+
+def _insert_logs(conn: apsw.Connection, logs: list) -> None:
+    """Insert log rows (tuples in the columns' order) in statements of _LOG_CHUNK rows, the rest one by
+    one. Each statement run is a use of APSW's statement cache (see _STATEMENT_CACHE_SIZE): row by row, a
+    batch of a few hundred would push the other statements out, and their preparation would come back."""
+    full = len(logs) - len(logs) % _LOG_CHUNK
+    for i in range(0, full, _LOG_CHUNK):
+        conn.execute(_LOG_INSERT_CHUNK, tuple(itertools.chain.from_iterable(logs[i:i + _LOG_CHUNK])))
+    if full < len(logs):
+        conn.executemany(_LOG_INSERT + "(?,?,?,?,?,?)", logs[full:])
 
 
 def _task_run_events(conn: apsw.Connection, run: "TaskRun") -> None:

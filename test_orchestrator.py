@@ -1262,6 +1262,19 @@ class TestStoreRecords:
         warn = [r for r in logs if r["message"] == "careful 1"][0]
         assert warn["task_run_id"] == task_rows(db, run_id)[0]["id"]
 
+    def test_a_large_batch_of_log_lines_is_stored_whole_and_in_order(self, db):
+        @flow
+        def f():
+            logger = o.get_run_logger()
+            for i in range(100):  # as one batch: three statements of 32 rows, then four rows one by one
+                logger.info("line %d", i)
+
+        run_id = f(return_state=True).state_details.flow_run_id
+        logs = rows(db, "SELECT * FROM logs WHERE flow_run_id=? AND message LIKE 'line %' ORDER BY id", (run_id,))
+        assert [(r["level"], r["logger"], r["message"]) for r in logs] == [
+            (20, "orchestrator.flow_runs", f"line {i}") for i in range(100)]
+        assert [r["timestamp"] for r in logs] == sorted(r["timestamp"] for r in logs)
+
 
 # == 7. Store: schedules, processes and the connection =====================================================
 
@@ -1293,6 +1306,27 @@ class TestStoreConnection:
         import apsw
 
         assert apsw.Connection(str(copy)).execute("SELECT count(*) FROM task_runs").fetchall()[0][0] == 305
+
+    def test_statements_stay_prepared_through_the_flushers_large_log_batches(self, db):
+        # APSW's statement cache is a ring: each statement run takes the next place, so a statement not run
+        # again within the cache's size is prepared anew. A task run's INSERT (with its triggers) is the
+        # costliest to prepare; batches of log lines, row by row, pushed it out at every flush.
+        @task
+        def inc(x):
+            return x + 1
+
+        @flow
+        def f(n):
+            for i in range(n):
+                inc(i)
+
+        f(5)
+        writer = store(db)._writer
+        before = writer.cache_stats()["misses"]
+        f(3000)  # 3,000 log lines, flushed every 256 commits (and every 0.2 s)
+        assert writer.cache_stats()["misses"] - before < 10  # a few (a flow run's own statements), not ~50
+        finished = rows(db, "SELECT count(*) AS n FROM logs WHERE message LIKE 'Finished%'")[0]["n"]
+        assert finished == 3005 + 2  # every task run's line and both flow runs'
 
     def test_a_full_disk_costs_log_lines_not_run_states(self, db):
         out = run_py("""
