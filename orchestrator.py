@@ -313,10 +313,10 @@ import apsw
 _FLUSH_SECONDS = 0.2  # how late a buffered write (start record, log line) may reach the database
 _WAL_CHECKPOINT_PAGES = 1000  # the flusher checkpoints the write-ahead log past this (SQLite's own default)
 _BUSY_TIMEOUT_MS = 60_000
-# APSW's statement cache keeps an entry only while it is used again within this many statement executions
-# (a ring: each use takes the next slot). At its default of 100 the flusher's batch of a few hundred log
-# rows pushed out the task run's INSERT, whose preparation (with its triggers) then came back every batch.
-_STATEMENT_CACHE_SIZE = 2048
+# APSW's statement cache keeps an entry only while it is run again within this many statement runs (a
+# ring: each run takes the next place). At its default of 100, a flush's few hundred log rows pushed out the
+# task run's INSERT, whose preparation (with its triggers) then came back every batch. 512 is APSW's most.
+_STATEMENT_CACHE_SIZE = 512
 
 
 class _Setting(NamedTuple):
