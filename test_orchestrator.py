@@ -1280,6 +1280,63 @@ class TestStoreRecords:
 
 
 class TestStoreConnection:
+    # Completed runs are not in the state index, nor subflow runs in the name index (migration 20): each
+    # index a row is in costs every write of it a page. What reads by state or name still finds them.
+    def test_runs_are_found_by_name_whether_top_level_or_subflow(self, db):
+        @flow(flow_run_name="same-name")
+        def child():
+            return 1
+
+        @flow(flow_run_name="parent-run")
+        def parent():
+            return child()
+
+        @flow(flow_run_name="same-name")
+        def alone():
+            return 2
+
+        parent()
+        s = store(db)
+        assert s.resolve_flow_run("parent-run")["flow_name"] == "parent"
+        sub = s.resolve_flow_run("same-name")
+        assert sub["flow_name"] == "child" and sub["parent_task_run_id"]
+        alone()
+        with pytest.raises(o.ObjectNotFound, match="matches 2 flow runs"):  # a top-level run and a subflow's
+            s.resolve_flow_run("same-name")
+        in_index = s._query("SELECT name FROM flow_runs INDEXED BY flow_runs_name WHERE parent_task_run_id IS NULL"
+                            " AND name > ''")
+        assert sorted(r["name"] for r in in_index) == ["parent-run", "same-name"]
+
+    def test_queries_by_state_use_an_index(self, db):
+        @flow
+        def child():
+            return 1
+
+        @flow
+        def parent():
+            return child()
+
+        parent()
+        s = store(db)
+        assert s._query("SELECT count(*) AS n FROM flow_runs INDEXED BY flow_runs_state"
+                        f" WHERE {o._NOT_COMPLETED}")[0]["n"] == 0  # both completed: neither is in it
+        seen = []
+        for conn in (s._reader(), s._writer):
+            conn.exec_trace = lambda cursor, sql, bindings: seen.append(sql) or True
+        try:  # what status, the heartbeat (cancellations, crashes) and serve read by state
+            s.active_runs()
+            s.late_runs()
+            s._deliver_cancellations()
+            s._write_fn(lambda conn: s._crash_runs(conn, "no-such-process", "gone", 0.0))
+        finally:
+            for conn in (s._reader(), s._writer):
+                conn.exec_trace = None
+        queries = {q for q in seen if "FROM flow_runs" in q and "state_type" in q}
+        assert len(queries) == 4
+        for sql in queries:
+            plan = [r[3] for r in s._reader().execute("EXPLAIN QUERY PLAN " + sql, (None,) * sql.count("?"))]
+            assert not [step for step in plan if step.startswith("SCAN flow_runs") and "INDEX" not in step], (sql, plan)
+
     def test_the_flusher_checkpoints_the_write_ahead_log_instead_of_the_committing_thread(self, db, monkeypatch):
         monkeypatch.setattr(o, "_WAL_CHECKPOINT_PAGES", 40)
 
