@@ -147,6 +147,20 @@ def thread_naming_task():
     return names, quick
 
 
+def tasks_in_a_row():
+    """A flow ``f(n)`` that calls a no-op task ``n`` times, one after another."""
+    @task
+    def inc(x):
+        return x + 1
+
+    @flow
+    def f(n):
+        for i in range(n):
+            inc(i)
+
+    return f
+
+
 def history_names(row):
     return [h[1] for h in json.loads(row["history"])]
 
@@ -1339,16 +1353,7 @@ class TestStoreConnection:
 
     def test_the_flusher_checkpoints_the_write_ahead_log_instead_of_the_committing_thread(self, db, monkeypatch):
         monkeypatch.setattr(o, "_WAL_CHECKPOINT_PAGES", 40)
-
-        @task
-        def inc(x):
-            return x + 1
-
-        @flow
-        def f(n):
-            for i in range(n):
-                inc(i)
-
+        f = tasks_in_a_row()
         f(5)
         s = store(db)
         assert s._writer.execute("PRAGMA wal_autocheckpoint").fetchall()[0][0] == 320  # the writer's fallback
@@ -1368,15 +1373,7 @@ class TestStoreConnection:
         # APSW's statement cache is a ring: each statement run takes the next place, so a statement not run
         # again within the cache's size (100) is prepared anew. A task run's INSERT (with its triggers) is
         # costly to prepare; batches of log lines, row by row, pushed it out at every flush.
-        @task
-        def inc(x):
-            return x + 1
-
-        @flow
-        def f(n):
-            for i in range(n):
-                inc(i)
-
+        f = tasks_in_a_row()
         f(5)
         f(3000)  # 3,000 log lines, flushed every 256 commits (and every 0.2 s)
         uses = {e["query"]: e["uses"] for e in store(db)._writer.cache_stats(include_entries=True)["entries"]}
