@@ -1375,7 +1375,7 @@ class TestStoreConnection:
         # costly to prepare; batches of log lines, row by row, pushed it out at every flush.
         f = tasks_in_a_row()
         f(5)
-        f(3000)  # 3,000 log lines, flushed every 256 commits (and every 0.2 s)
+        f(3000)  # 3,000 log lines, flushed every 1,024 commits (and every 0.2 s)
         uses = {e["query"]: e["uses"] for e in store(db)._writer.cache_stats(include_entries=True)["entries"]}
         assert uses.get(o._TASK_RUNS.insert_sql, 0) >= 3000  # prepared once, not again at every flush
         finished = rows(db, "SELECT count(*) AS n FROM logs WHERE message LIKE 'Finished%'")[0]["n"]
