@@ -162,7 +162,9 @@ def tasks_in_a_row():
 
 
 def history_names(row):
-    return [h[1] for h in json.loads(row["history"])]
+    """The state names of a run's stored history (a task run's plain history is stored as a code)."""
+    return [h[1] for h in o._task_history(row["history"], row.get("created"), row.get("start_time"),
+                                          row.get("end_time"))]
 
 
 def pickle_loads(data):
@@ -623,9 +625,9 @@ if __name__ == "__main__":
 
 def recorded(db, flow_run_name):
     run = rows(db, "SELECT id, state_name FROM flow_runs WHERE name=?", (flow_run_name,))[0]
-    tasks = rows(db, "SELECT name, state_name, run_count, history FROM task_runs WHERE flow_run_id=?", (run["id"],))
+    tasks = rows(db, "SELECT * FROM task_runs WHERE flow_run_id=?", (run["id"],))
     return run["state_name"], sorted((t["name"].rsplit("-", 1)[0], t["state_name"], t["run_count"],
-                                      tuple(h[1] for h in json.loads(t["history"]))) for t in tasks)
+                                      tuple(history_names(t))) for t in tasks)
 
 
 # == 1. Module header ======================================================================================
@@ -1110,6 +1112,63 @@ class TestStoreRecords:
         assert history_names(trow) == ["Pending", "Running", "Completed"]
         assert json.loads(trow["parameters"]) == {"x": 2, "y": 1}
         assert trow["state_type"] == "COMPLETED" and trow["end_time"] >= trow["start_time"]
+
+    def test_a_plain_task_history_is_stored_as_a_code_and_read_back_whole(self, db):
+        seen = {}
+        tries = []
+
+        @task(on_completion=[lambda tk, run, state: seen.setdefault(run.name, list(run.history))])
+        def add(x, y):
+            return x + y
+
+        @task(retries=1)
+        def flaky():
+            tries.append(1)
+            if len(tries) == 1:
+                raise ValueError("once")
+            return 1
+
+        @flow
+        def child():
+            return 1
+
+        @flow
+        def f():
+            return add(1, 2), child(), flaky()
+
+        state = f(return_state=True)
+        run_id = state.state_details.flow_run_id
+        by_name = {r["name"].split("-")[0]: r for r in task_rows(db, run_id)}
+        add_row, child_row, flaky_row = by_name["add"], by_name["child"], by_name["flaky"]
+        # a straight-through run and a subflow's task run are coded; a retried one is written out
+        assert (add_row["history"], child_row["history"]) == ("=PRC", "=PC")
+        assert history_names(flaky_row) == ["Pending", "Running", "Retrying", "Completed"]
+        assert flaky_row["history"].startswith("[")
+        # read back, the history is the one the engine kept, time for time
+        assert o._task_history(add_row["history"], add_row["created"], add_row["start_time"],
+                               add_row["end_time"]) == seen[add_row["name"]]
+        assert history_names(child_row) == ["Pending", "Completed"]
+        # a record loaded from its row (as a worker's claim is) and show --json see the whole history
+        record = o._TASK_RUNS.load(o.TaskRun(add_row["id"], add_row["name"], add_row["task_key"], None,
+                                             o.State("COMPLETED")), add_row)
+        assert record.history == seen[add_row["name"]]
+        shown = {t["name"]: t for t in o._run_detail_json(store(db), flow_row(db, run_id))["task_runs"]}
+        assert shown[add_row["name"]]["total_run_time"] == pytest.approx(add_row["end_time"] - add_row["start_time"])
+        assert shown[add_row["name"]]["total_run_time"] > 0
+
+    def test_a_task_history_under_an_injected_clock_is_written_out(self, db, clock):
+        @task
+        def one():
+            return 1
+
+        @flow
+        def f():
+            return one()
+
+        run_id = f(return_state=True).state_details.flow_run_id
+        (row,) = task_rows(db, run_id)
+        assert row["created"] == clock.now  # the store's clock, not the states' wall time: no code fits
+        assert row["history"].startswith("[") and history_names(row) == ["Pending", "Running", "Completed"]
 
     def test_a_plain_call_is_recorded_as_the_general_engine_records_it(self, db):
         """A sync task with no options, called with plain values, takes a straight path through the
@@ -3607,11 +3666,9 @@ class TestRemoteRunners:
         assert got["unpicklable"][0] == "Failed" and "could not be pickled" in got["unpicklable"][1]
         assert got["dies_once"] == "survived"
         assert got["always_dies"][0] == "Crashed" and "Dask worker running this task died" in got["always_dies"][1]
-        runs = {r["name"].rsplit("-", 1)[0]: r for r in rows(db, "SELECT name, state_name, run_count, history"
-                                                                 " FROM task_runs")}
+        runs = {r["name"].rsplit("-", 1)[0]: r for r in rows(db, "SELECT * FROM task_runs")}
         assert runs["dies_once"]["run_count"] == 2  # the engine's retry, recorded; not Dask's silent one
-        assert [h[1] for h in json.loads(runs["dies_once"]["history"])] == [
-            "Pending", "Running", "Retrying", "Completed"]
+        assert history_names(runs["dies_once"]) == ["Pending", "Running", "Retrying", "Completed"]
 
     def test_dask_does_not_rerun_recorded_bodies_after_losing_a_worker(self, db, tmp_path):
         script = tmp_path / "lost.py"
