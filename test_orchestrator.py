@@ -6231,6 +6231,46 @@ class TestEventsAndAutomations:
         store(db).prune_events(written + 1)
         assert rows(db, child_events, (f"prefect.flow-run.{child_id}",))[0]["n"] == 0
 
+    def test_a_runs_events_are_found_and_deleted_through_an_index_whichever_kind(self, db):
+        """A flow run's state events are indexed by their run id's millisecond (events_run), every other
+        event by its resource id (events_resource): listing and deleting by resource id use both."""
+
+        @flow
+        def inner():
+            return 1
+
+        @flow
+        def outer():
+            return inner(return_state=True).state_details.flow_run_id
+
+        child_id = outer()
+        resource = f"prefect.flow-run.{child_id}"
+        o.emit_event("my.own.event", {"prefect.resource.id": resource})
+        s = store(db)
+        s.flush()
+        listed = [r["event"] for r in reversed(s.events(0, 10, resource_id=resource))]
+        assert listed == ["prefect.flow-run.Pending", "prefect.flow-run.Running", "prefect.flow-run.Completed",
+                          "my.own.event"]
+        seen = []
+        for conn in (s._reader(), s._writer):
+            conn.exec_trace = lambda cursor, sql, bindings: seen.append((sql, bindings)) or True
+        try:
+            s.events(0, 10, resource_id=resource)
+            out = s.delete_flow_runs([child_id])
+        finally:
+            for conn in (s._reader(), s._writer):
+                conn.exec_trace = None
+        assert out["events"] == 4 and s.events(0, 10, resource_id=resource) == []
+        queries = [(sql, b) for sql, b in seen if "FROM events" in sql or "FROM event_rows" in sql]
+        assert len(queries) == 3  # the listing, and the deletes of task-run and flow-run events
+        for sql, bindings in queries:
+            plan = [r[3] for r in s._reader().execute(
+                "EXPLAIN QUERY PLAN " + sql.replace("DELETE FROM", "SELECT * FROM", 1), bindings)]
+            assert not [step for step in plan if step.startswith(("SCAN events", "SCAN e"))], (sql, plan)
+            assert any("events_resource" in step for step in plan), (sql, plan)
+            if "state_index IS NOT NULL" in sql:  # a flow run's own state events
+                assert any("events_run" in step for step in plan), (sql, plan)
+
     def test_events_written_by_migration_16s_triggers_read_the_same_after_18(self, tmp_path):
         before, after = event_rows_across_migrations(tmp_path, 17, "r1", ("event", "occurred", "resource"))
         assert after == before and [r[:2] for r in after] == [
