@@ -623,6 +623,20 @@ if __name__ == "__main__":
 """
 
 
+def a_subflow_run():
+    """Run a flow that calls one subflow; the subflow run's id."""
+
+    @flow
+    def inner():
+        return 1
+
+    @flow
+    def outer():
+        return inner(return_state=True).state_details.flow_run_id
+
+    return outer()
+
+
 def recorded(db, flow_run_name):
     run = rows(db, "SELECT id, state_name FROM flow_runs WHERE name=?", (flow_run_name,))[0]
     tasks = rows(db, "SELECT * FROM task_runs WHERE flow_run_id=?", (run["id"],))
@@ -6208,15 +6222,7 @@ class TestEventsAndAutomations:
         """A subflow's row is first written final, with three history entries: three events in one write,
         each read with its own state's name and time (the row keeps the write's time, for pruning)."""
 
-        @flow
-        def inner():
-            return 1
-
-        @flow
-        def outer():
-            return inner(return_state=True).state_details.flow_run_id
-
-        child_id = outer()
+        child_id = a_subflow_run()
         mine = rows(db, "SELECT event, occurred FROM event_rows WHERE resource_id=? ORDER BY id",
                     (f"prefect.flow-run.{child_id}",))
         history = json.loads(flow_row(db, child_id)["history"])
@@ -6235,15 +6241,7 @@ class TestEventsAndAutomations:
         """A flow run's state events are indexed by their run id's millisecond (events_run), every other
         event by its resource id (events_resource): listing and deleting by resource id use both."""
 
-        @flow
-        def inner():
-            return 1
-
-        @flow
-        def outer():
-            return inner(return_state=True).state_details.flow_run_id
-
-        child_id = outer()
+        child_id = a_subflow_run()
         resource = f"prefect.flow-run.{child_id}"
         o.emit_event("my.own.event", {"prefect.resource.id": resource})
         s = store(db)
