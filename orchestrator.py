@@ -7433,10 +7433,8 @@ class _TaskEngine:
         self.store = store or (flow_ctx.store if flow_ctx else _get_store())
         self.background = run is not None  # a run a task worker claimed: it exists, named and Pending
         if run is None:
-            # the clock read once: with the system clock, the run is created at its Pending state's time (so
-            # that a plain history is stored as a code, see _task_history_json)
             pending = State(_PENDING)
-            now = pending.timestamp if self.store.clock is _CLOCK else self.store.clock.time()
+            now = self._time_of(pending)
             if flow_ctx is None:
                 flow_run_id, dynamic_key = None, "0"
             else:  # the call's order among the flow run's calls of this task
@@ -7466,6 +7464,12 @@ class _TaskEngine:
         # where it was called or submitted (outside a task run: no run's own transaction to make)
         self.outer_txn = _TXN.get() if parent_task is None else _current_transaction()
         self.ctx: Optional[TaskRunContext] = None
+
+    def _time_of(self, state: State) -> float:
+        """When a record written with ``state`` happened (its run's creation, its start): with the system
+        clock, the state's own time (the clock read once, so that a plain history is stored as a code, see
+        _task_history_json); with an injected one, that clock's."""
+        return state.timestamp if self.store.clock is _CLOCK else self.store.clock.time()
 
     @property
     def logger(self) -> _RunLogger:
@@ -7574,8 +7578,7 @@ class _TaskEngine:
         run, task = self.run, self.task
         run.run_count += 1
         running = Running() if run.run_count == 1 else Retrying()
-        run.start_time = run.start_time or (running.timestamp if self.store.clock is _CLOCK else
-                                            self.store.clock.time())
+        run.start_time = run.start_time or self._time_of(running)
         self._record(running)
         self.store.stage_task_run(run)
         if task.on_running_hooks:
@@ -7811,7 +7814,7 @@ class _TaskEngine:
         # _begin_attempt, for a first attempt with no on_running hooks
         run.run_count = 1
         running = State(_RUNNING)
-        run.start_time = run.start_time or (running.timestamp if store.clock is _CLOCK else store.clock.time())
+        run.start_time = run.start_time or self._time_of(running)
         self._record(running)
         store.stage_task_run(run)
         if self.log_prints:
@@ -14133,7 +14136,8 @@ def _task_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
                    "No background task runs (queue some with task.delay()).")
         if rows:
             click.echo(_table([[r["name"], r["id"], r["state_name"], r["run_count"], _worker_label(r),
-                                _fmt_local(r["created"]), _fmt_duration(_task_json(r)["total_run_time"]) if r["start_time"] else "-",
+                                _fmt_local(r["created"]),
+                                _fmt_duration(_task_json(r)["total_run_time"]) if r["start_time"] else "-",
                                 (r["state_message"] or _result_preview(r) or "")[:60]] for r in rows],
                               ["Task run", "Id", "State", "Runs", "Worker", "Queued", "Ran for", "Result or message"]))
 
