@@ -163,8 +163,8 @@ def tasks_in_a_row():
 
 def history_names(row):
     """The state names of a run's stored history (a task run's plain history is stored as a code)."""
-    return [h[1] for h in o._task_history(row["history"], row.get("created"), row.get("start_time"),
-                                          row.get("end_time"))]
+    return [h[1] for h in o._stored_history(row["history"], row.get("created"), row.get("start_time"),
+                                            row.get("end_time"))]
 
 
 def pickle_loads(data):
@@ -1159,7 +1159,7 @@ class TestStoreRecords:
         assert history_names(flaky_row) == ["Pending", "Running", "Retrying", "Completed"]
         assert flaky_row["history"].startswith("[")
         # read back, the history is the one the engine kept, time for time
-        assert o._task_history(add_row["history"], add_row["created"], add_row["start_time"],
+        assert o._stored_history(add_row["history"], add_row["created"], add_row["start_time"],
                                add_row["end_time"]) == seen[add_row["name"]]
         assert history_names(child_row) == ["Pending", "Completed"]
         # a record loaded from its row (as a worker's claim is) and show --json see the whole history
@@ -6200,7 +6200,7 @@ class TestEventsAndAutomations:
         assert [r["event"] for r in whole] == [
             "prefect.flow-run.Pending", "prefect.flow-run.Running", "prefect.flow-run.AwaitingRetry",
             "prefect.flow-run.Running", "prefect.flow-run.Completed"]
-        history = json.loads(flow_row(db, run_id)["history"])
+        history = o._row_history(flow_row(db, run_id))
         assert [r["occurred"] for r in whole] == [h[3] for h in history]  # each its own state's time
         retry = json.loads(whole[2]["resource"])
         assert retry["prefect.resource.id"] == f"prefect.flow-run.{run_id}" and retry["prefect.run-count"] == "2"
@@ -6225,7 +6225,8 @@ class TestEventsAndAutomations:
         child_id = a_subflow_run()
         mine = rows(db, "SELECT event, occurred FROM event_rows WHERE resource_id=? ORDER BY id",
                     (f"prefect.flow-run.{child_id}",))
-        history = json.loads(flow_row(db, child_id)["history"])
+        history = o._row_history(flow_row(db, child_id))
+        assert flow_row(db, child_id)["history"] == "=PRC"  # a plain history is stored as a code
         assert [(r["event"], r["occurred"]) for r in mine] == [(f"prefect.flow-run.{h[1]}", h[3]) for h in history]
         assert [h[1] for h in history] == ["Pending", "Running", "Completed"]
         stored = rows(db, "SELECT occurred FROM events WHERE resource_id=?", (f"prefect.flow-run.{child_id}",))
