@@ -1127,7 +1127,7 @@ class TestStoreRecords:
         assert json.loads(trow["parameters"]) == {"x": 2, "y": 1}
         assert trow["state_type"] == "COMPLETED" and trow["end_time"] >= trow["start_time"]
 
-    def test_a_plain_task_history_is_stored_as_a_code_and_read_back_whole(self, db):
+    def test_a_plain_history_is_stored_as_a_code_and_read_back_whole(self, db):
         seen = {}
         tries = []
 
@@ -1146,14 +1146,28 @@ class TestStoreRecords:
         def child():
             return 1
 
-        @flow
+        @flow(on_completion=[lambda fl, run, state: seen.setdefault("flow", list(run.history))])
         def f():
             return add(1, 2), child(), flaky()
 
+        @flow(retries=1)
+        def retried():
+            tries.append(1)
+            if len(tries) == 3:  # flaky's two attempts came first
+                raise ValueError("once")
+
         state = f(return_state=True)
         run_id = state.state_details.flow_run_id
+        retried_id = retried(return_state=True).state_details.flow_run_id
         by_name = {r["name"].split("-")[0]: r for r in task_rows(db, run_id)}
         add_row, child_row, flaky_row = by_name["add"], by_name["child"], by_name["flaky"]
+        # flow runs: a straight-through one is coded (a subflow's too), a retried one is written out, and
+        # read back (as show and retry read it) the history is the one the engine kept
+        row = flow_row(db, run_id)
+        assert (row["history"], flow_row(db, child_row["child_flow_run_id"])["history"]) == ("=PRC", "=PRC")
+        assert flow_row(db, retried_id)["history"].startswith("[")
+        assert o._flow_run_record(row).history == seen["flow"]
+        assert [h["name"] for h in o._run_detail_json(store(db), row)["history"]] == ["Pending", "Running", "Completed"]
         # a straight-through run and a subflow's task run are coded; a retried one is written out
         assert (add_row["history"], child_row["history"]) == ("=PRC", "=PC")
         assert history_names(flaky_row) == ["Pending", "Running", "Retrying", "Completed"]
