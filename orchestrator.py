@@ -1234,6 +1234,16 @@ _EVENT_TRIGGERS = _flow_run_event_triggers(
     END;
 """
 
+# Since migration 24 the engine writes a task run's failure event when it inserts the run already Failed or
+# Crashed, in the same transaction (see _Store._commit), rather than a trigger that ran on every insert: its
+# WHEN was evaluated inside a trigger program, whose frame was set up for each of the many completed runs.
+# The UPDATE trigger stays (other processes' SQL marks runs Crashed). The same event, from the run's row:
+_TASK_RUN_FAILURE_EVENT_SQL = (
+    "INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload) SELECT "
+    + _EVENT_ID_SQL + ", coalesce(t.state_timestamp, t.created), 'prefect.task-run.' || t.state_name, "
+    "'prefect.task-run.' || t.id, " + _TASK_RUN_RESOURCE_SQL.replace("NEW.", "t.") + ", "
+    + _TASK_RUN_RELATED_SQL.replace("NEW.", "t.") + ", '{}' FROM task_runs t WHERE t.id = ?")
+
 # Since migration 16 the flow-run triggers write an event's names and ids only, with the history entry it is
 # for (state_index) and the run count then; event_rows gives every event whole, these from their run's row.
 _COMPACT_EVENT_TRIGGERS = _flow_run_event_triggers("resource, state_index, run_count", "'', h.key, NEW.run_count")
@@ -1596,6 +1606,10 @@ _MIGRATIONS = [
     DROP TRIGGER flow_run_events_insert;
     DROP TRIGGER flow_run_events_update;
     """ + _CODED_EVENT_TRIGGERS + _event_rows_view(lean=True, derived_ids=True, coded=True),
+    # 24: a task run inserted Failed or Crashed gets its event from the engine (_TASK_RUN_FAILURE_EVENT_SQL)
+    """
+    DROP TRIGGER task_run_failure_events_insert;
+    """,
 ]
 _NOT_COMPLETED = "state_type != 'COMPLETED'"  # what lets a query by state use flow_runs_state (migration 20)
 
@@ -1955,6 +1969,37 @@ def _flow_tasks(marks: str = "?", alias: str = "") -> str:
     return (f"{t}id BETWEEN (SELECT coalesce(min(coalesce(task_ids_from, '')), '') FROM flow_runs WHERE id IN"
             f" ({marks})) AND (SELECT coalesce(max(coalesce(task_ids_to, '~')), '~') FROM flow_runs WHERE id IN"
             f" ({marks})) AND +{t}flow_run_id IN ({marks})")
+
+
+def _run_filter(flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
+                since: Optional[float] = None, tag: Optional[str] = None, name: Optional[str] = None,
+                until: Optional[float] = None, before: Optional[str] = None) -> tuple:
+    """The WHERE clause (and its values) of a flow-run listing: by flow, state names or types, deployment,
+    a tag, a part of the name, created in [since, until), and (pages) ids before ``before``."""
+    where, params = ["1=1"], []
+    for clause, value in (("flow_name=?", flow), ("deployment_id=?", deployment_id), ("id >= ?", since),
+                          ("id < ?", until), ("id < ?", before),
+                          ("tags LIKE ? ESCAPE '\\'", tag and f'%{_like(_json(tag))}%'),
+                          ("name LIKE ? ESCAPE '\\'", name and f"%{_like(name)}%")):
+        if value is not None and value != "":
+            where.append(clause)
+            params.append(_id_at(value) if isinstance(value, (int, float)) else value)
+    if states:
+        clause, values = _state_filter(states)
+        where.append(clause)
+        params += values
+    return " AND ".join(where), params
+
+
+def _like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (the pattern says ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _state_filter(states: tuple) -> tuple:
+    """A WHERE clause (and its values) matching runs whose state name or type is one of ``states``."""
+    clause = "(" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")"
+    return clause, [v for st in states for v in (st.upper(), st.upper())]
 
 
 class _RunRecords:
@@ -3371,13 +3416,17 @@ class _Store(_RunRecords, _Coordination, _Scheduling, _TaskQueue, _Processes):
         try:
             if len(dirty) == 1 and not logs and not staged and not ops and body is None \
                     and not self.task_run_events:  # one record: its statement is its own transaction
-                self._write_run(conn, next(iter(dirty.values())))
-                return self._committed(dirty, seq)
+                run = next(iter(dirty.values()))
+                if run.stored or (run.state.type is not _FAILED and run.state.type is not _CRASHED):
+                    self._write_run(conn, run)
+                    return self._committed(dirty, seq)
             conn.execute("BEGIN IMMEDIATE")
             for run in dirty.values():
                 if self.task_run_events and run.__class__ is TaskRun:
-                    _task_run_events(conn, run)  # first: the row's own trigger adds Failed and Crashed after them
+                    _task_run_events(conn, run)  # first: Failed and Crashed are written after them
                 self._write_run(conn, run)
+                if not run.stored and run.__class__ is TaskRun and run.state.type in (_FAILED, _CRASHED):
+                    conn.execute(_TASK_RUN_FAILURE_EVENT_SQL, (run.id,))  # (an UPDATE's comes from its trigger)
             if logs:
                 _insert_logs(conn, logs)
             for sql, params in (*staged, *ops):
@@ -3555,37 +3604,6 @@ def _task_run_events(conn: apsw.Connection, run: "TaskRun") -> None:
         conn.execute("INSERT INTO events (event_id, occurred, event, resource_id, resource, related, payload)"
                      " VALUES (?,?,?,?,?,?,'{}')", (str(uuid.uuid4()), at, f"prefect.task-run.{name}",
                                                     resource["prefect.resource.id"], json.dumps(resource), related))
-
-
-def _run_filter(flow: Optional[str] = None, states: tuple = (), deployment_id: Optional[str] = None,
-                since: Optional[float] = None, tag: Optional[str] = None, name: Optional[str] = None,
-                until: Optional[float] = None, before: Optional[str] = None) -> tuple:
-    """The WHERE clause (and its values) of a flow-run listing: by flow, state names or types, deployment,
-    a tag, a part of the name, created in [since, until), and (pages) ids before ``before``."""
-    where, params = ["1=1"], []
-    for clause, value in (("flow_name=?", flow), ("deployment_id=?", deployment_id), ("id >= ?", since),
-                          ("id < ?", until), ("id < ?", before),
-                          ("tags LIKE ? ESCAPE '\\'", tag and f'%{_like(_json(tag))}%'),
-                          ("name LIKE ? ESCAPE '\\'", name and f"%{_like(name)}%")):
-        if value is not None and value != "":
-            where.append(clause)
-            params.append(_id_at(value) if isinstance(value, (int, float)) else value)
-    if states:
-        clause, values = _state_filter(states)
-        where.append(clause)
-        params += values
-    return " AND ".join(where), params
-
-
-def _like(text: str) -> str:
-    """``text`` with LIKE's wildcards escaped (the pattern says ESCAPE '\\')."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _state_filter(states: tuple) -> tuple:
-    """A WHERE clause (and its values) matching runs whose state name or type is one of ``states``."""
-    clause = "(" + " OR ".join("upper(state_name)=? OR state_type=?" for _ in states) + ")"
-    return clause, [v for st in states for v in (st.upper(), st.upper())]
 
 
 def _busy_handler(timeout_ms: int) -> Callable[[int], bool]:

@@ -5877,7 +5877,7 @@ class TestEventsAndAutomations:
                                              "ORDER BY id")]
         assert names == ["prefect.task-run.Pending", "prefect.task-run.Running", "prefect.task-run.Retrying",
                          "prefect.task-run.Completed", "prefect.task-run.Pending",
-                         "prefect.task-run.Running", "prefect.task-run.Failed"]  # Failed once, from the trigger
+                         "prefect.task-run.Running", "prefect.task-run.Failed"]  # Failed once, from the engine
         last = rows(db, "SELECT resource, related FROM events WHERE event='prefect.task-run.Completed'")[0]
         assert json.loads(last["resource"])["prefect.state-type"] == "COMPLETED"
         assert {r["prefect.resource.role"] for r in json.loads(last["related"])} == {"flow-run", "task", "tag"}
