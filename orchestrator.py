@@ -3588,7 +3588,7 @@ def _insert_logs(conn: apsw.Connection, logs: list) -> None:
 
 def _task_run_events(conn: apsw.Connection, run: "TaskRun") -> None:
     """With ORCHESTRATOR_TASK_RUN_EVENTS=all: an event for each state the task run entered since its last
-    write (Failed and Crashed ones come from the database's own trigger), in Prefect's shape."""
+    write, in Prefect's shape (Failed and Crashed ones are written by _commit, or an UPDATE's trigger)."""
     related = json.dumps(([{"prefect.resource.id": f"prefect.flow-run.{run.flow_run_id}",
                             "prefect.resource.role": "flow-run"}] if run.flow_run_id else [])
                          + [{"prefect.resource.id": f"prefect.task.{run.task_key}", "prefect.resource.role": "task",
@@ -14204,7 +14204,8 @@ def _task_commands(cli: Any, click: Any, as_json_option: Callable) -> None:
         if rows:
             click.echo(_table([[r["name"], r["id"], r["state_name"], r["run_count"], _worker_label(r),
                                 _fmt_local(r["created"]),
-                                _fmt_duration(_task_json(r)["total_run_time"]) if r["start_time"] else "-",
+                                _fmt_duration(_running_seconds(_row_history(r), time.time()))
+                                if r["start_time"] else "-",
                                 (r["state_message"] or _result_preview(r) or "")[:60]] for r in rows],
                               ["Task run", "Id", "State", "Runs", "Worker", "Queued", "Ran for", "Result or message"]))
 

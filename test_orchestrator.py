@@ -1409,15 +1409,7 @@ class TestStoreConnection:
         assert sorted(r["name"] for r in in_index) == ["parent-run", "same-name"]
 
     def test_queries_by_state_use_an_index(self, db):
-        @flow
-        def child():
-            return 1
-
-        @flow
-        def parent():
-            return child()
-
-        parent()
+        a_subflow_run()
         s = store(db)
         assert s._query("SELECT count(*) AS n FROM flow_runs INDEXED BY flow_runs_state"
                         f" WHERE {o._NOT_COMPLETED}")[0]["n"] == 0  # both completed: neither is in it
