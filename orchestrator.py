@@ -12379,7 +12379,7 @@ def _delete_flow_run(store: _Store, ref: str) -> dict:
 
 def _start_retry(store: _Store, ref: str) -> dict:
     """Retry a flow run in a process of its own that outlives the caller (the web view must answer at
-    once): ``python orchestrator.py --db DB retry ID``. Checked here first, so a refusal is an answer."""
+    once): ``orchestrator --db DB retry ID``. Checked here first, so a refusal is an answer."""
     row = store.resolve_flow_run(ref)
     if row["state_type"] not in ("FAILED", "CRASHED", "CANCELLED"):
         raise OrchestratorError(f"Flow run {row['name']!r} is {row['state_name']}; only a Failed, Crashed, "
@@ -12390,7 +12390,12 @@ def _start_retry(store: _Store, ref: str) -> dict:
                                 f"{path or '(none recorded)'} is not there.")
     import subprocess
 
-    subprocess.Popen([sys.executable, os.path.abspath(__file__), "--db", store.path, "retry", row["id"]],
+    # imported rather than run as a script: a script is compiled afresh every time, a module is read from
+    # its cached bytecode (a quarter of a second sooner here)
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
+    code = "import sys, orchestrator; sys.exit(orchestrator.main(sys.argv[1:]))"
+    subprocess.Popen([sys.executable, "-c", code, "--db", store.path, "retry", row["id"]], env=env,
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
     return {"id": row["id"], "name": row["name"], "message": f"Retrying flow run {row['name']!r}."}
 
