@@ -7260,7 +7260,7 @@ def web(db, tmp_path):
     procs = []
 
     def start(**env):
-        proc = subprocess.Popen([PY, str(HERE / "orchestrator.py"), "--db", db, "ui", "--port", "0"],
+        proc = subprocess.Popen([PY, "-m", "orchestrator", "--db", db, "ui", "--port", "0"],  # bytecode (see cli)
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, "PYTHONPATH": str(HERE), **env})
         procs.append(proc)
