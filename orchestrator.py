@@ -11392,10 +11392,8 @@ class _Runner:
     def _start(self, run_id: str, dep: dict) -> None:
         import subprocess
 
-        here = os.path.dirname(os.path.abspath(__file__))
         folder = os.path.dirname(dep["entrypoint"].rpartition(":")[0])
-        env = {**os.environ, "ORCHESTRATOR_DB": self.store.path,
-               "PYTHONPATH": os.pathsep.join(p for p in (here, folder, os.environ.get("PYTHONPATH")) if p)}
+        env = {**_importing_env(folder), "ORCHESTRATOR_DB": self.store.path}
         code = "import sys, orchestrator; sys.exit(orchestrator._execute_flow_run(sys.argv[1]))"
         proc = subprocess.Popen([sys.executable, "-c", code, run_id], env=env, cwd=folder or None,
                                 preexec_fn=_serve_child_setup if os.name == "posix" else None)
@@ -11456,6 +11454,16 @@ def _leave_shutdown_to_serve() -> None:
     Python handlers, not SIG_IGN, so programs the flow starts still get the default actions."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda signum, frame: None)
+
+
+def _importing_env(*folders: str) -> dict:
+    """The environment of a child process that imports this module (``python -c "import orchestrator..."``)
+    rather than running it as a script: a script is compiled afresh every time, a module is read from its
+    cached bytecode (a quarter of a second sooner on the development machine). This module's folder, then
+    ``folders``, go first on PYTHONPATH."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.pathsep.join(p for p in (here, *folders, os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path}
 
 
 def _serve_child_setup() -> None:
@@ -12390,12 +12398,8 @@ def _start_retry(store: _Store, ref: str) -> dict:
                                 f"{path or '(none recorded)'} is not there.")
     import subprocess
 
-    # imported rather than run as a script: a script is compiled afresh every time, a module is read from
-    # its cached bytecode (a quarter of a second sooner here)
-    here = os.path.dirname(os.path.abspath(__file__))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
     code = "import sys, orchestrator; sys.exit(orchestrator.main(sys.argv[1:]))"
-    subprocess.Popen([sys.executable, "-c", code, "--db", store.path, "retry", row["id"]], env=env,
+    subprocess.Popen([sys.executable, "-c", code, "--db", store.path, "retry", row["id"]], env=_importing_env(),
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
     return {"id": row["id"], "name": row["name"], "message": f"Retrying flow run {row['name']!r}."}
 
