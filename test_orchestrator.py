@@ -1016,6 +1016,36 @@ class TestStoreSchema:
         tasks = rows(db, "SELECT parameters FROM task_runs ORDER BY created")
         assert len(tasks) == 5 and json.loads(tasks[2]["parameters"]) == {"__unrecorded__": "RuntimeError: no repr"}
 
+    @settings(max_examples=300)
+    @given(st.data())
+    def test_any_history_is_read_back_as_written_whether_coded_or_json(self, data):
+        """Whatever a run's history and times, its column and times give the same history back: a code only
+        when the history is exactly a plain one at the run's own times, JSON (times to the microsecond)
+        otherwise. Most histories drawn are a plain one at the run's times with one field changed, or none."""
+        times = st.sampled_from([1.0, 2.0, 2.5, 3.0, 1796310555.953669])
+        created, start, end = data.draw(times), data.draw(st.one_of(st.none(), times)), data.draw(times)
+        plain = [("PENDING", "Pending", None, created), ("RUNNING", "Running", None, start),
+                 ("COMPLETED", "Completed", None, end)]
+        field = st.sampled_from(["PENDING", "RUNNING", "COMPLETED", "FAILED"]), \
+            st.sampled_from(["Pending", "Running", "Retrying", "Completed", "Cached", 'Qu"ote \u00e9']), \
+            st.sampled_from([None, "m", "line\nbreak"]), times
+        history = data.draw(st.sampled_from([plain, [plain[0], plain[2]]]))
+        history = [h for h in history if h[3] is not None] if start is None else list(history)
+        if data.draw(st.integers(0, 3)):  # one field of one entry changed
+            at, which = data.draw(st.integers(0, len(history) - 1)), data.draw(st.integers(0, 3))
+            entry = list(history[at])
+            entry[which] = data.draw(field[which])
+            history[at] = tuple(entry)
+        if not data.draw(st.integers(0, 3)):  # some entries of any kind, after or instead
+            history = history * data.draw(st.integers(0, 1)) + data.draw(st.lists(st.tuples(*field), max_size=2))
+        run = type("R", (), {"created": created, "start_time": start, "end_time": end, "history": history})()
+        text = o._history_text(run)
+        back = o._stored_history(text, created, start, end)
+        assert [h[:3] for h in back] == [h[:3] for h in history], text
+        assert all(abs(b[3] - h[3]) <= 1e-6 for b, h in zip(back, history)), text
+        if text.startswith("="):  # coded: exactly the plain histories at the run's own times
+            assert back == history and history in (plain, [plain[0], plain[2]]), text
+
 
 # == 6. Store: runs, their records and coordination ========================================================
 
