@@ -737,6 +737,28 @@ def background_figures(args: argparse.Namespace, figures: dict) -> None:
           + beside("throughput", "8.0f"))
 
 
+def cpu_times() -> list:
+    """This machine's CPU time counters (Linux /proc/stat: user, nice, system, idle, iowait, irq, softirq,
+    steal), or [] elsewhere."""
+    try:
+        with open("/proc/stat") as fh:
+            return [int(v) for v in fh.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def spell(before: list) -> str:
+    """What the host did to this machine since ``before``: the share of CPU time stolen by other guests
+    and spent waiting for the disk. A quiet spell steals next to nothing; on 2026-12-03 a slow one stole a
+    quarter while the autocommitted loop ran, and the loop took 2-5 times as long."""
+    after = cpu_times()
+    if len(before) < 8 or len(after) < 8:
+        return "(no /proc/stat here)"
+    delta = [b - a for a, b in zip(before, after)]
+    total = sum(delta) or 1
+    return f"CPU time stolen by the host {100 * delta[7] / total:.1f}%, waiting for the disk {100 * delta[4] / total:.1f}%"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
@@ -764,6 +786,7 @@ def main() -> None:
         return
 
     subs = max(200, n // 20)
+    started = cpu_times()
     seq, bare_auto, sub, hit = best_of_alternating(
         [("seq", n), ("bare_sqlite_autocommit", n), ("subflow", subs), ("cache_hit", n)], repeat)
     seq, bare_auto, sub, hit = seq / n * 1e6, bare_auto / n * 1e6, sub / subs * 1e6, hit / n * 1e6
@@ -804,6 +827,7 @@ def main() -> None:
           f"speed, <= {40 * speed:.0f} us: {hit / bare_auto:.2f}x the autocommitted loop, goal <= "
           f"{40 / ISSUE_18_AUTOCOMMIT_US:.2f}x)")
     print(f"  bare SQLite keyed SELECT   : {bare_read:8.1f} us")
+    print(f"the machine during these runs: {spell(started)}")
     if args.engine:
         return
 
