@@ -8499,22 +8499,20 @@ class TestExamples:
         runs against the code (migration 24 once broke one) fails here, not in the middle of a measurement.
         No figure is checked: no test asserts a speed."""
         import importlib.util
-        import textwrap
 
         spec = importlib.util.spec_from_file_location("bench", HERE / "benchmarks" / "bench.py")
         bench = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(bench)
         ran = []
-        for name, code in bench.WORKLOADS.items():
+        for name in bench.WORKLOADS:
             if name == "memory_batches":  # batches of 10,000 whatever N is: the map tests cover its steps
                 continue
             path = tmp_path / name / "bench.db"
             path.parent.mkdir()
             monkeypatch.setenv("ORCHESTRATOR_DB", str(path))
-            namespace = {"N": 4}
+            namespace = {}
             try:
-                exec("import os, sys, time\nfrom orchestrator import flow, task\n" + textwrap.dedent(code),
-                     namespace)
+                exec(bench.workload_code(name, 4), namespace)  # what bench.py runs, in this process
             finally:
                 store = o._STORES.pop(os.path.abspath(path), None)
                 if store is not None:
