@@ -15,6 +15,8 @@ import statistics
 import subprocess
 import sys
 
+from bench import cpu_times, spell  # this folder's bench.py: what the host took from the machine meanwhile
+
 WORKER = r'''
 import os, sys, tempfile, time, uuid
 workload, folder = sys.argv[1], sys.argv[2]
@@ -92,6 +94,7 @@ def main() -> None:
             if worker.stdout.readline().strip() != "ready":
                 sys.exit(f"paired.py: the worker for {name} did not start (is there an orchestrator.py in it?)")
         times: dict = {name: [] for name in names}
+        started = cpu_times()
         for burst in range(args.bursts):
             for name in names if burst % 2 == 0 else names[::-1]:
                 workers[name].stdin.write(f"{bare_size if name == 'bare' else size}\n")
@@ -102,7 +105,8 @@ def main() -> None:
             worker.stdin.close()
             worker.wait(timeout=60)
     median, bare = statistics.median, times["bare"]
-    print(f"{args.workload}, {args.bursts} bursts of {size}: bare loop {median(bare):.1f} us an item")
+    print(f"{args.workload}, {args.bursts} bursts of {size}: bare loop {median(bare):.1f} us an item; the machine: "
+          f"{spell(started)}")
     for name in args.folders:
         ratios = sorted(t / b for t, b in zip(times[name], bare))
         print(f"  {name}: {median(times[name]):.1f} us, {median(ratios):.3f}x the bare loop beside it "
