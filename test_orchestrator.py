@@ -34,6 +34,12 @@ settings.register_profile("fixed", derandomize=True, database=None)
 settings.register_profile("wide", max_examples=2000, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
+
+def examples(n):
+    """A property test's number of examples: ``n`` in CI, more when a wider profile asks for more."""
+    return max(n, settings.default.max_examples)
+
+
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
@@ -1017,7 +1023,7 @@ class TestStoreSchema:
         tasks = rows(db, "SELECT parameters FROM task_runs ORDER BY created")
         assert len(tasks) == 5 and json.loads(tasks[2]["parameters"]) == {"__unrecorded__": "RuntimeError: no repr"}
 
-    @settings(max_examples=200)
+    @settings(max_examples=examples(200))
     @given(st.dictionaries(st.one_of(st.sampled_from(["x", "name", "_a1", "class"]),
                                      st.sampled_from(["é", "a-b", "", "1x", 'k"', "ß"])),
                            st.one_of(st.sampled_from(["abc", "A1", "", "a b", 'q"', "\\", "é", "١٢", "x\n"]),
@@ -1032,7 +1038,7 @@ class TestStoreSchema:
         assert o._json(params) == o._ENCODER.encode(params)
         assert json.loads(o._json(params)) == json.loads(json.dumps(params))
 
-    @settings(max_examples=300)
+    @settings(max_examples=examples(300))
     @given(st.data())
     def test_any_history_is_read_back_as_written_whether_coded_or_json(self, data):
         """Whatever a run's history and times, its column and times give the same history back: a code only
@@ -2520,13 +2526,13 @@ class TestTime:
     def test_ago(self):
         assert o._fmt_ago(1000.0, now=1180.0).endswith("(3m 0s ago)")
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(cron_exprs(), starts)
     def test_matches_cronsim_in_utc(self, expr, start):
         start = start.replace(tzinfo=UTC)
         assert ours(expr, "UTC", start) == by_cronsim(expr, "UTC", start), expr
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(cron_exprs(vixie_days=False), starts)
     def test_matches_croniter_where_the_day_rules_agree(self, expr, start):
         minute, hour, dom, month, dow = expr.split()
@@ -2535,7 +2541,7 @@ class TestTime:
         start = start.replace(tzinfo=UTC)
         assert ours(expr, "UTC", start) == by_croniter(expr, start), expr
 
-    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(cron_exprs(), st.sampled_from(DST_ZONES), st.integers(2020, 2030), st.booleans(),
            st.integers(-30, 30))
     def test_matches_cronsim_across_dst_changes(self, expr, zone, year, spring, hours):
