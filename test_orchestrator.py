@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import itertools
 import json
 import logging
 import os
@@ -387,16 +388,24 @@ starts = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2
 
 
 def ours(expr, tz, start, n=6):
-    return [d.astimezone(UTC) for d in o.Cron(expr, tz).get_dates(n, start=start)]
+    """The next ``n`` dates in UTC; none for an expression refused as one that never fires."""
+    try:
+        cron = o.Cron(expr, tz)
+    except o.ScheduleError as exc:
+        if "never fires" not in str(exc):
+            raise
+        return []
+    return [d.astimezone(UTC) for d in cron.get_dates(n, start=start)]
 
 
 def by_cronsim(expr, tz, start, n=6):
+    """cronsim's next ``n`` dates in UTC; as many as it finds (none when it gives up: it never fires)."""
     import cronsim
     import zoneinfo
 
     zone = UTC if tz == "UTC" else zoneinfo.ZoneInfo(tz)
     it = cronsim.CronSim(expr, start.astimezone(zone))
-    return [next(it).astimezone(UTC) for _ in range(n)]
+    return [d.astimezone(UTC) for d in itertools.islice(it, n)]
 
 
 def by_croniter(expr, start, n=6):
@@ -2563,6 +2572,13 @@ class TestTime:
         # cronsim gives a repeated local time's first occurrence even when start is already past it (a
         # time before start); Vixie cron, and we, run such a job once, at the first occurrence
         assume(theirs[0] > start)
+        parsed = o._parse_cron(expr, True)
+        if parsed.follows_clock:
+            # cronsim also runs such a job right after a jump over a whole hour it names (at 01:00 for an
+            # 00:xx swallowed by the jump, an hour the job does not name); Vixie cron, and we, run it only at
+            # times that happen and that it names (pinned in test_midnight_dst_gap_pinned)
+            assume(all(d.astimezone(tz).hour in parsed.hours and d.astimezone(tz).minute in parsed.minutes
+                       for d in theirs))
         assert ours(expr, zone, start) == theirs, (expr, zone, start)
 
     def test_dst_rules_pinned(self):
