@@ -7880,7 +7880,7 @@ class _TaskEngine:
         # _begin_attempt, for a first attempt with no on_running hooks
         run.run_count = 1
         running = State(_RUNNING)
-        run.start_time = run.start_time or _time_of(self.store, running)
+        run.start_time = run.start_time or _time_of(store, running)
         self._record(running)
         store.stage_task_run(run)
         if self.log_prints:
