@@ -3823,6 +3823,10 @@ class TestRemoteRunners:
 
             @task
             def quick(i):
+                # short (under the runner's 50 ms), yet longer than the flow takes to hand Dask a task even on
+                # a starved machine: the one worker thread falls behind, so the cluster is saturated (it
+                # once kept up with a flow slowed by a busy host, and nothing was packed)
+                time.sleep(0.004)
                 return i * 2
 
             @task
