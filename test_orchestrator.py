@@ -3074,7 +3074,7 @@ class TestFuturesAndRunners:
         threads, took = both()
         # short tasks stay on a few threads (the old pool started 256): while the flow submits, the threads
         # wait for the GIL, not for I/O, and more of them would only wait too. A process starved of CPU by
-        # others (the other test worker, on two cores) looks stalled now and then: a doubling or two
+        # others (the other test workers, on two cores) looks stalled now and then: a doubling or two
         assert threads <= 32
         assert took < 1.2  # blocking ones: the threads doubled to 64 within tens of ms (8 threads take 1.6 s)
 
